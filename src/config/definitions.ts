@@ -1,0 +1,124 @@
+import { isScalar } from 'yaml'
+
+import type { Diagnostics } from '../model/diagnostic.js'
+import { KINDS, KIND_NAMES, isKindName, isSecretPath, type KindName } from '../model/kinds.js'
+import { prepareDocument } from './prepare-document.js'
+import { reportSchemaErrors } from './schema-messages.js'
+import { schemaErrors, schemaValidators } from './schema-validator.js'
+import { readSourceText } from './source-file.js'
+import { didYouMean } from './suggest.js'
+import type { Environment } from './interpolate.js'
+import { parseYamlDocuments, type SourceDocument } from './yaml-source.js'
+
+/** A definition document that has a known kind (whether or not its spec passed the schema). */
+export interface DefinitionDocument {
+  source: SourceDocument
+  kind: KindName
+  /** The provider name, when it is a string. */
+  provider: string | undefined
+  /** The spec mapping ({} when missing or not a mapping). */
+  spec: Record<string, unknown>
+  /** True when the document passed its kind's schema. */
+  schemaValid: boolean
+}
+
+export interface DefinitionLoadOptions {
+  env: Environment
+  secretsRequired: boolean
+}
+
+/** Reads one definition file: encoding, YAML, interpolation, document shape, kind and schema. */
+export async function loadDefinitionFile(
+  absolute: string,
+  shown: string,
+  options: DefinitionLoadOptions,
+  diagnostics: Diagnostics,
+): Promise<DefinitionDocument[]> {
+  const read = await readSourceText(absolute)
+  if (!read.ok) {
+    diagnostics.error('file', read.message, { file: shown, position: read.position ?? { line: 1, column: 1 } })
+    return []
+  }
+  const parsed = parseYamlDocuments(shown, read.text, diagnostics)
+  const documents = parsed.filter((doc) => doc.doc.contents !== null)
+  if (documents.length === 0 && !diagnostics.hasErrorsIn(shown)) {
+    diagnostics.error(
+      'file',
+      'file defines nothing: add a document with kind, provider and spec, or delete the file',
+      { file: shown, position: { line: 1, column: 1 } },
+    )
+    return []
+  }
+  const out: DefinitionDocument[] = []
+  for (const source of documents) {
+    const loaded = loadDefinitionDocument(source, options, diagnostics)
+    if (loaded) out.push(loaded)
+  }
+  return out
+}
+
+function loadDefinitionDocument(
+  source: SourceDocument,
+  options: DefinitionLoadOptions,
+  diagnostics: Diagnostics,
+): DefinitionDocument | undefined {
+  const where = (path: (string | number)[], key = false) => ({
+    file: source.file,
+    position: source.position(path, { key }),
+  })
+  // The kind decides which paths are secrets; read it from the tree, before anything is expanded.
+  const kindNode = source.nodeAt(['kind'])
+  const declaredKind = isScalar(kindNode) && isKindName(kindNode.value) ? kindNode.value : undefined
+  const isSecret = (path: readonly (string | number)[]): boolean =>
+    declaredKind !== undefined && isSecretPath(path, KINDS[declaredKind].secretPaths)
+  const prepared = prepareDocument(source, {
+    env: options.env,
+    secretsRequired: options.secretsRequired,
+    isSecret,
+    diagnostics,
+  })
+  if (!prepared) return undefined
+  const value = source.value
+  if (value === null || typeof value !== 'object' || Array.isArray(value)) {
+    diagnostics.error(
+      'document',
+      `a definition must be a mapping with kind, provider and spec; this document is ${shapeOf(value)}`,
+      where([]),
+    )
+    return undefined
+  }
+  const fields = value as Record<string, unknown>
+  const kind = fields.kind
+  if (kind === undefined) {
+    diagnostics.error('kind', `missing "kind": one of ${KIND_NAMES.join(', ')}`, where([]))
+    return undefined
+  }
+  if (!isKindName(kind)) {
+    const hint = typeof kind === 'string' ? didYouMean(kind, KIND_NAMES) : ''
+    diagnostics.error(
+      'kind',
+      `unknown kind ${JSON.stringify(kind)}${hint}; the kinds are ${KIND_NAMES.join(', ')}`,
+      where(['kind']),
+    )
+    return undefined
+  }
+  const errors = schemaErrors(schemaValidators().kinds[kind], value)
+  reportSchemaErrors(errors, value, source, diagnostics, {
+    isSensitive: (path) => isSecretPath(path, KINDS[kind].secretPaths),
+    isExplained: prepared.isExplained,
+  })
+  const spec = fields.spec !== null && typeof fields.spec === 'object' && !Array.isArray(fields.spec) ? fields.spec : {}
+  return {
+    source,
+    kind,
+    provider: typeof fields.provider === 'string' ? fields.provider : undefined,
+    spec: spec as Record<string, unknown>,
+    schemaValid: errors.length === 0,
+  }
+}
+
+function shapeOf(value: unknown): string {
+  if (Array.isArray(value)) return 'a list'
+  if (value === null || value === undefined) return 'empty'
+  return `a single value (${typeof value})`
+}

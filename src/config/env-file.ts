@@ -1,0 +1,53 @@
+import { Diagnostics } from '../model/diagnostic.js'
+import { displayPath } from './display-path.js'
+import type { Environment } from './interpolate.js'
+import { readSourceText } from './source-file.js'
+import { resolve } from 'node:path'
+
+const LINE = /^\s*(?:export\s+)?([A-Za-z_][A-Za-z0-9_]*)\s*=\s*(.*?)\s*$/
+
+/**
+ * Reads `--env FILE` files (dotenv syntax: `NAME=value`, `#` comments, optional quotes and
+ * `export`). Variables already in the process environment win, so a one-off override on the
+ * command line beats the file. Values are never echoed in diagnostics.
+ */
+export async function loadEnvironment(
+  files: readonly string[],
+  base: Environment,
+  cwd: string,
+  diagnostics: Diagnostics,
+): Promise<Environment> {
+  const fromFiles: Record<string, string> = {}
+  for (const file of files) {
+    const absolute = resolve(cwd, file)
+    const shown = displayPath(absolute, cwd)
+    const read = await readSourceText(absolute)
+    if (!read.ok) {
+      diagnostics.error('env-file', read.message, { file: shown, ...(read.position ? { position: read.position } : {}) })
+      continue
+    }
+    read.text.split(/\r?\n/).forEach((line, i) => {
+      if (/^\s*(#|$)/.test(line)) return
+      const match = LINE.exec(line)
+      if (!match) {
+        diagnostics.error('env-file', 'expected NAME=value (names are letters, digits and underscores)', {
+          file: shown,
+          position: { line: i + 1, column: 1 },
+        })
+        return
+      }
+      fromFiles[match[1]!] = unquote(match[2]!)
+    })
+  }
+  const merged: Record<string, string | undefined> = { ...fromFiles }
+  for (const [name, value] of Object.entries(base)) if (value !== undefined) merged[name] = value
+  return merged
+}
+
+function unquote(value: string): string {
+  if (value.length >= 2 && value.startsWith('"') && value.endsWith('"')) {
+    return value.slice(1, -1).replace(/\\n/g, '\n').replace(/\\"/g, '"').replace(/\\\\/g, '\\')
+  }
+  if (value.length >= 2 && value.startsWith("'") && value.endsWith("'")) return value.slice(1, -1)
+  return value.replace(/\s+#.*$/, '')
+}

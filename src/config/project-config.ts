@@ -1,0 +1,144 @@
+import { promises as fs } from 'node:fs'
+import { dirname, resolve } from 'node:path'
+
+import type { Diagnostics } from '../model/diagnostic.js'
+import { PROJECT_SECRET_PATHS, isSecretPath, type ProviderType } from '../model/kinds.js'
+import { displayPath } from './display-path.js'
+import type { Environment } from './interpolate.js'
+import { prepareDocument } from './prepare-document.js'
+import { reportSchemaErrors } from './schema-messages.js'
+import { schemaErrors, schemaValidators } from './schema-validator.js'
+import { readSourceText } from './source-file.js'
+import { parseYamlDocuments, type SourceDocument } from './yaml-source.js'
+
+export const PROJECT_FILE_NAME = 'cac.yaml'
+export const DEFAULT_DEFINITIONS_FOLDER = 'campaigns'
+
+export interface ProviderConfig {
+  name: string
+  type: ProviderType
+  url: string
+  apiKey?: string
+  actor?: string
+  orgId?: string
+  workspaceId?: string
+}
+
+export interface ProjectConfig {
+  /** Absolute path of cac.yaml, and how to show it. */
+  file: string
+  displayFile: string
+  /** Absolute path of the definitions folder. */
+  definitionsDir: string
+  providers: Record<string, ProviderConfig>
+  /** The parsed document, kept so rules can point at its lines. */
+  source: SourceDocument
+}
+
+export interface ProjectConfigOptions {
+  cwd: string
+  /** `--config`: an explicit path to the project file. */
+  configPath?: string
+  env: Environment
+  /** When false (validate), an unset variable behind a secret is not reported. */
+  secretsRequired: boolean
+}
+
+/**
+ * Finds, parses and checks `cac.yaml`. Every problem becomes a diagnostic; the config is returned
+ * only when it is sound enough for definitions to be checked against it.
+ */
+export async function loadProjectConfig(
+  options: ProjectConfigOptions,
+  diagnostics: Diagnostics,
+): Promise<ProjectConfig | undefined> {
+  const file = resolve(options.cwd, options.configPath ?? PROJECT_FILE_NAME)
+  const shown = displayPath(file, options.cwd)
+  const read = await readSourceText(file)
+  if (!read.ok) {
+    if (read.message === 'file does not exist') {
+      diagnostics.error(
+        'config',
+        options.configPath
+          ? `project file not found (--config ${options.configPath})`
+          : `no ${PROJECT_FILE_NAME} in ${displayPath(options.cwd, options.cwd) === '.' ? 'the working directory' : options.cwd}; ` +
+              'create one (see the README) or pass --config FILE',
+        { file: shown },
+      )
+    } else {
+      diagnostics.error('config', read.message, { file: shown, ...(read.position ? { position: read.position } : {}) })
+    }
+    return undefined
+  }
+  const documents = parseYamlDocuments(shown, read.text, diagnostics).filter((doc) => doc.doc.contents !== null)
+  if (diagnostics.hasErrorsIn(shown)) return undefined
+  if (documents.length === 0) {
+    diagnostics.error('config', `${PROJECT_FILE_NAME} is empty; it must declare at least "providers"`, {
+      file: shown,
+      position: { line: 1, column: 1 },
+    })
+    return undefined
+  }
+  if (documents.length > 1) {
+    diagnostics.error('config', `${PROJECT_FILE_NAME} must hold a single YAML document; found ${documents.length}`, {
+      file: shown,
+      position: documents[1]!.start,
+    })
+    return undefined
+  }
+  const source = documents[0]!
+  const prepared = prepareDocument(source, {
+    env: options.env,
+    secretsRequired: options.secretsRequired,
+    isSecret: (path) => isSecretPath(path, PROJECT_SECRET_PATHS),
+    diagnostics,
+  })
+  if (!prepared) return undefined
+  const value = source.value
+  if (value === null || typeof value !== 'object' || Array.isArray(value)) {
+    diagnostics.error('config', `${PROJECT_FILE_NAME} must be a mapping with "definitions" and "providers"`, {
+      file: shown,
+      position: source.start,
+    })
+    return undefined
+  }
+  const errors = schemaErrors(schemaValidators().project, value)
+  reportSchemaErrors(errors, value, source, diagnostics, {
+    isSensitive: (path) => isSecretPath(path, PROJECT_SECRET_PATHS),
+    isExplained: prepared.isExplained,
+  })
+
+  // Carry on with what is usable even when the schema failed, so definitions are still checked.
+  const raw = value as { definitions?: unknown; providers?: unknown }
+  const definitions = typeof raw.definitions === 'string' && raw.definitions !== '' ? raw.definitions : DEFAULT_DEFINITIONS_FOLDER
+  const definitionsDir = resolve(dirname(file), definitions)
+  const folder = await fs.stat(definitionsDir).catch(() => undefined)
+  if (!folder?.isDirectory()) {
+    diagnostics.error(
+      'definitions',
+      `definitions folder ${JSON.stringify(definitions)} ${folder ? 'is not a folder' : 'does not exist'} ` +
+        `(resolved to ${displayPath(definitionsDir, options.cwd)})`,
+      { file: shown, position: source.position(['definitions']) },
+    )
+    return undefined
+  }
+  const providers: Record<string, ProviderConfig> = {}
+  const entries = raw.providers !== null && typeof raw.providers === 'object' ? Object.entries(raw.providers) : []
+  for (const [name, entry] of entries) {
+    if (entry === null || typeof entry !== 'object') continue
+    const fields = entry as Record<string, unknown>
+    if (fields.type !== 'syllable' && fields.type !== 'sarvam') continue
+    const text = (key: string): string | undefined => (typeof fields[key] === 'string' ? (fields[key] as string) : undefined)
+    const provider: ProviderConfig = { name, type: fields.type, url: text('url') ?? '' }
+    const apiKey = text('api_key')
+    if (apiKey !== undefined) provider.apiKey = apiKey
+    const actor = text('actor')
+    if (actor !== undefined) provider.actor = actor
+    const orgId = text('org_id')
+    if (orgId !== undefined) provider.orgId = orgId
+    const workspaceId = text('workspace_id')
+    if (workspaceId !== undefined) provider.workspaceId = workspaceId
+    providers[name] = provider
+  }
+  return { file, displayFile: shown, definitionsDir, providers, source }
+}

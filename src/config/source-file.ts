@@ -1,0 +1,134 @@
+import { promises as fs } from 'node:fs'
+
+import type { SourcePosition } from '../model/diagnostic.js'
+
+/** Files larger than this are refused before they are read into memory. */
+export const MAX_SOURCE_BYTES = 5 * 1024 * 1024
+
+export type SourceText =
+  | { ok: true; text: string }
+  | { ok: false; message: string; position?: SourcePosition }
+
+/**
+ * Reads a YAML source file defensively: size cap, UTF-8 only (with the position of the first bad
+ * byte), a UTF-8 byte-order mark stripped, UTF-16/32 recognised and refused with a clear message.
+ */
+export async function readSourceText(path: string, maxBytes = MAX_SOURCE_BYTES): Promise<SourceText> {
+  let size: number
+  try {
+    const stat = await fs.stat(path)
+    if (!stat.isFile()) return { ok: false, message: 'is not a regular file' }
+    size = stat.size
+  } catch (error) {
+    return { ok: false, message: describeFsError(error) }
+  }
+  if (size > maxBytes) {
+    return {
+      ok: false,
+      message: `file is ${formatBytes(size)}, over the ${formatBytes(maxBytes)} limit for a definition file; split it into smaller files`,
+    }
+  }
+  let bytes: Buffer
+  try {
+    bytes = await fs.readFile(path)
+  } catch (error) {
+    return { ok: false, message: describeFsError(error) }
+  }
+  return decodeSourceBytes(bytes)
+}
+
+export function decodeSourceBytes(bytes: Uint8Array): SourceText {
+  if (startsWith(bytes, [0xff, 0xfe]) || startsWith(bytes, [0xfe, 0xff])) {
+    return { ok: false, message: 'file is encoded as UTF-16; save it as UTF-8', position: { line: 1, column: 1 } }
+  }
+  if (startsWith(bytes, [0x00, 0x00, 0xfe, 0xff])) {
+    return { ok: false, message: 'file is encoded as UTF-32; save it as UTF-8', position: { line: 1, column: 1 } }
+  }
+  const start = startsWith(bytes, [0xef, 0xbb, 0xbf]) ? 3 : 0
+  const body = bytes.subarray(start)
+  const badOffset = firstInvalidUtf8Offset(body)
+  if (badOffset !== -1) {
+    return {
+      ok: false,
+      message: `file is not valid UTF-8 (byte 0x${body[badOffset]!.toString(16).padStart(2, '0')} at offset ${badOffset + start}); save it as UTF-8`,
+      position: bytePosition(body, badOffset),
+    }
+  }
+  const text = new TextDecoder('utf-8').decode(body)
+  const nul = text.indexOf('\u0000')
+  if (nul !== -1) {
+    return {
+      ok: false,
+      message: 'file contains a NUL byte; it looks binary, not YAML',
+      position: bytePosition(body, Buffer.from(text.slice(0, nul), 'utf8').length),
+    }
+  }
+  return { ok: true, text }
+}
+
+/** Returns the offset of the first byte that breaks UTF-8, or -1 when the whole buffer is valid. */
+export function firstInvalidUtf8Offset(bytes: Uint8Array): number {
+  let i = 0
+  while (i < bytes.length) {
+    const b = bytes[i]!
+    if (b < 0x80) {
+      i += 1
+      continue
+    }
+    let needed: number
+    let min: number
+    if (b >= 0xc2 && b <= 0xdf) {
+      needed = 1
+      min = 0x80
+    } else if (b >= 0xe0 && b <= 0xef) {
+      needed = 2
+      min = 0x800
+    } else if (b >= 0xf0 && b <= 0xf4) {
+      needed = 3
+      min = 0x10000
+    } else {
+      return i
+    }
+    let codePoint = b & (0x3f >> needed)
+    for (let k = 1; k <= needed; k += 1) {
+      const c = bytes[i + k]
+      if (c === undefined || (c & 0xc0) !== 0x80) return i
+      codePoint = (codePoint << 6) | (c & 0x3f)
+    }
+    if (codePoint < min || codePoint > 0x10ffff || (codePoint >= 0xd800 && codePoint <= 0xdfff)) return i
+    i += needed + 1
+  }
+  return -1
+}
+
+/** 1-based line and column (in characters) of a byte offset in valid-up-to-that-point UTF-8. */
+function bytePosition(bytes: Uint8Array, offset: number): SourcePosition {
+  const before = Buffer.from(bytes.subarray(0, offset)).toString('utf8')
+  const lines = before.split('\n')
+  return { line: lines.length, column: [...(lines[lines.length - 1] ?? '')].length + 1 }
+}
+
+function startsWith(bytes: Uint8Array, prefix: number[]): boolean {
+  return prefix.every((b, i) => bytes[i] === b)
+}
+
+export function formatBytes(n: number): string {
+  if (n >= 1024 * 1024) return `${(n / (1024 * 1024)).toFixed(1).replace(/\.0$/, '')} MB`
+  if (n >= 1024) return `${(n / 1024).toFixed(1).replace(/\.0$/, '')} KB`
+  return `${n} bytes`
+}
+
+export function describeFsError(error: unknown): string {
+  const code = (error as NodeJS.ErrnoException | undefined)?.code
+  switch (code) {
+    case 'ENOENT':
+      return 'file does not exist'
+    case 'EACCES':
+    case 'EPERM':
+      return 'permission denied'
+    case 'EISDIR':
+      return 'is a directory, not a file'
+    default:
+      return `cannot be read (${code ?? 'unknown error'})`
+  }
+}

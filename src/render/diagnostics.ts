@@ -1,0 +1,105 @@
+import type { Diagnostic } from '../model/diagnostic.js'
+import { createStyle } from './style.js'
+
+export const VALIDATION_FORMAT_VERSION = 1
+
+export type ValidationFormat = 'text' | 'json' | 'github'
+export const VALIDATION_FORMATS: readonly ValidationFormat[] = ['text', 'json', 'github']
+
+/** What `cac validate` reports: the problems and how much was checked. */
+export interface ValidationSummary {
+  diagnostics: readonly Diagnostic[]
+  errorCount: number
+  warningCount: number
+  fileCount: number
+  resourceCount: number
+}
+
+export function renderValidation(summary: ValidationSummary, format: ValidationFormat, options: { color: boolean }): string {
+  switch (format) {
+    case 'json':
+      return validationToJson(summary)
+    case 'github':
+      return formatValidationGithub(summary)
+    default:
+      return formatValidationText(summary, options.color)
+  }
+}
+
+/** `file:line:col  severity  code  message`, one per line, then a summary line. */
+export function formatValidationText(summary: ValidationSummary, color: boolean): string {
+  const style = createStyle(color)
+  const lines = summary.diagnostics.map((d) => {
+    const severity = d.severity === 'error' ? style.red('error  ') : style.yellow('warning')
+    return `${style.bold(location(d))}  ${severity}  ${style.dim(d.code)}  ${d.message}`
+  })
+  if (lines.length > 0) lines.push('')
+  lines.push(summaryLine(summary, style))
+  return lines.join('\n') + '\n'
+}
+
+function summaryLine(summary: ValidationSummary, style: ReturnType<typeof createStyle>): string {
+  const checked = `${plural(summary.resourceCount, 'resource')} in ${plural(summary.fileCount, 'file')}`
+  if (summary.errorCount === 0) {
+    const warnings = summary.warningCount > 0 ? ` (${plural(summary.warningCount, 'warning')})` : ''
+    return style.green(`✓ ${checked}: valid${warnings}`)
+  }
+  const warnings = summary.warningCount > 0 ? `, ${plural(summary.warningCount, 'warning')}` : ''
+  return style.red(`✗ ${plural(summary.errorCount, 'error')}${warnings} (${checked} checked)`)
+}
+
+function location(d: Diagnostic): string {
+  if (d.file === undefined) return '(cac)'
+  if (d.line === undefined) return d.file
+  return `${d.file}:${d.line}:${d.column ?? 1}`
+}
+
+function plural(n: number, noun: string): string {
+  return `${n} ${noun}${n === 1 ? '' : 's'}`
+}
+
+/** A versioned, stable envelope; every diagnostic has the same keys (null where not applicable). */
+export function validationToJson(summary: ValidationSummary): string {
+  const body = {
+    format_version: VALIDATION_FORMAT_VERSION,
+    valid: summary.errorCount === 0,
+    summary: {
+      errors: summary.errorCount,
+      warnings: summary.warningCount,
+      files: summary.fileCount,
+      resources: summary.resourceCount,
+    },
+    diagnostics: summary.diagnostics.map((d) => ({
+      severity: d.severity,
+      file: d.file ?? null,
+      line: d.line ?? null,
+      column: d.column ?? null,
+      code: d.code,
+      message: d.message,
+    })),
+  }
+  return JSON.stringify(body, null, 2) + '\n'
+}
+
+/** GitHub Actions workflow commands: annotations on the pull request's changed lines. */
+export function formatValidationGithub(summary: ValidationSummary): string {
+  const lines = summary.diagnostics.map((d) => {
+    const properties: string[] = []
+    if (d.file !== undefined) properties.push(`file=${escapeProperty(d.file)}`)
+    if (d.line !== undefined) properties.push(`line=${d.line}`)
+    if (d.column !== undefined) properties.push(`col=${d.column}`)
+    properties.push(`title=${escapeProperty(`cac ${d.code}`)}`)
+    return `::${d.severity} ${properties.join(',')}::${escapeData(d.message)}`
+  })
+  const style = createStyle(false)
+  lines.push(summaryLine(summary, style))
+  return lines.join('\n') + '\n'
+}
+
+function escapeData(text: string): string {
+  return text.replace(/%/g, '%25').replace(/\r/g, '%0D').replace(/\n/g, '%0A')
+}
+
+function escapeProperty(text: string): string {
+  return escapeData(text).replace(/:/g, '%3A').replace(/,/g, '%2C')
+}
