@@ -55,7 +55,7 @@ export async function loadProject(options: ProjectLoadOptions): Promise<ProjectL
 
   const documents: DefinitionDocument[] = []
   const shownFiles: string[] = []
-  for (const file of universe.files) {
+  for (const file of universe.files.filter((candidate) => candidate !== config.file)) {
     const shown = displayPath(file, options.cwd)
     shownFiles.push(shown)
     documents.push(

@@ -117,10 +117,9 @@ export async function loadProjectConfig(
     diagnostics.error(
       'definitions',
       `definitions folder ${JSON.stringify(definitions)} ${folder ? 'is not a folder' : 'does not exist'} ` +
-        `(resolved to ${displayPath(definitionsDir, options.cwd)})`,
+        `(looked for ${definitionsDir})`,
       { file: shown, position: source.position(['definitions']) },
     )
-    return undefined
   }
   const providers: Record<string, ProviderConfig> = {}
   const entries = raw.providers !== null && typeof raw.providers === 'object' ? Object.entries(raw.providers) : []

@@ -89,7 +89,9 @@ function describe(
     case 'enum': {
       const allowed = (params.allowedValues as unknown[]).map(String)
       const hint = typeof error.data === 'string' ? didYouMean(error.data, allowed) : ''
-      return { path, message: `must be one of ${allowed.join(', ')}; got ${got()}${hint}`, atKey: false }
+      const choices =
+        allowed.length <= 12 ? `must be one of ${allowed.join(', ')}` : `must be one of the ${allowed.length} values the schema lists`
+      return { path, message: `${choices}; got ${got()}${hint}`, atKey: false }
     }
     case 'const':
       return { path, message: `must be ${JSON.stringify(params.allowedValue)}, got ${got()}`, atKey: false }
@@ -112,6 +114,15 @@ function describe(
       }
     case 'pattern': {
       const custom = typeof schema.patternErrorMessage === 'string' ? schema.patternErrorMessage : undefined
+      if (error.propertyName !== undefined) {
+        // A mapping key failed `propertyNames`: point at the key itself.
+        const name = error.propertyName
+        return {
+          path: [...path, name],
+          message: `the name ${JSON.stringify(name)} ${custom ?? `must match the pattern ${String(params.pattern)}`}`,
+          atKey: true,
+        }
+      }
       return { path, message: `${custom ?? `must match the pattern ${String(params.pattern)}`}; got ${got()}`, atKey: false }
     }
     case 'format':
@@ -141,10 +152,8 @@ function describe(
     }
     case 'minProperties':
       return { path, message: `must have at least ${String(params.limit)} entr${Number(params.limit) === 1 ? 'y' : 'ies'}`, atKey: false }
-    case 'propertyNames': {
-      const name = String(params.propertyName)
-      return { path: [...path, name], message: `${JSON.stringify(name)} is not an allowed name`, atKey: true }
-    }
+    case 'propertyNames':
+      return undefined // Its cause (e.g. the pattern) is reported on its own, at the key.
     case 'false schema':
       return { path, message: 'is not allowed here', atKey: true }
     default:

@@ -19,7 +19,7 @@ export function closestMatch(input: string, candidates: readonly string[]): stri
       bestDistance = distance
     }
   }
-  const allowed = Math.max(2, Math.floor(input.length / 3))
+  const allowed = input.length <= 4 ? 1 : Math.max(2, Math.floor(input.length / 3))
   if (best !== undefined && bestDistance <= allowed) return best
   // Abbreviations and their long forms: "monday" → "mon", "mon" → "Monday".
   const prefixed = candidates.filter(

@@ -249,9 +249,13 @@ export function materialise(source: SourceDocument, diagnostics: Diagnostics): b
 
 function describeYamlError(error: YAMLError, text: string): string {
   const snippet = text.slice(error.pos[0], Math.min(error.pos[1], error.pos[0] + 80))
+  if (/call stack/i.test(error.message)) return 'document is nested too deeply to be read'
   switch (error.code) {
-    case 'DUPLICATE_KEY':
-      return `duplicate key ${JSON.stringify(snippet)}: a key may appear only once in a mapping`
+    case 'DUPLICATE_KEY': {
+      const key = /^("(?:[^"\\\n]|\\.)*"|'[^'\n]*'|[^:\n]*)/.exec(text.slice(error.pos[0], error.pos[0] + 200))?.[1]?.trim()
+      return `duplicate key ${key ? `${key.startsWith('"') || key.startsWith("'") ? key : JSON.stringify(key)} ` : ''}` +
+        'in the same mapping: a key may appear only once'
+    }
     case 'TAB_AS_INDENT':
       return 'tab character used for indentation; YAML indentation must use spaces'
     case 'TAG_RESOLVE_FAILED':

@@ -19,7 +19,7 @@ export const providerReference: Rule = {
         context.report(
           doc.source,
           ['provider'],
-          `provider ${JSON.stringify(doc.provider)} is not declared in ${context.project!.displayFile}` +
+          `${JSON.stringify(doc.provider)} is not declared in ${context.project!.displayFile}` +
             `${didYouMean(doc.provider, names)}; ${
               sameType.length > 0 ? `${needed} providers declared: ${sameType.join(', ')}` : `declare a provider of type ${needed}`
             }`,
@@ -28,7 +28,7 @@ export const providerReference: Rule = {
         context.report(
           doc.source,
           ['provider'],
-          `provider ${JSON.stringify(doc.provider)} is of type ${provider.type}, but ${doc.kind} needs a ${needed} provider`,
+          `${JSON.stringify(doc.provider)} is a ${provider.type} provider, but ${doc.kind} needs a ${needed} provider`,
         )
       }
     }

@@ -26,7 +26,6 @@ export const secretLiteral: Rule = {
 
 function checkSecret(context: RuleContext, source: SourceDocument, path: DataPath): void {
   const record = source.interpolationAt(path)
-  const field = String(path[path.length - 1])
   const suggestion = `\${env:${suggestedVariable(path)}}`
   if (!record) {
     const node = source.nodeAt(path)
@@ -35,7 +34,7 @@ function checkSecret(context: RuleContext, source: SourceDocument, path: DataPat
     context.report(
       source,
       path,
-      `${field} is written as a literal value; secrets must not be stored in files: write ${suggestion} ` +
+      `written as a literal value; secrets must not be stored in files: write ${suggestion} ` +
         'and set the variable where cac runs (rotate the secret if this file was committed)',
     )
     return
@@ -53,7 +52,7 @@ function checkSecret(context: RuleContext, source: SourceDocument, path: DataPat
   context.report(
     source,
     path,
-    `${field} must be exactly one environment reference such as ${suggestion}, with no literal text around it`,
+    `must be exactly one environment reference such as ${suggestion}, with no literal text around it`,
   )
 }
 
