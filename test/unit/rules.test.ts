@@ -1,0 +1,77 @@
+import { existsSync, readFileSync, readdirSync } from 'node:fs'
+import { join, relative } from 'node:path'
+import { fileURLToPath } from 'node:url'
+
+import { describe, expect, it } from 'vitest'
+
+import { loadProject } from '../../src/config/load-project.js'
+import { RULES } from '../../src/config/rules/index.js'
+
+const FIXTURES = fileURLToPath(new URL('../fixtures/rules/', import.meta.url))
+
+/** `# env: NAME=value` lines of the fixture files. */
+function fixtureEnv(...files: string[]): Record<string, string> {
+  const env: Record<string, string> = {}
+  for (const file of files.filter(existsSync)) {
+    for (const match of readFileSync(file, 'utf8').matchAll(/^# env: ([A-Z0-9_]+)=(.*)$/gm)) env[match[1]!] = match[2]!
+  }
+  return env
+}
+
+/** `file:line` of every `# expect: <rule>` marker. */
+function expectedReports(rule: string, ...files: string[]): string[] {
+  const out: string[] = []
+  for (const file of files.filter(existsSync)) {
+    readFileSync(file, 'utf8')
+      .split('\n')
+      .forEach((line, i) => {
+        if (new RegExp(`#\\s*expect:\\s*${rule}\\s*$`).test(line)) out.push(`${relative(FIXTURES, file)}:${i + 1}`)
+      })
+  }
+  return out.sort()
+}
+
+async function check(rule: string, variant: 'valid' | 'invalid') {
+  const dir = join(FIXTURES, rule)
+  const definitions = join(dir, `${variant}.yaml`)
+  const ownConfig = join(dir, `cac.${variant}.yaml`)
+  const config = existsSync(ownConfig) ? ownConfig : join(FIXTURES, 'cac.yaml')
+  const report = await loadProject({
+    cwd: FIXTURES,
+    configPath: config,
+    paths: [definitions],
+    env: fixtureEnv(definitions, config),
+    secretsRequired: false,
+  })
+  return { report, files: [definitions, config] }
+}
+
+describe('every rule has a valid and an invalid fixture', () => {
+  it('the fixture folders match the rule list', () => {
+    const folders = readdirSync(FIXTURES, { withFileTypes: true })
+      .filter((entry) => entry.isDirectory() && entry.name !== 'empty')
+      .map((entry) => entry.name)
+      .sort()
+    expect(folders).toEqual(RULES.map((rule) => rule.name).sort())
+  })
+})
+
+describe.each(RULES.map((rule) => rule.name))('rule %s', (rule) => {
+  it('accepts its valid fixture without any diagnostic', async () => {
+    const { report } = await check(rule, 'valid')
+    expect(report.diagnostics).toEqual([])
+  })
+
+  it('reports exactly the marked lines of its invalid fixture, and nothing else', async () => {
+    const { report, files } = await check(rule, 'invalid')
+    const expected = expectedReports(rule, ...files)
+    expect(expected.length).toBeGreaterThan(0)
+    const actual = report.diagnostics.map((d) => `${d.file}:${d.line}`).sort()
+    expect(report.diagnostics.map((d) => d.code)).toEqual(report.diagnostics.map(() => rule))
+    expect(actual).toEqual(expected)
+    for (const d of report.diagnostics) {
+      expect(d.message.length).toBeGreaterThan(20)
+      expect(d.column).toBeGreaterThan(0)
+    }
+  })
+})
