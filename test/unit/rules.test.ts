@@ -75,3 +75,10 @@ describe.each(RULES.map((rule) => rule.name))('rule %s', (rule) => {
     }
   })
 })
+
+describe('the README documents every rule', () => {
+  const readme = readFileSync(fileURLToPath(new URL('../../README.md', import.meta.url)), 'utf8')
+  it.each(RULES.map((rule) => rule.name))('%s', (name) => {
+    expect(readme).toContain(`| \`${name}\` |`)
+  })
+})

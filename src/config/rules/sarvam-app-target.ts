@@ -6,7 +6,7 @@ import { documentsOfKind, mappingAt, type Rule } from './rule.js'
  */
 export const sarvamAppTarget: Rule = {
   name: 'sarvam-app-target',
-  summary: 'a Sarvam app_config names either app_id (with app_version) or experiment_id, not both',
+  summary: 'a Sarvam app_config names either an app (app_id) or an experiment (experiment_id), not both',
   check(context) {
     for (const doc of documentsOfKind(context, 'SarvamCampaign')) {
       const app = mappingAt(doc.spec, 'app_config')
