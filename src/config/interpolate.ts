@@ -92,6 +92,7 @@ export interface InterpolationProblem {
  */
 export function interpolateDocument(source: SourceDocument, env: Environment): InterpolationProblem[] {
   const problems: InterpolationProblem[] = []
+  if (!source.text.includes(OPEN)) return problems
   visit(source.doc, {
     Scalar: (key, node, ancestors) => {
       if (key === 'key' || typeof node.value !== 'string' || !node.value.includes('${env:')) return

@@ -62,14 +62,19 @@ export class SourceDocument {
     readonly index: number,
     readonly doc: Document.Parsed,
     private readonly lines: LineCounter,
-    private readonly text: string,
+    private readonly fileText: string,
   ) {}
+
+  /** The text of this document in its file. */
+  get text(): string {
+    return this.fileText.slice(this.doc.range[0], this.doc.range[2])
+  }
 
   /** The source text of the node at a path, as written (e.g. `+19995551234`, `"09:00"`). */
   sourceTextAt(path: DataPath): string | undefined {
     const node = this.nodeAt(path)
     if (!node?.range) return undefined
-    return this.text.slice(node.range[0], node.range[1])
+    return this.fileText.slice(node.range[0], node.range[1])
   }
 
   /** Position of the document's first content node (or its start when empty). */
@@ -201,7 +206,7 @@ export function parseYamlDocuments(file: string, text: string, diagnostics: Diag
       })
     }
     if (doc.errors.length > 0) return
-    const complexKey = findComplexKey(doc)
+    const complexKey = COMPLEX_KEY_HINT.test(source.text) ? findComplexKey(doc) : undefined
     if (complexKey) {
       diagnostics.error('yaml', 'mapping keys must be plain scalars, not lists or mappings', {
         file,
@@ -278,6 +283,9 @@ function parserFailure(error: unknown): string {
   if (error instanceof RangeError) return 'file is nested too deeply to be read'
   return `file cannot be parsed as YAML: ${error instanceof Error ? firstLine(error.message) : String(error)}`
 }
+
+/** Text that may hold a collection used as a key (`? [a]`, `[a]: 1`, `{a: 1}: 2`); cheap prefilter. */
+const COMPLEX_KEY_HINT = /(^|[\s,[{])\?(\s|$)|[\]}]\s*:/m
 
 function findComplexKey(doc: Document.Parsed): Node | undefined {
   let found: Node | undefined

@@ -6,19 +6,26 @@ export const batchCampaignReference: Rule = {
   name: 'batch-campaign-reference',
   summary: "a SyllableBatch's campaign is the campaign_name of a SyllableCampaign declared for the same provider",
   check(context) {
-    const campaigns = documentsOfKind(context, 'SyllableCampaign')
+    // provider → campaign names, and name → providers (for a helpful message), built once.
+    const namesByProvider = new Map<string | undefined, Set<string>>()
+    const providersByName = new Map<string, string[]>()
+    for (const campaign of documentsOfKind(context, 'SyllableCampaign')) {
+      const name = stringAt(campaign.spec, 'campaign_name')
+      if (name === undefined) continue
+      if (!namesByProvider.has(campaign.provider)) namesByProvider.set(campaign.provider, new Set())
+      namesByProvider.get(campaign.provider)!.add(name)
+      if (campaign.provider !== undefined) providersByName.set(name, [...(providersByName.get(name) ?? []), campaign.provider])
+    }
     for (const batch of documentsOfKind(context, 'SyllableBatch')) {
       const wanted = stringAt(batch.spec, 'campaign')
       if (wanted === undefined || wanted === '') continue
-      const sameProvider = campaigns
-        .filter((c) => c.provider === batch.provider)
-        .map((c) => stringAt(c.spec, 'campaign_name'))
-        .filter((name): name is string => name !== undefined)
-      if (sameProvider.includes(wanted)) continue
-      const elsewhere = campaigns.find((c) => stringAt(c.spec, 'campaign_name') === wanted)
+      const declared = namesByProvider.get(batch.provider)
+      if (declared?.has(wanted)) continue
+      const elsewhere = providersByName.get(wanted)
       const detail = elsewhere
-        ? `; a campaign of that name is declared for provider ${JSON.stringify(elsewhere.provider)}, not ${JSON.stringify(batch.provider)}`
-        : `${didYouMean(wanted, sameProvider)}`
+        ? `; a campaign of that name is declared for provider ${elsewhere.map((p) => JSON.stringify(p)).join(', ')}, ` +
+          `not ${JSON.stringify(batch.provider)}`
+        : didYouMean(wanted, [...(declared ?? [])])
       context.report(
         batch.source,
         ['spec', 'campaign'],
