@@ -9,12 +9,11 @@ export default class Validate extends BaseCommand<typeof Validate> {
   static override summary = 'Check definition files offline: YAML, JSON Schema and rules, every problem at once.'
 
   static override description = [
-    'Reads cac.yaml and the definition files (the definitions folder, or the PATHs given), and reports',
-    'every problem as file:line:col severity rule-or-field message. No network call is made.',
-    'Exit 0 when valid (warnings do not fail), 1 when any error is found.',
-    '',
+    'Reads cac.yaml and the definition files (the definitions folder, or the PATHs given, checked in the ' +
+      'context of the whole project), and reports every problem as "file:line:col severity rule-or-field ' +
+      'message". No network call is made. Exit 0 when valid (warnings do not fail), 1 when any error is found.',
     `Rules: ${RULES.map((rule) => rule.name).join(', ')}.`,
-  ].join('\n')
+  ].join('\n\n')
 
   static override examples = [
     '<%= config.bin %> validate',

@@ -40,7 +40,7 @@ export async function loadDefinitionFile(
     return []
   }
   const parsed = parseYamlDocuments(shown, read.text, diagnostics)
-  const documents = parsed.filter((doc) => doc.doc.contents !== null)
+  const documents = parsed.filter((doc) => !doc.isEmpty)
   if (documents.length === 0 && !diagnostics.hasErrorsIn(shown)) {
     diagnostics.error(
       'file',

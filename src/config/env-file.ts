@@ -44,10 +44,27 @@ export async function loadEnvironment(
   return merged
 }
 
+/**
+ * The value of a dotenv line. A double-quoted value (with backslash escapes, `\n` for a newline)
+ * or a single-quoted one (taken literally) ends at its closing quote, and a `# comment` may follow;
+ * an unquoted value ends before ` #`.
+ */
 function unquote(value: string): string {
-  if (value.length >= 2 && value.startsWith('"') && value.endsWith('"')) {
-    return value.slice(1, -1).replace(/\\n/g, '\n').replace(/\\"/g, '"').replace(/\\\\/g, '\\')
+  const quote = value[0]
+  if (quote === '"' || quote === "'") {
+    let out = ''
+    for (let i = 1; i < value.length; i += 1) {
+      const c = value[i]!
+      if (c === quote) return out
+      if (quote === '"' && c === '\\' && i + 1 < value.length) {
+        const next = value[i + 1]!
+        out += next === 'n' ? '\n' : next
+        i += 1
+      } else {
+        out += c
+      }
+    }
+    return value // No closing quote: keep the text as written.
   }
-  if (value.length >= 2 && value.startsWith("'") && value.endsWith("'")) return value.slice(1, -1)
   return value.replace(/\s+#.*$/, '')
 }

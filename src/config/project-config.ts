@@ -70,7 +70,7 @@ export async function loadProjectConfig(
     }
     return undefined
   }
-  const documents = parseYamlDocuments(shown, read.text, diagnostics).filter((doc) => doc.doc.contents !== null)
+  const documents = parseYamlDocuments(shown, read.text, diagnostics).filter((doc) => !doc.isEmpty)
   if (diagnostics.hasErrorsIn(shown)) return undefined
   if (documents.length === 0) {
     diagnostics.error('config', `${PROJECT_FILE_NAME} is empty; it must declare at least "providers"`, {

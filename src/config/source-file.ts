@@ -25,7 +25,7 @@ export async function readSourceText(path: string, maxBytes = MAX_SOURCE_BYTES):
   if (size > maxBytes) {
     return {
       ok: false,
-      message: `file is ${formatBytes(size)}, over the ${formatBytes(maxBytes)} limit for a definition file; split it into smaller files`,
+      message: `file is ${formatBytes(size, maxBytes)}, over the ${formatBytes(maxBytes)} limit for a definition file; split it into smaller files`,
     }
   }
   let bytes: Buffer
@@ -112,10 +112,15 @@ function startsWith(bytes: Uint8Array, prefix: number[]): boolean {
   return prefix.every((b, i) => bytes[i] === b)
 }
 
-export function formatBytes(n: number): string {
-  if (n >= 1024 * 1024) return `${(n / (1024 * 1024)).toFixed(1).replace(/\.0$/, '')} MB`
-  if (n >= 1024) return `${(n / 1024).toFixed(1).replace(/\.0$/, '')} KB`
-  return `${n} bytes`
+/** A size for people; exact bytes when rounding would make it look equal to `comparedWith`. */
+export function formatBytes(n: number, comparedWith?: number): string {
+  let text = `${n} bytes`
+  if (n >= 1024 * 1024) text = `${(n / (1024 * 1024)).toFixed(1).replace(/\.0$/, '')} MB`
+  else if (n >= 1024) text = `${(n / 1024).toFixed(1).replace(/\.0$/, '')} KB`
+  if (comparedWith !== undefined && n !== comparedWith && text === formatBytes(comparedWith)) {
+    return `${n.toLocaleString('en-US')} bytes`
+  }
+  return text
 }
 
 export function describeFsError(error: unknown): string {

@@ -65,6 +65,13 @@ export class SourceDocument {
     private readonly fileText: string,
   ) {}
 
+  /** True when the document holds nothing: no content at all, or only a separator and comments. */
+  get isEmpty(): boolean {
+    const contents = this.doc.contents
+    if (contents === null) return true
+    return isScalar(contents) && contents.value === null && (contents as { source?: string }).source === ''
+  }
+
   /** The text of this document in its file. */
   get text(): string {
     return this.fileText.slice(this.doc.range[0], this.doc.range[2])
@@ -229,7 +236,7 @@ export function materialise(source: SourceDocument, diagnostics: Diagnostics): b
     return true
   } catch (error) {
     const message = error instanceof Error ? error.message : String(error)
-    const alias = firstAlias(source.doc)
+    const alias = unresolvedAlias(source.doc) ?? firstAlias(source.doc)
     const position = alias?.range ? source.offsetPosition(alias.range[0]) : source.start
     if (/excessive alias count/i.test(message)) {
       diagnostics.error(
@@ -293,6 +300,21 @@ function findComplexKey(doc: Document.Parsed): Node | undefined {
     Pair: (_key, pair) => {
       if (isPair(pair) && pair.key !== null && !isScalar(pair.key) && !isAlias(pair.key)) {
         found = pair.key as Node
+        return visit.BREAK
+      }
+      return undefined
+    },
+  })
+  return found
+}
+
+/** The first alias whose anchor is not defined before it, if any. */
+function unresolvedAlias(doc: Document.Parsed): Node | undefined {
+  let found: Node | undefined
+  visit(doc, {
+    Alias: (_key, alias) => {
+      if (alias.resolve(doc) === undefined) {
+        found = alias
         return visit.BREAK
       }
       return undefined

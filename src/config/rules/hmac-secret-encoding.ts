@@ -34,16 +34,17 @@ export const hmacSecretEncoding: Rule = {
     for (const doc of context.documents) {
       for (const path of secretPathsOf(doc)) {
         const record = doc.source.interpolationAt(path)
-        if (!record || record.unresolved) continue
+        // Only values taken from a set variable: a literal or a default is `secret-literal`'s problem.
+        if (!record || !record.references.every((ref) => ref.resolution === 'variable')) continue
         const value = (doc.source.nodeAt(path) as { value?: unknown } | undefined)?.value
         if (typeof value !== 'string') continue
         const result = checkHmacSecret(value)
         if (result.ok) continue
-        const names = record.references.map((ref) => `\${env:${ref.name}}`).join(', ')
+        const origin = record.references.map((ref) => `\${env:${ref.name}}`).join(', ')
         context.report(
           doc.source,
           path,
-          `the value of ${names} ${result.reason} (generate one with: openssl rand -base64 32)`,
+          `the value of ${origin} ${result.reason} (generate one with: openssl rand -base64 32)`,
         )
       }
     }
