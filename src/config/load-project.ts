@@ -44,18 +44,18 @@ export async function loadProject(options: ProjectLoadOptions): Promise<ProjectL
   const config = await loadProjectConfig({ ...options, env }, diagnostics)
   if (!config) return finish(diagnostics, undefined, [], [], undefined)
 
+  // With PATHs, the whole project is still loaded (a batch may reference a campaign elsewhere),
+  // but only the named files are reported on.
   const requested = options.paths && options.paths.length > 0 ? options.paths : undefined
-  const universe = await discoverDefinitionFiles([config.definitionsDir, ...(requested ?? [])], options.cwd)
-  let focus: Set<string> | undefined
-  if (requested) {
-    const named = await discoverDefinitionFiles(requested, options.cwd)
-    for (const path of named.missing) diagnostics.error('path', 'no such file or folder', { file: path })
-    focus = new Set(named.files.map((file) => displayPath(file, options.cwd)))
-  }
+  const named = requested ? await discoverDefinitionFiles(requested, options.cwd) : undefined
+  for (const path of named?.missing ?? []) diagnostics.error('path', 'no such file or folder', { file: path })
+  const folder = await discoverDefinitionFiles([config.definitionsDir], options.cwd)
+  const universe = [...new Set([...folder.files, ...(named?.files ?? [])])].sort()
+  const focus = named ? new Set(named.files.map((file) => displayPath(file, options.cwd))) : undefined
 
   const documents: DefinitionDocument[] = []
   const shownFiles: string[] = []
-  for (const file of universe.files.filter((candidate) => candidate !== config.file)) {
+  for (const file of universe.filter((candidate) => candidate !== config.file)) {
     const shown = displayPath(file, options.cwd)
     shownFiles.push(shown)
     documents.push(
@@ -79,13 +79,16 @@ export async function loadProject(options: ProjectLoadOptions): Promise<ProjectL
       },
     ]
   })
-  const files = focus ? shownFiles.filter((file) => focus.has(file)) : shownFiles
+  if (!focus) return finish(diagnostics, config, resources, shownFiles, undefined)
+  // Problems of the project file, of named paths and of no file at all are always reported.
+  const isReported = (d: Diagnostic) =>
+    d.file === undefined || d.file === config.displayFile || focus.has(d.file) || !shownFiles.includes(d.file)
   return finish(
     diagnostics,
     config,
-    focus ? resources.filter((r) => focus.has(r.source.file)) : resources,
-    files,
-    focus ? (d: Diagnostic) => d.file === undefined || d.file === config.displayFile || focus.has(d.file) || !shownFiles.includes(d.file) : undefined,
+    resources.filter((resource) => focus.has(resource.source.file)),
+    shownFiles.filter((file) => focus.has(file)),
+    isReported,
   )
 }
 

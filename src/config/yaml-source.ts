@@ -8,6 +8,7 @@ import {
   isSeq,
   parseAllDocuments,
   visit,
+  type Alias,
   type Node,
   type ParsedNode,
   type YAMLError,
@@ -236,7 +237,8 @@ export function materialise(source: SourceDocument, diagnostics: Diagnostics): b
     return true
   } catch (error) {
     const message = error instanceof Error ? error.message : String(error)
-    const alias = unresolvedAlias(source.doc) ?? firstAlias(source.doc)
+    // Point at the alias that failed to resolve, or else at the first alias (an expansion bomb).
+    const alias = findAlias(source.doc, (a) => a.resolve(source.doc) === undefined) ?? findAlias(source.doc)
     const position = alias?.range ? source.offsetPosition(alias.range[0]) : source.start
     if (/excessive alias count/i.test(message)) {
       diagnostics.error(
@@ -308,25 +310,12 @@ function findComplexKey(doc: Document.Parsed): Node | undefined {
   return found
 }
 
-/** The first alias whose anchor is not defined before it, if any. */
-function unresolvedAlias(doc: Document.Parsed): Node | undefined {
+/** The first alias node that satisfies `test` (every alias when omitted). */
+function findAlias(doc: Document.Parsed, test: (alias: Alias) => boolean = () => true): Node | undefined {
   let found: Node | undefined
   visit(doc, {
     Alias: (_key, alias) => {
-      if (alias.resolve(doc) === undefined) {
-        found = alias
-        return visit.BREAK
-      }
-      return undefined
-    },
-  })
-  return found
-}
-
-function firstAlias(doc: Document.Parsed): Node | undefined {
-  let found: Node | undefined
-  visit(doc, {
-    Alias: (_key, alias) => {
+      if (!test(alias)) return undefined
       found = alias
       return visit.BREAK
     },
