@@ -1,0 +1,21 @@
+import type { SandboxClock } from './clock.js'
+import type { ApiRequest, RouteDefinition } from './http-kit.js'
+import type { SandboxStore } from './store.js'
+
+/** What a platform's handlers get besides the request. */
+export interface PlatformContext {
+  store: SandboxStore
+  clock: SandboxClock
+  /** Who is calling, derived from the API key (used for created_by / last_updated_by). */
+  actor: string
+}
+
+/** One emulated platform: how it authenticates, and its routes. */
+export interface PlatformModule {
+  name: 'syllable' | 'sarvam'
+  /** Returns the caller's identity, or undefined when the request carries no usable credentials (→ 401). */
+  authenticate(request: ApiRequest): string | undefined
+  /** The `detail` of the 401 answer. */
+  unauthenticatedDetail: string
+  routes: RouteDefinition<PlatformContext>[]
+}

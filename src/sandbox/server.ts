@@ -1,0 +1,246 @@
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http'
+import type { AddressInfo } from 'node:net'
+
+import { SandboxClock } from './clock.js'
+import { controlRoutes, CONTROL_PREFIX, type ControlContext } from './control.js'
+import { RequestCounters } from './counters.js'
+import { FaultInjector, type FaultKind, type FaultSettings } from './faults.js'
+import { ApiError, Router, type ApiRequest, type ApiResponse } from './http-kit.js'
+import type { PlatformContext, PlatformModule } from './platform.js'
+import { RequestValidationError } from './request-validation.js'
+import { sarvamPlatform } from './sarvam/routes.js'
+import { SandboxStore } from './store.js'
+import { syllablePlatform } from './syllable/routes.js'
+
+export const MAX_BODY_BYTES = 1024 * 1024
+
+export interface SandboxOptions {
+  /** Interface to listen on; loopback by default. */
+  host?: string
+  /** Port; 0 (the default) picks a free one. */
+  port?: number
+  /** Persist state to this JSON file (atomic writes); in memory when absent. */
+  statePath?: string
+  /** Initial fault settings (latency, probabilities, seed). */
+  faults?: Partial<FaultSettings>
+  /** Freeze the clock at this instant (tests); real time when absent. */
+  now?: string | Date
+  /** Called once per API request with a one-line summary (never bodies). */
+  log?: (line: string) => void
+}
+
+export interface RunningSandbox {
+  /** Base URL, e.g. `http://127.0.0.1:41234`. */
+  url: string
+  host: string
+  port: number
+  store: SandboxStore
+  clock: SandboxClock
+  faults: FaultInjector
+  counters: RequestCounters
+  /** Stops listening, closes connections, and waits for the state file to be written. */
+  close(): Promise<void>
+}
+
+const PLATFORMS: PlatformModule[] = [syllablePlatform, sarvamPlatform]
+
+/**
+ * Starts the emulator of both platforms on a real HTTP server: the same code serves
+ * `cac sandbox serve`, the CLI's embedded sandbox, the tests and the benchmarks.
+ */
+export async function startSandbox(options: SandboxOptions = {}): Promise<RunningSandbox> {
+  const store = await SandboxStore.open(options.statePath)
+  const clock = new SandboxClock(options.now)
+  const faults = new FaultInjector(options.faults)
+  const counters = new RequestCounters()
+
+  const api = new Router<PlatformContext>()
+  const platformOf = new Map<string, PlatformModule>()
+  for (const platform of PLATFORMS) {
+    api.add(...platform.routes)
+    for (const route of platform.routes) platformOf.set(`${route.method} ${route.template}`, platform)
+  }
+  const control = new Router<ControlContext>().add(...controlRoutes)
+  const controlContext: ControlContext = { store, clock, faults, counters }
+
+  const server = createServer((req, res) => {
+    void handle(req, res).catch((error: unknown) => {
+      options.log?.(`internal error: ${(error as Error).message}`)
+      if (!res.headersSent) send(res, { status: 500, body: { detail: 'Internal Server Error' } })
+      else res.destroy()
+    })
+  })
+
+  async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    const method = (req.method ?? 'GET').toUpperCase()
+    const url = new URL(req.url ?? '/', 'http://sandbox.invalid')
+    const path = url.pathname
+
+    if (path === CONTROL_PREFIX || path.startsWith(`${CONTROL_PREFIX}/`)) {
+      const match = control.match(method, path)
+      if (match.kind !== 'found') {
+        send(res, { status: match.kind === 'not-found' ? 404 : 405, body: { detail: match.kind === 'not-found' ? 'Not Found' : 'Method Not Allowed' } })
+        return
+      }
+      const request = await readRequest(req, method, path, url, match.route.template, match.params)
+      if (request instanceof ApiError) return void send(res, errorResponse(request))
+      try {
+        send(res, await match.route.handler(request, controlContext))
+      } catch (error) {
+        send(res, errorResponse(error))
+      }
+      return
+    }
+
+    const match = api.match(method, path)
+    const routeKey = match.kind === 'found' ? `${method} ${match.route.template}` : `${method} (no route)`
+    const started = Date.now()
+    const finish = (outcome: string) => {
+      counters.record(routeKey, outcome)
+      options.log?.(`${method} ${path} ${outcome} ${Date.now() - started}ms`)
+    }
+
+    if (faults.latencyMs > 0) await sleep(faults.latencyMs)
+    if (match.kind !== 'found') {
+      const status = match.kind === 'not-found' ? 404 : 405
+      send(res, { status, body: { detail: status === 404 ? 'Not Found' : 'Method Not Allowed' } })
+      return finish(String(status))
+    }
+
+    const fault: FaultKind | undefined = faults.decide(method, routeKey)
+    if (fault === 'reset') {
+      req.socket.destroy()
+      return finish('reset')
+    }
+    if (fault === 'throttle' || fault === 'error500' || fault === 'error503') {
+      const response = faultResponse(fault, faults.retryAfterSeconds)
+      send(res, response)
+      return finish(String(response.status))
+    }
+
+    const platform = platformOf.get(routeKey)!
+    const request = await readRequest(req, method, path, url, match.route.template, match.params)
+    let response: ApiResponse
+    if (request instanceof ApiError) {
+      response = errorResponse(request)
+    } else {
+      const actor = platform.authenticate(request)
+      if (actor === undefined) {
+        response = { status: 401, body: { detail: platform.unauthenticatedDetail } }
+      } else {
+        const context: PlatformContext = { store, clock, actor }
+        try {
+          response = await match.route.handler(request, context)
+        } catch (error) {
+          response = errorResponse(error, options.log)
+        }
+      }
+    }
+    if (response.mutated) await store.commit()
+    if (fault === 'drop') {
+      req.socket.destroy()
+      return finish('dropped')
+    }
+    send(res, response)
+    finish(String(response.status))
+  }
+
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject)
+    server.listen(options.port ?? 0, options.host ?? '127.0.0.1', () => {
+      server.off('error', reject)
+      resolve()
+    })
+  })
+  const address = server.address() as AddressInfo
+  const host = address.address
+  const urlHost = host.includes(':') ? `[${host}]` : host
+
+  return {
+    url: `http://${urlHost}:${address.port}`,
+    host,
+    port: address.port,
+    store,
+    clock,
+    faults,
+    counters,
+    close: () => closeServer(server, store),
+  }
+}
+
+async function closeServer(server: Server, store: SandboxStore): Promise<void> {
+  await new Promise<void>((resolve) => {
+    server.close(() => resolve())
+    server.closeAllConnections()
+  })
+  await store.close()
+}
+
+async function readRequest(
+  req: IncomingMessage,
+  method: string,
+  path: string,
+  url: URL,
+  route: string,
+  params: Record<string, string>,
+): Promise<ApiRequest | ApiError> {
+  const chunks: Buffer[] = []
+  let size = 0
+  for await (const chunk of req) {
+    size += (chunk as Buffer).length
+    if (size > MAX_BODY_BYTES) return new ApiError(413, 'Request body too large')
+    chunks.push(chunk as Buffer)
+  }
+  const raw = Buffer.concat(chunks).toString('utf8')
+  const contentType = String(req.headers['content-type'] ?? '').split(';')[0]!.trim().toLowerCase()
+  let body: unknown
+  if (raw.length > 0) {
+    if (contentType === 'application/x-www-form-urlencoded') {
+      body = Object.fromEntries(new URLSearchParams(raw))
+    } else if (contentType === 'application/json' || contentType === '') {
+      try {
+        body = JSON.parse(raw)
+      } catch (error) {
+        return new RequestValidationError([
+          { type: 'json_invalid', loc: ['body', jsonErrorPosition(error, raw)], msg: 'JSON decode error', input: {}, ctx: { error: 'Expecting value' } },
+        ])
+      }
+    } else {
+      body = raw
+    }
+  }
+  return { method, path, route, params, query: url.searchParams, headers: req.headers, body, contentType }
+}
+
+function jsonErrorPosition(error: unknown, raw: string): number {
+  const match = /position (\d+)/.exec((error as Error).message)
+  return match ? Number(match[1]) : raw.length
+}
+
+function faultResponse(fault: 'throttle' | 'error500' | 'error503', retryAfterSeconds: number): ApiResponse {
+  if (fault === 'throttle') {
+    return { status: 429, body: { detail: 'Too Many Requests' }, headers: { 'retry-after': String(Math.ceil(retryAfterSeconds)) } }
+  }
+  if (fault === 'error503') return { status: 503, body: { detail: 'Service Unavailable' }, headers: { 'retry-after': '1' } }
+  return { status: 500, body: { detail: 'Internal Server Error' } }
+}
+
+function errorResponse(error: unknown, log?: (line: string) => void): ApiResponse {
+  if (error instanceof ApiError) return { status: error.status, body: { detail: error.detail }, headers: error.headers }
+  log?.(`handler error: ${(error as Error)?.stack ?? String(error)}`)
+  return { status: 500, body: { detail: 'Internal Server Error' } }
+}
+
+function send(res: ServerResponse, response: ApiResponse): void {
+  const text = response.body === undefined ? '' : JSON.stringify(response.body)
+  res.writeHead(response.status, {
+    'content-type': 'application/json',
+    'content-length': Buffer.byteLength(text),
+    ...response.headers,
+  })
+  res.end(text)
+}
+
+function sleep(ms: number): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, ms))
+}
