@@ -2,3 +2,5 @@ export { startSandbox, type RunningSandbox, type SandboxOptions } from './server
 export { SandboxClock } from './clock.js'
 export { DEFAULT_FAULTS, parseFaultSpec, type FaultSettings, type ScheduledFault } from './faults.js'
 export type { CounterSnapshot } from './counters.js'
+export { SandboxStore, StateFileError } from './store.js'
+export { FaultError } from './faults.js'

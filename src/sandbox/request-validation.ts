@@ -42,6 +42,7 @@ export interface BodyValidatorOptions {
 export function bodyValidator<T>(schema: object, options: BodyValidatorOptions = {}): (body: unknown, loc?: Loc) => T {
   const validate = ajv.compile(schema)
   return (body, loc = ['body']) => {
+    if (body === undefined) throw new RequestValidationError([{ type: 'missing', loc, msg: 'Field required', input: null }])
     if (validate(body)) return body as T
     const entries = (validate.errors ?? [])
       .map((error) => toEntry(error, body, loc, options))

@@ -48,6 +48,12 @@ export class SandboxStore {
     return new SandboxStore(parseState(text, path), path)
   }
 
+  /** Writes an empty state to a file (whatever it held, even something unreadable). */
+  static async resetFile(path: string): Promise<void> {
+    const store = new SandboxStore(emptyState(), path)
+    await store.commit()
+  }
+
   /** Persists the current state; resolves once a write that includes every change so far is on disk. */
   commit(): Promise<void> {
     if (this.path === undefined) return Promise.resolve()

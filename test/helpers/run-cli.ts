@@ -91,3 +91,64 @@ export function runCli(args: readonly string[], options: RunOptions): Promise<Cl
 export function validate(cwd: string, args: readonly string[] = [], env?: RunOptions['env']): Promise<CliResult> {
   return runCli(['validate', ...args], env === undefined ? { cwd } : { cwd, env })
 }
+
+export interface ServingCli {
+  /** The base URL the server printed. */
+  url: string
+  /** Output so far. */
+  stdout: () => string
+  /** Sends a signal and waits for the process to end. */
+  stop(signal?: NodeJS.Signals): Promise<CliResult>
+}
+
+/**
+ * Starts a long-running command (`cac sandbox serve …`), waits until it prints
+ * "listening on <url>", and returns the URL and a way to stop it.
+ */
+export function startServingCli(args: readonly string[], options: RunOptions): Promise<ServingCli> {
+  const timeoutMs = options.timeoutMs ?? 20_000
+  return new Promise((resolve, reject) => {
+    const started = performance.now()
+    const child = spawn(process.execPath, [CLI_PATH, ...args], {
+      cwd: options.cwd,
+      env: cliEnv(options.env),
+      stdio: ['ignore', 'pipe', 'pipe'],
+    })
+    let stdout = ''
+    let stderr = ''
+    let ready = false
+    const ended = new Promise<CliResult>((resolveEnd) => {
+      child.on('close', (code, signal) =>
+        resolveEnd({ code, signal, stdout, stderr, durationMs: performance.now() - started, timedOut: false }),
+      )
+    })
+    const timer = setTimeout(() => {
+      child.kill('SIGKILL')
+      reject(new Error(`no "listening on" line within ${timeoutMs} ms; stdout: ${stdout} stderr: ${stderr}`))
+    }, timeoutMs)
+    child.stdout.on('data', (chunk: Buffer) => {
+      stdout += chunk.toString('utf8')
+      const match = /listening on (http:\/\/\S+)/.exec(stdout)
+      if (match && !ready) {
+        ready = true
+        clearTimeout(timer)
+        resolve({
+          url: match[1]!,
+          stdout: () => stdout,
+          stop: (signal = 'SIGTERM') => {
+            child.kill(signal)
+            return ended
+          },
+        })
+      }
+    })
+    child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString('utf8')))
+    child.on('error', reject)
+    void ended.then((result) => {
+      if (!ready) {
+        clearTimeout(timer)
+        reject(new Error(`the command ended before listening (exit ${String(result.code)}): ${stderr}`))
+      }
+    })
+  })
+}

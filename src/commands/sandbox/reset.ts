@@ -1,0 +1,39 @@
+import { Flags } from '@oclif/core'
+
+import { BaseCommand } from '../../cli/base-command.js'
+import { SandboxStore } from '../../sandbox/index.js'
+
+export const DEFAULT_SANDBOX_STATE = '.cac/sandbox.json'
+
+export default class SandboxReset extends BaseCommand<typeof SandboxReset> {
+  static override summary = 'Empty the sandbox state: a state file, or a running sandbox.'
+
+  static override examples = [
+    '<%= config.bin %> sandbox reset',
+    '<%= config.bin %> sandbox reset --state /tmp/sandbox.json',
+    '<%= config.bin %> sandbox reset --url http://127.0.0.1:4010',
+  ]
+
+  static override flags = {
+    state: Flags.string({ description: 'the state file to empty', default: DEFAULT_SANDBOX_STATE, exclusive: ['url'] }),
+    url: Flags.string({ description: 'empty a running sandbox through its control API instead' }),
+  }
+
+  public async run(): Promise<void> {
+    if (this.flags.url !== undefined) {
+      const target = new URL('/__sandbox/reset', this.flags.url)
+      const response = await fetch(target, { method: 'POST' }).catch((error: Error) => {
+        process.stderr.write(`Error: cannot reach the sandbox at ${this.flags.url} (${error.message})\n`)
+        return this.exit(1)
+      })
+      if (!response.ok) {
+        process.stderr.write(`Error: the sandbox at ${this.flags.url} answered ${response.status}\n`)
+        this.exit(1)
+      }
+      this.write(`sandbox at ${this.flags.url} reset\n`)
+      return
+    }
+    await SandboxStore.resetFile(this.flags.state)
+    this.write(`sandbox state ${this.flags.state} reset\n`)
+  }
+}
