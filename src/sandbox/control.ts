@@ -18,6 +18,16 @@ const badRequest = (error: unknown): never => {
   throw new ApiError(400, error instanceof Error ? error.message : String(error))
 }
 
+/** Runs a change to the fault settings; a FaultError becomes a 400 with its message. */
+const changeFaults = (change: () => void): void => {
+  try {
+    change()
+  } catch (error) {
+    if (error instanceof FaultError) badRequest(error)
+    throw error
+  }
+}
+
 const object = (body: unknown): Record<string, unknown> => {
   if (body === null || typeof body !== 'object' || Array.isArray(body)) throw new ApiError(400, 'expected a JSON object body')
   return body as Record<string, unknown>
@@ -40,12 +50,7 @@ export const controlRoutes: RouteDefinition<ControlContext>[] = [
     method: 'PATCH',
     template: `${CONTROL_PREFIX}/faults`,
     handler: (request, { faults }) => {
-      try {
-        faults.update(validateFaultSettings(object(request.body)))
-      } catch (error) {
-        if (error instanceof FaultError) badRequest(error)
-        throw error
-      }
+      changeFaults(() => faults.update(validateFaultSettings(object(request.body))))
       return ok(faults.current)
     },
   },
@@ -53,15 +58,11 @@ export const controlRoutes: RouteDefinition<ControlContext>[] = [
     method: 'PUT',
     template: `${CONTROL_PREFIX}/faults`,
     handler: (request, { faults }) => {
-      let settings
-      try {
-        settings = validateFaultSettings(object(request.body))
-      } catch (error) {
-        if (error instanceof FaultError) badRequest(error)
-        throw error
-      }
-      faults.clear()
-      faults.update(settings)
+      changeFaults(() => {
+        const settings = validateFaultSettings(object(request.body))
+        faults.clear()
+        faults.update(settings)
+      })
       return ok(faults.current)
     },
   },
@@ -77,13 +78,7 @@ export const controlRoutes: RouteDefinition<ControlContext>[] = [
     method: 'POST',
     template: `${CONTROL_PREFIX}/faults/schedule`,
     handler: (request, { faults }) => {
-      const body = object(request.body)
-      try {
-        faults.schedule(body as unknown as ScheduledFault)
-      } catch (error) {
-        if (error instanceof FaultError) badRequest(error)
-        throw error
-      }
+      changeFaults(() => faults.schedule(object(request.body) as unknown as ScheduledFault))
       return ok(faults.current)
     },
   },
