@@ -1,0 +1,96 @@
+import type { ProviderConfig } from '../config/project-config.js'
+import type { HttpClient, RetryEvent } from '../http/client.js'
+import type { KindName, ProviderType } from '../model/kinds.js'
+import type { FieldChange, ResourceChange, Spec } from '../model/plan.js'
+import type { Resource } from '../model/resource.js'
+
+/** A resource as it exists on the platform. */
+export interface LiveResource {
+  kind: KindName
+  /** The provider name (from cac.yaml). */
+  provider: string
+  /** The logical identity (campaign_name, batch_id, name). */
+  name: string
+  address: string
+  /** The server id: Syllable campaign id (integer), batch_id, Sarvam campaign_id. */
+  id: string | number
+  /** Normalised to the file's shape: server-owned fields out, defaults in, canonical forms. */
+  spec: Spec
+  /** The object as the API returned it (needed to build full-replacement bodies); never saved. */
+  raw: unknown
+  /** Lifecycle status where the platform has one (Sarvam campaign status, Syllable batch status). */
+  status?: string
+  updatedAt?: string
+  updatedBy?: string
+}
+
+export interface PlanOptions {
+  /** Allow updating an active Sarvam campaign by pausing it, patching, and resuming. */
+  pauseToUpdate: boolean
+}
+
+/** Why a change cannot go ahead as asked. */
+export interface Verdict {
+  action: 'blocked' | 'error'
+  reason: string
+}
+
+/** The pure, per-kind rules the planner applies (platform quirks stay in the provider). */
+export interface KindRules {
+  /** Top-level spec fields that can only be set when the resource is created. */
+  createOnly: readonly string[]
+  /** Addresses of resources this one needs first (a batch needs its campaign). */
+  dependsOn(resource: Resource): string[]
+  /** Platform conditions on an update (e.g. a Sarvam campaign that is active or has ended). */
+  assess(input: { live: LiveResource; fields: FieldChange[]; options: PlanOptions }): Verdict | undefined
+}
+
+/** What `apply` needs besides the change itself. */
+export interface ApplyContext {
+  /** The live resource as last read (absent for a create). */
+  live?: LiveResource
+  /** The server id of another resource, known from the live state or from a create earlier in this run. */
+  resolveId(address: string): string | number | undefined
+  options: PlanOptions
+}
+
+export interface ApplyOutcome {
+  /** The server id of the resource after the change. */
+  id: string | number
+  /** True when a create found the resource already there (after an ambiguous failure) and adopted it. */
+  adopted?: boolean
+  /** Extra steps taken, for the report (e.g. `paused`, `patched`, `resumed`). */
+  steps?: string[]
+}
+
+/** One configured platform account (a `providers` entry of cac.yaml), ready to talk to its API. */
+export interface Provider {
+  readonly name: string
+  readonly type: ProviderType
+  /** Where requests go, for every output: `sandbox (.cac/sandbox.json)` or the API URL. */
+  readonly target: string
+  readonly kinds: readonly KindName[]
+  rules(kind: KindName): KindRules
+  /** File spec → the comparable form (defaults in, canonical forms, secrets as presence markers). */
+  normaliseDesired(resource: Resource): Spec
+  /**
+   * Reads every live resource of these kinds from the list endpoints (all pages, fetched
+   * concurrently once the page count is known). `declared` lets a provider fetch details only
+   * where the list lacks them (Sarvam lists summaries).
+   */
+  readLive(kinds: readonly KindName[], declared: readonly Resource[]): Promise<LiveResource[]>
+  /** Re-reads given resources (apply of a saved plan); a missing one maps to undefined. */
+  refresh(targets: readonly { kind: KindName; name: string; id?: string | number }[]): Promise<Map<string, LiveResource | undefined>>
+  /** Performs one create or update (with any lifecycle steps). */
+  apply(change: ResourceChange, context: ApplyContext): Promise<ApplyOutcome>
+  close(): Promise<void>
+}
+
+/** How a provider is built: its config, the HTTP client for its API, and how to show its target. */
+export interface ProviderFactoryInput {
+  config: ProviderConfig
+  client: HttpClient
+  target: string
+  /** Called on each HTTP retry (for verbose output); never given secrets. */
+  onRetry?: (event: RetryEvent) => void
+}
