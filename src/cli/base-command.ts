@@ -1,6 +1,9 @@
 import { Command, Errors, Flags, type Interfaces } from '@oclif/core'
 
+import { ApiError } from '../http/errors.js'
+import { ProviderSetupError } from '../providers/registry.js'
 import { shouldColor } from '../render/style.js'
+import { StateFileError } from '../sandbox/store.js'
 
 export type CommandFlags<T extends typeof Command> = Interfaces.InferredFlags<(typeof BaseCommand)['baseFlags'] & T['flags']>
 export type CommandArgs<T extends typeof Command> = Interfaces.InferredArgs<T['args']>
@@ -60,6 +63,11 @@ export abstract class BaseCommand<T extends typeof Command> extends Command {
 
   protected override async catch(error: Error & { exitCode?: number; oclif?: { exit?: number } }): Promise<unknown> {
     if (error instanceof Errors.ExitError) throw error
+    if (isOperationalError(error)) {
+      // A failure of the run, not of cac: the platform, the network, a provider's setup.
+      process.stderr.write(`Error: ${error.message}\n`)
+      this.exit(1)
+    }
     if (error instanceof UsageError || isParseError(error)) {
       process.stderr.write(`Error: ${firstLine(error.message)}\nSee: cac ${this.id ?? ''} --help\n`)
       this.exit(1)
@@ -73,6 +81,10 @@ export abstract class BaseCommand<T extends typeof Command> extends Command {
     if (process.env.CAC_DEBUG) process.stderr.write(`${error.stack ?? ''}\n`)
     this.exit(1)
   }
+}
+
+function isOperationalError(error: Error): boolean {
+  return error instanceof ApiError || error instanceof ProviderSetupError || error instanceof StateFileError
 }
 
 function isParseError(error: Error & { oclif?: { exit?: number } }): boolean {

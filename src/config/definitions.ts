@@ -24,7 +24,6 @@ export interface DefinitionDocument {
 
 export interface DefinitionLoadOptions {
   env: Environment
-  secretsRequired: boolean
 }
 
 /** Reads one definition file: encoding, YAML, interpolation, document shape, kind and schema. */
@@ -73,7 +72,6 @@ function loadDefinitionDocument(
     declaredKind !== undefined && isSecretPath(path, KINDS[declaredKind].secretPaths)
   const prepared = prepareDocument(source, {
     env: options.env,
-    secretsRequired: options.secretsRequired,
     isSecret,
     diagnostics,
   })

@@ -3,10 +3,15 @@ import { Diagnostics, type Diagnostic } from '../model/diagnostic.js'
 import { resourceAddress, type Resource } from '../model/resource.js'
 import { loadDefinitionFile, type DefinitionDocument } from './definitions.js'
 import { discoverDefinitionFiles } from './discover-files.js'
+import { SecretValue } from '../model/secret.js'
+import { valueAt } from './data-path.js'
 import { displayPath } from './display-path.js'
+import { secretPathsOf } from './secret-paths.js'
 import { loadEnvironment } from './env-file.js'
 import type { Environment } from './interpolate.js'
-import { loadProjectConfig, type ProjectConfig } from './project-config.js'
+import { loadProjectConfig, type ProjectConfig, type ProviderConfig } from './project-config.js'
+import { formatDataPath } from './data-path.js'
+import type { DataPath, SourceDocument } from './yaml-source.js'
 import { RULES, runRules } from './rules/index.js'
 
 export interface ProjectLoadOptions {
@@ -18,8 +23,11 @@ export interface ProjectLoadOptions {
   env: Environment
   /** `--env FILE…`: dotenv files whose variables fill in what the process environment lacks. */
   envFiles?: readonly string[]
-  /** False for the offline `validate` (unset secret variables are not reported); true for plan/apply. */
-  secretsRequired: boolean
+  /**
+   * Whether a secret's variable must be set, per provider: never for the offline `validate` (a
+   * pull request from a fork has no secrets), always for plan/apply against a real API.
+   */
+  secretsRequired: boolean | ((provider: ProviderConfig) => boolean)
 }
 
 export interface ProjectLoad {
@@ -59,10 +67,11 @@ export async function loadProject(options: ProjectLoadOptions): Promise<ProjectL
     const shown = displayPath(file, options.cwd)
     shownFiles.push(shown)
     documents.push(
-      ...(await loadDefinitionFile(file, shown, { env, secretsRequired: options.secretsRequired }, diagnostics)),
+      ...(await loadDefinitionFile(file, shown, { env }, diagnostics)),
     )
   }
-  runRules(RULES, { project: config, documents, secretsRequired: options.secretsRequired }, diagnostics)
+  runRules(RULES, { project: config, documents }, diagnostics)
+  reportUnsetSecrets(config, documents, options.secretsRequired, diagnostics)
 
   const resources = documents.flatMap((doc): Resource[] => {
     const name = doc.spec[KINDS[doc.kind].identityField]
@@ -74,7 +83,7 @@ export async function loadProject(options: ProjectLoadOptions): Promise<ProjectL
         provider: doc.provider,
         name,
         address: resourceAddress(doc.provider, doc.kind, name),
-        spec: doc.spec,
+        spec: withSecretValues(doc),
         source: { file: doc.source.file, documentIndex: doc.source.index, line: start.line, column: start.column },
       },
     ]
@@ -90,6 +99,50 @@ export async function loadProject(options: ProjectLoadOptions): Promise<ProjectL
     shownFiles.filter((file) => focus.has(file)),
     isReported,
   )
+}
+
+/** Unset secret variables are errors where the run needs them (see `secretsRequired`). */
+function reportUnsetSecrets(
+  config: ProjectConfig,
+  documents: readonly DefinitionDocument[],
+  required: ProjectLoadOptions['secretsRequired'],
+  diagnostics: Diagnostics,
+): void {
+  if (required === false) return
+  const needs = (providerName: string | undefined): boolean => {
+    if (required === true) return true
+    const provider = providerName === undefined ? undefined : config.providers[providerName]
+    return provider === undefined || required(provider)
+  }
+  const report = (source: SourceDocument, path: DataPath, variable: string) =>
+    diagnostics.error(formatDataPath(path), `environment variable ${variable} is not set and has no default; this secret is needed to reach the platform`, {
+      file: source.file,
+      position: source.position(path),
+    })
+  for (const unset of config.source.unsetSecrets) if (needs(String(unset.path[1]))) report(config.source, unset.path, unset.variable)
+  for (const doc of documents) {
+    for (const unset of doc.source.unsetSecrets) if (needs(doc.provider)) report(doc.source, unset.path, unset.variable)
+  }
+}
+
+/**
+ * The spec with every secret replaced by a SecretValue (named after its variable), so that no
+ * later stage can print it by accident: only request-body builders reveal it.
+ */
+function withSecretValues(doc: DefinitionDocument): Record<string, unknown> {
+  const paths = secretPathsOf(doc)
+  if (paths.length === 0) return doc.spec
+  const spec = structuredClone(doc.spec)
+  for (const path of paths) {
+    const record = doc.source.interpolationAt(path)
+    const reference = record?.references.length === 1 ? record.references[0] : undefined
+    if (!reference) continue // A literal: secret-literal has already reported it.
+    const value = valueAt(doc.source.value, path)
+    const secret = new SecretValue(reference.name, reference.resolution === 'variable' && typeof value === 'string' ? value : undefined)
+    const parent = valueAt({ spec }, path.slice(0, -1)) as Record<string, unknown> | undefined
+    if (parent) parent[String(path[path.length - 1])] = secret
+  }
+  return spec
 }
 
 function finish(

@@ -5,8 +5,6 @@ import { materialise, type DataPath, type SourceDocument } from './yaml-source.j
 
 export interface PrepareOptions {
   env: Environment
-  /** When false, an unset variable behind a secret is not a problem (validate runs without secrets). */
-  secretsRequired: boolean
   isSecret: (path: DataPath) => boolean
   diagnostics: Diagnostics
 }
@@ -28,9 +26,10 @@ export function prepareDocument(source: SourceDocument, options: PrepareOptions)
     explained.push(problem.path)
     const where = { file: source.file, position: source.position(problem.path) }
     const code = formatDataPath(problem.path)
-    if (problem.kind === 'unset' && options.isSecret(problem.path) && !options.secretsRequired) {
-      // validate runs without secrets (a pull request from a fork has none): the secret's value is
-      // checked when its variable is set, and plan/apply refuse to run without it.
+    if (problem.kind === 'unset' && options.isSecret(problem.path)) {
+      // Whether a secret must be set depends on the run (validate needs none; a sandbox target can
+      // do without): the caller decides, from this record.
+      source.unsetSecrets.push({ path: problem.path, variable: problem.variable! })
       continue
     }
     options.diagnostics.error(code, problem.message, where)

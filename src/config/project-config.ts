@@ -24,6 +24,16 @@ export interface ProviderConfig {
   workspaceId?: string
 }
 
+/** The embedded sandbox (providers whose url is `sandbox`). */
+export interface SandboxConfig {
+  /** Absolute path of its state file. */
+  statePath: string
+  /** Freeze its clock at this instant (ISO 8601), or use real time. */
+  now?: string
+}
+
+export const DEFAULT_SANDBOX_STATE = '.cac/sandbox.json'
+
 export interface ProjectConfig {
   /** Absolute path of cac.yaml, and how to show it. */
   file: string
@@ -31,6 +41,7 @@ export interface ProjectConfig {
   /** Absolute path of the definitions folder. */
   definitionsDir: string
   providers: Record<string, ProviderConfig>
+  sandbox: SandboxConfig
   /** The parsed document, kept so rules can point at its lines. */
   source: SourceDocument
 }
@@ -40,8 +51,6 @@ export interface ProjectConfigOptions {
   /** `--config`: an explicit path to the project file. */
   configPath?: string
   env: Environment
-  /** When false (validate), an unset variable behind a secret is not reported. */
-  secretsRequired: boolean
 }
 
 /**
@@ -89,7 +98,6 @@ export async function loadProjectConfig(
   const source = documents[0]!
   const prepared = prepareDocument(source, {
     env: options.env,
-    secretsRequired: options.secretsRequired,
     isSecret: (path) => isSecretPath(path, PROJECT_SECRET_PATHS),
     diagnostics,
   })
@@ -139,5 +147,10 @@ export async function loadProjectConfig(
     if (workspaceId !== undefined) provider.workspaceId = workspaceId
     providers[name] = provider
   }
-  return { file, displayFile: shown, definitionsDir, providers, source }
+  const sandboxRaw = (raw as { sandbox?: { state?: unknown; now?: unknown } }).sandbox
+  const sandbox: SandboxConfig = {
+    statePath: resolve(dirname(file), typeof sandboxRaw?.state === 'string' ? sandboxRaw.state : DEFAULT_SANDBOX_STATE),
+  }
+  if (typeof sandboxRaw?.now === 'string') sandbox.now = sandboxRaw.now
+  return { file, displayFile: shown, definitionsDir, providers, sandbox, source }
 }

@@ -57,6 +57,8 @@ export class SourceDocument {
   /** The plain value after interpolation; set by `materialise`. */
   value: unknown = undefined
   readonly interpolations = new Map<Node, InterpolationRecord>()
+  /** Secrets whose variable is unset (reported or not by the caller, depending on the target). */
+  readonly unsetSecrets: { path: DataPath; variable: string }[] = []
 
   constructor(
     readonly file: string,

@@ -1,9 +1,8 @@
 import { Flags } from '@oclif/core'
 
 import { BaseCommand } from '../../cli/base-command.js'
+import { DEFAULT_SANDBOX_STATE } from '../../config/project-config.js'
 import { SandboxStore } from '../../sandbox/index.js'
-
-export const DEFAULT_SANDBOX_STATE = '.cac/sandbox.json'
 
 export default class SandboxReset extends BaseCommand<typeof SandboxReset> {
   static override summary = 'Empty the sandbox state: a state file, or a running sandbox.'

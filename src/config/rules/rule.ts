@@ -8,8 +8,6 @@ import type { DataPath, SourceDocument } from '../yaml-source.js'
 export interface RuleContext {
   project: ProjectConfig | undefined
   documents: readonly DefinitionDocument[]
-  /** True when secrets must be resolvable (plan/apply), false for the offline `validate`. */
-  secretsRequired: boolean
   /** Reports a problem at a path of a document; the message is prefixed with the field path. */
   report(source: SourceDocument, path: DataPath, message: string, options?: ReportOptions): void
 }

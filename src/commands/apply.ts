@@ -1,0 +1,110 @@
+import { Args, Flags } from '@oclif/core'
+
+import { BaseCommand, UsageError } from '../cli/base-command.js'
+import { askYes, isNonInteractive } from '../cli/confirm.js'
+import { platformFlags } from '../cli/shared-flags.js'
+import { applyResultToJson, applySucceeded, ApplyProgress, formatApplySummary } from '../render/apply-report.js'
+import { formatValidationText } from '../render/diagnostics.js'
+import { formatPlanText } from '../render/plan-text.js'
+import { createStyle } from '../render/style.js'
+import { applyProject } from '../workflow/apply-project.js'
+
+export default class Apply extends BaseCommand<typeof Apply> {
+  static override summary = 'Make the platforms match the files: re-plan (or load a saved plan), confirm, execute.'
+
+  static override description =
+    'Without PLANFILE, plans again and asks for confirmation on a terminal. With PLANFILE (from `cac plan --out`), ' +
+    'applies exactly that plan after checking that none of the resources it touches changed on the platform since ' +
+    '(the whole plan is refused otherwise, naming what moved). Creates run before what depends on them; ' +
+    'independent changes run concurrently. Safe to repeat: a second apply has nothing to do. With no terminal, ' +
+    'or CI=true, there is no prompt: pass --auto-approve or a plan file. Exit 0 when everything was applied, 1 otherwise.'
+
+  static override examples = [
+    '<%= config.bin %> apply',
+    '<%= config.bin %> apply --auto-approve',
+    '<%= config.bin %> plan --out plan.json && <%= config.bin %> apply plan.json',
+  ]
+
+  static override args = {
+    planfile: Args.string({ description: 'a plan saved by `cac plan --out`', required: false }),
+  }
+
+  static override flags = {
+    ...platformFlags,
+    'auto-approve': Flags.boolean({ description: 'apply without asking (needed with no terminal or CI=true)', default: false }),
+    format: Flags.string({ description: 'output format', options: ['text', 'json'], default: 'text' }),
+  }
+
+  public async run(): Promise<void> {
+    const planFile = this.args.planfile
+    if (planFile !== undefined && (this.flags.target?.length ?? 0) > 0) {
+      throw new UsageError('--target cannot be combined with a plan file: the plan already fixes what is applied')
+    }
+    const interactive = !isNonInteractive()
+    if (planFile === undefined && !this.flags['auto-approve'] && !interactive) {
+      throw new UsageError(
+        'apply needs --auto-approve, or a plan file from `cac plan --out`, when there is no terminal to confirm on (or CI is set)',
+      )
+    }
+    const json = this.flags.format === 'json'
+    const style = createStyle(this.color)
+    let progress: ApplyProgress | undefined
+    const outcome = await applyProject({
+      cwd: process.cwd(),
+      ...(this.flags.config !== undefined ? { configPath: this.flags.config } : {}),
+      env: process.env,
+      envFiles: this.flags.env ?? [],
+      targets: this.flags.target ?? [],
+      options: { pauseToUpdate: this.flags['pause-to-update'] },
+      forceSandbox: this.flags.sandbox,
+      parallelism: this.flags.parallelism,
+      ...(planFile !== undefined ? { planFile } : {}),
+      onPlan: (plan) => {
+        if (!json) this.write(formatPlanText(plan, { color: this.color }))
+        progress = new ApplyProgress(
+          (text) => (json ? undefined : this.write(text)),
+          plan.summary.create + plan.summary.update,
+          style,
+          interactive && process.stdout.isTTY === true,
+        )
+      },
+      onNotes: (notes) => notes.forEach((note) => process.stderr.write(`note: ${note}\n`)),
+      confirm: async () => this.flags['auto-approve'] || askYes('\nApply these changes?'),
+      onEvent: (event) => progress?.onEvent(event),
+    })
+    progress?.finish()
+
+    switch (outcome.kind) {
+      case 'invalid': {
+        const { load } = outcome.outcome
+        process.stderr.write(
+          formatValidationText(
+            { diagnostics: load.diagnostics, errorCount: load.errorCount, warningCount: load.warningCount, fileCount: load.files.length, resourceCount: load.resources.length },
+            false,
+          ),
+        )
+        process.stderr.write('Nothing was applied: fix the files first.\n')
+        return this.exit(1)
+      }
+      case 'config-invalid':
+        process.stderr.write(formatValidationText({ diagnostics: outcome.diagnostics.sorted(), errorCount: outcome.diagnostics.errorCount, warningCount: outcome.diagnostics.warningCount, fileCount: 0, resourceCount: 0 }, false))
+        return this.exit(1)
+      case 'plan-file-invalid':
+        process.stderr.write(`Error: the plan file ${outcome.file} ${outcome.message}\n`)
+        return this.exit(1)
+      case 'refused':
+        process.stderr.write(`Error: nothing was applied: ${outcome.reason}\n`)
+        return this.exit(1)
+      case 'stale':
+        process.stderr.write('Error: the saved plan is stale; nothing was applied. Make a new plan. What moved:\n')
+        for (const stale of outcome.stale) process.stderr.write(`  ${stale.address}: ${stale.reason}\n`)
+        return this.exit(1)
+      case 'declined':
+        process.stderr.write('Apply cancelled: nothing was changed.\n')
+        return this.exit(1)
+      case 'applied':
+        this.write(json ? applyResultToJson(outcome.plan, outcome.result) : formatApplySummary(outcome.result, this.color))
+        if (!applySucceeded(outcome.result)) this.exit(1)
+    }
+  }
+}

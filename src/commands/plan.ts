@@ -1,0 +1,76 @@
+import { promises as fs } from 'node:fs'
+import { dirname, resolve } from 'node:path'
+
+import { Flags } from '@oclif/core'
+
+import { BaseCommand } from '../cli/base-command.js'
+import { platformFlags } from '../cli/shared-flags.js'
+import { serialisePlan } from '../plan/plan-file.js'
+import { formatValidationText } from '../render/diagnostics.js'
+import { planToJson } from '../render/plan-json.js'
+import { formatPlanMarkdown } from '../render/plan-markdown.js'
+import { formatPlanText } from '../render/plan-text.js'
+import { planProject } from '../workflow/plan-project.js'
+
+export default class Plan extends BaseCommand<typeof Plan> {
+  static override summary = 'Show what apply would change: desired (files) against live (platforms), field by field.'
+
+  static override description =
+    'Validates the files, reads the live state from the list endpoints of each platform, and prints, per ' +
+    'resource, create / update (with each field before → after) / blocked / error, plus live resources no ' +
+    'file declares (unmanaged, never touched). Nothing is written to the platforms. Exit 0, or 1 on invalid ' +
+    'files, an API failure, or a change in error; with --detailed-exitcode, 2 when changes are pending.'
+
+  static override examples = [
+    '<%= config.bin %> plan',
+    '<%= config.bin %> plan --out plan.json',
+    '<%= config.bin %> plan --format markdown > plan.md',
+    '<%= config.bin %> plan --target "syllable/campaign/*" --detailed-exitcode',
+  ]
+
+  static override flags = {
+    ...platformFlags,
+    out: Flags.string({ description: 'also save the plan to this file, for `cac apply FILE`' }),
+    format: Flags.string({ description: 'output format', options: ['text', 'json', 'markdown'], default: 'text' }),
+    'detailed-exitcode': Flags.boolean({ description: 'exit 2 when changes are pending (0 none, 1 error)', default: false }),
+  }
+
+  public async run(): Promise<void> {
+    const outcome = await planProject({
+      cwd: process.cwd(),
+      ...(this.flags.config !== undefined ? { configPath: this.flags.config } : {}),
+      env: process.env,
+      envFiles: this.flags.env ?? [],
+      targets: this.flags.target ?? [],
+      options: { pauseToUpdate: this.flags['pause-to-update'] },
+      forceSandbox: this.flags.sandbox,
+      parallelism: this.flags.parallelism,
+    })
+    if (outcome.kind === 'invalid') {
+      const { load } = outcome
+      process.stderr.write(
+        formatValidationText(
+          { diagnostics: load.diagnostics, errorCount: load.errorCount, warningCount: load.warningCount, fileCount: load.files.length, resourceCount: load.resources.length },
+          false,
+        ),
+      )
+      process.stderr.write('Nothing was sent to the platforms: fix the files first.\n')
+      this.exit(1)
+    }
+    const { plan, session, notes } = outcome
+    await session.close()
+    for (const note of notes) process.stderr.write(`note: ${note}\n`)
+    const format = this.flags.format
+    this.write(format === 'json' ? planToJson(plan) : format === 'markdown' ? formatPlanMarkdown(plan) : formatPlanText(plan, { color: this.color }))
+    if (this.flags.out !== undefined) {
+      const path = resolve(process.cwd(), this.flags.out)
+      await fs.mkdir(dirname(path), { recursive: true })
+      const temporary = `${path}.${process.pid}.tmp`
+      await fs.writeFile(temporary, serialisePlan(plan, { pauseToUpdate: this.flags['pause-to-update'] }, new Date().toISOString()))
+      await fs.rename(temporary, path)
+      process.stderr.write(`Saved the plan to ${this.flags.out}; apply exactly this plan with: cac apply ${this.flags.out}\n`)
+    }
+    if (plan.summary.error > 0) this.exit(1)
+    if (this.flags['detailed-exitcode'] && plan.summary.create + plan.summary.update + plan.summary.blocked > 0) this.exit(2)
+  }
+}

@@ -1,0 +1,151 @@
+import { createHash } from 'node:crypto'
+
+import type { KindName } from '../model/kinds.js'
+import {
+  PLAN_ACTIONS,
+  type Plan,
+  type PlanSummary,
+  type PlanTarget,
+  type ResourceChange,
+  type Spec,
+  type UnmanagedResource,
+} from '../model/plan.js'
+import type { Resource } from '../model/resource.js'
+import type { KindRules, LiveResource, PlanOptions } from '../providers/provider.js'
+import { diffSpecs, formatFieldPath, specAsAdditions } from './diff.js'
+
+/** A desired resource with its normalised (comparable) spec. */
+export interface DesiredEntry {
+  resource: Resource
+  normalised: Spec
+}
+
+export interface PlanInput {
+  targets: PlanTarget[]
+  desired: DesiredEntry[]
+  live: LiveResource[]
+  /** Kinds whose live resources are compared (per provider); live resources of other kinds are ignored. */
+  managedKinds: { provider: string; kind: KindName }[]
+  rules: (provider: string, kind: KindName) => KindRules
+  options: PlanOptions
+}
+
+/**
+ * The pure core: desired state and live state in, a Plan out. Matches by address (provider, kind,
+ * logical identity), diffs normalised specs, applies each kind's rules (create-only fields,
+ * platform conditions), and lists live resources no file declares. No IO, no clock.
+ */
+export function buildPlan(input: PlanInput): Plan {
+  const liveByAddress = new Map<string, LiveResource[]>()
+  for (const live of input.live) liveByAddress.set(live.address, [...(liveByAddress.get(live.address) ?? []), live])
+
+  const changes = input.desired.map((entry) => planResource(entry, liveByAddress.get(entry.resource.address) ?? [], input))
+  const declared = new Set(input.desired.map((entry) => entry.resource.address))
+  const managed = new Set(input.managedKinds.map((m) => `${m.provider}\u0000${m.kind}`))
+  const unmanaged: UnmanagedResource[] = input.live
+    .filter((live) => !declared.has(live.address) && managed.has(`${live.provider}\u0000${live.kind}`))
+    .map((live) => ({ address: live.address, kind: live.kind, provider: live.provider, name: live.name, id: live.id }))
+
+  const sortedChanges = changes.sort((a, b) => a.address.localeCompare(b.address))
+  checkDependencies(sortedChanges, liveByAddress)
+  return {
+    targets: input.targets,
+    changes: sortedChanges,
+    unmanaged: unmanaged.sort((a, b) => a.address.localeCompare(b.address) || String(a.id).localeCompare(String(b.id))),
+    summary: summarise(sortedChanges, unmanaged.length),
+  }
+}
+
+function planResource(entry: DesiredEntry, matches: LiveResource[], input: PlanInput): ResourceChange {
+  const { resource, normalised } = entry
+  const rules = input.rules(resource.provider, resource.kind)
+  const base: ResourceChange = {
+    address: resource.address,
+    kind: resource.kind,
+    provider: resource.provider,
+    name: resource.name,
+    action: 'noop',
+    fields: [],
+    desired: resource.spec,
+    dependsOn: rules.dependsOn(resource),
+    source: { file: resource.source.file, line: resource.source.line },
+  }
+  if (matches.length > 1) {
+    return {
+      ...base,
+      action: 'error',
+      reason: `${matches.length} live resources have this identity (ids ${matches.map((m) => m.id).join(', ')}); cac cannot tell which one the file means`,
+    }
+  }
+  const live = matches[0]
+  if (!live) return { ...base, action: 'create', fields: specAsAdditions(normalised) }
+
+  const fields = diffSpecs(live.spec, normalised)
+  const withLive: ResourceChange = {
+    ...base,
+    liveId: live.id,
+    live: live.spec,
+    liveFingerprint: fingerprint(live.spec),
+    fields,
+    ...(live.status !== undefined ? { liveStatus: live.status } : {}),
+  }
+  if (fields.length === 0) return withLive
+  const frozen = fields.filter((field) => rules.createOnly.includes(String(field.path[0])))
+  if (frozen.length > 0) {
+    const names = [...new Set(frozen.map((field) => String(field.path[0])))].join(', ')
+    return { ...withLive, action: 'error', reason: `${names} can only be set when the resource is created; it differs on the platform` }
+  }
+  const verdict = rules.assess({ live, fields, options: input.options })
+  if (verdict) return { ...withLive, action: verdict.action, reason: verdict.reason }
+  return { ...withLive, action: 'update' }
+}
+
+/** A change whose dependency will not exist (not declared or failing) cannot be applied. */
+function checkDependencies(changes: ResourceChange[], liveByAddress: Map<string, LiveResource[]>): void {
+  const byAddress = new Map(changes.map((change) => [change.address, change]))
+  for (const change of changes) {
+    if (change.action !== 'create' && change.action !== 'update') continue
+    for (const dependency of change.dependsOn) {
+      const planned = byAddress.get(dependency)
+      if (planned && (planned.action === 'error' || planned.action === 'blocked') && !liveByAddress.has(dependency)) {
+        change.action = 'error'
+        change.reason = `it needs ${dependency}, which cannot be created (${planned.action})`
+      } else if (!planned && !liveByAddress.has(dependency)) {
+        change.action = 'error'
+        change.reason = `it needs ${dependency}, which neither exists nor is declared (or --target left it out)`
+      }
+    }
+  }
+}
+
+function summarise(changes: ResourceChange[], unmanaged: number): PlanSummary {
+  const summary = Object.fromEntries(PLAN_ACTIONS.map((action) => [action, 0])) as PlanSummary
+  for (const change of changes) summary[change.action] += 1
+  summary.unmanaged = unmanaged
+  return summary
+}
+
+/** sha256 of the canonical JSON of a normalised live spec: it moves when any field moves. */
+export function fingerprint(spec: Spec): string {
+  return `sha256:${createHash('sha256').update(canonicalJson(spec)).digest('hex')}`
+}
+
+/** JSON with keys sorted at every level: the same value always gives the same text. */
+export function canonicalJson(value: unknown): string {
+  return JSON.stringify(sortKeys(value))
+}
+
+function sortKeys(value: unknown): unknown {
+  if (Array.isArray(value)) return value.map(sortKeys)
+  if (value !== null && typeof value === 'object' && (value as { toJSON?: unknown }).toJSON === undefined) {
+    const out: Record<string, unknown> = {}
+    for (const key of Object.keys(value).sort()) out[key] = sortKeys((value as Record<string, unknown>)[key])
+    return out
+  }
+  return value
+}
+
+/** Field paths of a change, for messages. */
+export function changedFieldNames(change: ResourceChange): string[] {
+  return change.fields.map((field) => formatFieldPath(field.path))
+}

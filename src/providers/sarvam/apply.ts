@@ -1,0 +1,247 @@
+/**
+ * Creating and updating Sarvam campaigns, with the platform's lifecycle rules: PATCH only while
+ * scheduled or paused, status actions through PUT …/status, and a create that is never repeated
+ * blind (DESIGN.md §6).
+ */
+import type { RetryEvent } from '../../http/client.js'
+import { ConflictError, NetworkError, ServerError } from '../../http/errors.js'
+import type { FieldChange, ResourceChange, Spec } from '../../model/plan.js'
+import { diffSpecs } from '../../plan/diff.js'
+import type { ApplyContext, ApplyOutcome, LiveResource, PlanOptions } from '../provider.js'
+import type { SarvamApi } from './api.js'
+import { oneCampaignPerName, toLiveResource } from './live.js'
+import { ALLOWED_SCHEDULE_SHAPE, APP_CONFIG_SHAPE, isRecord, normaliseDesiredCampaign, type FieldShape } from './normalise.js'
+import { CREATE_ONLY_FIELDS, CREATE_ONLY_REASONS, assessCampaignChange, changedFields } from './rules.js'
+
+export interface ApplyDeps {
+  api: SarvamApi
+  /** The provider's name (for addresses). */
+  provider: string
+  /** POST attempts in all before a create gives up (each after checking the campaign is not there). */
+  createAttempts: number
+  /** First wait between create attempts; doubles per attempt. */
+  createBackoffMs: number
+  sleep: (ms: number) => Promise<void>
+  onRetry?: (event: RetryEvent) => void
+}
+
+export async function applyCampaignChange(change: ResourceChange, context: ApplyContext, deps: ApplyDeps): Promise<ApplyOutcome> {
+  if (change.kind !== 'SarvamCampaign') throw new Error(`the sarvam provider cannot apply a ${change.kind}`)
+  if (change.action === 'create') return createCampaign(change, context, deps)
+  if (change.action === 'update') return updateCampaign(change, context, deps)
+  throw new Error(`${change.address}: nothing to apply for a ${change.action} change`)
+}
+
+/**
+ * POST the campaign (without `paused`, which is not a field of the API), then pause it if the file
+ * says so. When the create turns out to have adopted an existing campaign, that campaign is
+ * brought to the file with an ordinary update.
+ */
+async function createCampaign(change: ResourceChange, context: ApplyContext, deps: ApplyDeps): Promise<ApplyOutcome> {
+  const desired = normaliseDesiredCampaign(change.desired)
+  const { paused, ...body } = desired
+  const created = await createOrAdopt(body, deps)
+  if (!created.adopted) {
+    const steps: string[] = []
+    if (paused === true) {
+      await changeStatus(deps.api, created.id, 'pause')
+      steps.push('paused')
+    }
+    return { id: created.id, steps }
+  }
+  const detail = await deps.api.get(created.id)
+  if (!detail) throw new Error(`${change.address}: adopted campaign ${created.id} could not be read back`)
+  const live = toLiveResource(deps.provider, detail, true)
+  const fields = diffSpecs(live.spec, desired)
+  const steps = fields.length > 0 ? await updateTo(live, desired, fields, context.options, deps) : []
+  return { id: created.id, adopted: true, steps }
+}
+
+/** A failure after which the campaign may or may not have been created. */
+function isAmbiguous(error: unknown): boolean {
+  return (error instanceof NetworkError && error.ambiguous) || error instanceof ServerError
+}
+
+/**
+ * POSTs a create; after an ambiguous failure, looks the name up and adopts the campaign if it is
+ * there now, else tries again (bounded, with backoff). A 409 on a repeated POST means an earlier
+ * attempt did create it (its answer was lost), so it is adopted too. A 409 on the first POST is a
+ * campaign someone else made: that is reported, not adopted.
+ */
+async function createOrAdopt(body: Spec, deps: ApplyDeps): Promise<{ id: string; adopted: boolean }> {
+  const name = String(body.name)
+  for (let attempt = 1; ; attempt += 1) {
+    let failure: unknown
+    try {
+      return { id: (await deps.api.create(body)).campaign_id, adopted: false }
+    } catch (error) {
+      failure = error
+    }
+    const conflictOnRetry = attempt > 1 && failure instanceof ConflictError
+    if (!conflictOnRetry && !isAmbiguous(failure)) throw failure
+    const existing = await lookUpByName(deps.api, name)
+    if (existing !== undefined) return { id: existing, adopted: true }
+    if (conflictOnRetry || attempt >= deps.createAttempts) throw failure
+    const delayMs = deps.createBackoffMs * 2 ** (attempt - 1)
+    deps.onRetry?.({ method: 'POST', path: deps.api.campaignsPath, attempt, delayMs, reason: (failure as Error).message })
+    await deps.sleep(delayMs)
+  }
+}
+
+/**
+ * The id of the campaign with exactly this name, or undefined. A failed lookup also gives
+ * undefined: the next POST then decides (a 409 tells that the campaign exists after all).
+ */
+async function lookUpByName(api: SarvamApi, name: string): Promise<string | undefined> {
+  try {
+    return oneCampaignPerName(await api.findByName(name))[0]?.campaign_id
+  } catch {
+    return undefined
+  }
+}
+
+async function updateCampaign(change: ResourceChange, context: ApplyContext, deps: ApplyDeps): Promise<ApplyOutcome> {
+  const live = context.live ?? (await readForUpdate(change, deps))
+  const desired = normaliseDesiredCampaign(change.desired)
+  const steps = await updateTo(live, desired, change.fields, context.options, deps)
+  return { id: live.id, steps }
+}
+
+async function readForUpdate(change: ResourceChange, deps: ApplyDeps): Promise<LiveResource> {
+  const detail = change.liveId === undefined ? undefined : await deps.api.get(String(change.liveId))
+  if (!detail) throw new Error(`${change.address}: campaign ${String(change.liveId ?? '(no id)')} no longer exists`)
+  return toLiveResource(deps.provider, detail, true)
+}
+
+/**
+ * Brings a live campaign to the desired spec for the given field diff. The order follows what the
+ * platform allows: PATCH needs scheduled or paused; a campaign the file pauses is patched and then
+ * paused (or, when it is active, paused first); --pause-to-update wraps the PATCH in pause and resume.
+ */
+async function updateTo(
+  live: LiveResource,
+  desired: Spec,
+  fields: FieldChange[],
+  options: PlanOptions,
+  deps: ApplyDeps,
+  statusReread = false,
+): Promise<string[]> {
+  const verdict = assessCampaignChange({ live, fields, options })
+  if (verdict) throw new Error(`cannot update campaign ${JSON.stringify(live.name)}: ${verdict.reason}`)
+  const id = String(live.id)
+  const body = patchBody(desired, fields, live.raw)
+  const wantPaused = changedFields(fields).has('paused') && typeof desired.paused === 'boolean' ? desired.paused : undefined
+  const isPaused = live.status === 'paused'
+  const steps: string[] = []
+
+  if (Object.keys(body).length === 0) {
+    if (wantPaused !== undefined && wantPaused !== isPaused) steps.push(await toggle(deps.api, id, wantPaused))
+    return steps
+  }
+  if (live.status === 'active') {
+    await changeStatus(deps.api, id, 'pause')
+    steps.push('paused')
+    if (wantPaused === true) {
+      await deps.api.patch(id, body)
+      return [...steps, 'patched']
+    }
+    await patchWhilePaused(deps.api, id, body, live.name)
+    return [...steps, 'patched', 'resumed']
+  }
+  try {
+    await deps.api.patch(id, body)
+  } catch (error) {
+    // The status may have moved since the plan read it (the start passed, someone paused it):
+    // read it again and redo the update once from what is there now.
+    if (!(error instanceof ConflictError) || statusReread) throw error
+    const detail = await deps.api.get(id)
+    if (!detail || detail.status === live.status) throw error
+    return updateTo(toLiveResource(deps.provider, detail, true), desired, fields, options, deps, true)
+  }
+  steps.push('patched')
+  if (wantPaused !== undefined && wantPaused !== isPaused) steps.push(await toggle(deps.api, id, wantPaused))
+  return steps
+}
+
+async function toggle(api: SarvamApi, id: string, pause: boolean): Promise<string> {
+  await changeStatus(api, id, pause ? 'pause' : 'resume')
+  return pause ? 'paused' : 'resumed'
+}
+
+/**
+ * PATCH a campaign that cac paused for the purpose, and resume it whatever the PATCH did: a failed
+ * update must not leave a running campaign stopped. The PATCH's error is the one thrown.
+ */
+async function patchWhilePaused(api: SarvamApi, id: string, body: Spec, name: string): Promise<void> {
+  let patchError: Error | undefined
+  try {
+    await api.patch(id, body)
+  } catch (error) {
+    patchError = error as Error
+  }
+  try {
+    await changeStatus(api, id, 'resume')
+  } catch (error) {
+    const resumeMessage = (error as Error).message
+    if (patchError) {
+      throw new Error(`${patchError.message}; resuming campaign ${JSON.stringify(name)} afterwards failed too, so it is left paused: ${resumeMessage}`, {
+        cause: patchError,
+      })
+    }
+    throw new Error(`campaign ${JSON.stringify(name)} was updated but could not be resumed, so it is left paused: ${resumeMessage}`, {
+      cause: error,
+    })
+  }
+  if (patchError) throw patchError
+}
+
+/**
+ * PUT …/status, accepting a 409 when the campaign is already where the action leads: the client
+ * retries a PUT whose answer was lost, and the repeat then finds the first attempt's work done.
+ */
+export async function changeStatus(api: SarvamApi, id: string, action: 'pause' | 'resume'): Promise<void> {
+  try {
+    await api.setStatus(id, action)
+  } catch (error) {
+    if (!(error instanceof ConflictError)) throw error
+    const current = await api.get(id)
+    if (current && reachedBy(action, current.status)) return
+    throw error
+  }
+}
+
+/** Resume leads to active, or back to scheduled before the start. */
+function reachedBy(action: 'pause' | 'resume', status: string): boolean {
+  return action === 'pause' ? status === 'paused' : status === 'active' || status === 'scheduled'
+}
+
+/**
+ * The PATCH body: each changed top-level field with its whole desired value (a nested object sent
+ * replaces the stored one). `paused` is a status action, not a field; create-only fields cannot be
+ * sent. Fields of app_config and allowed_schedule that the live campaign has but cac's file
+ * format does not know are carried over from the live object, so that replacing the object does
+ * not reset settings made elsewhere.
+ */
+export function patchBody(desired: Spec, fields: readonly FieldChange[], liveRaw?: unknown): Spec {
+  const body: Spec = {}
+  const live = isRecord(liveRaw) ? liveRaw : {}
+  for (const key of changedFields(fields)) {
+    if (key === 'paused') continue
+    if ((CREATE_ONLY_FIELDS as readonly string[]).includes(key)) throw new Error(CREATE_ONLY_REASONS[key])
+    const value = desired[key]
+    if (value === undefined) continue
+    if (key === 'app_config') body[key] = withUnknownLiveFields(value, live[key], APP_CONFIG_SHAPE)
+    else if (key === 'allowed_schedule') body[key] = withUnknownLiveFields(value, live[key], ALLOWED_SCHEDULE_SHAPE)
+    else body[key] = value
+  }
+  return body
+}
+
+function withUnknownLiveFields(desired: unknown, live: unknown, shape: FieldShape): unknown {
+  if (!isRecord(desired) || !isRecord(live) || !shape.fields) return desired
+  const merged: Record<string, unknown> = { ...desired }
+  for (const [key, value] of Object.entries(live)) {
+    if (!(key in shape.fields) && value !== null && value !== undefined) merged[key] = value
+  }
+  return merged
+}

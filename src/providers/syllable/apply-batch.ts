@@ -1,0 +1,92 @@
+/** Applying a SyllableBatch change: a safe create (with adoption) or a partial update of its setters. */
+import type { FieldChange, ResourceChange, Spec } from '../../model/plan.js'
+import { resourceAddress } from '../../model/resource.js'
+import { diffSpecs } from '../../plan/diff.js'
+import type { ApplyContext, ApplyOutcome } from '../provider.js'
+import type { ApiBatch, SyllableApi } from './api.js'
+import { batchCreateBody, batchUpdateBody } from './bodies.js'
+import { createSafely, isAmbiguousFailure, isConflictAfterRetry, type AdoptResult, type CreateRetryPolicy } from './create.js'
+import { BATCH_SETTER_FIELDS, normaliseDesiredBatch, normaliseLiveBatch } from './normalise.js'
+
+export interface BatchApplyDeps {
+  api: SyllableApi
+  policy: CreateRetryPolicy
+  /** Who the batch PUT names in last_updated_by. */
+  actor: string
+}
+
+export async function applyBatchChange(deps: BatchApplyDeps, change: ResourceChange, context: ApplyContext): Promise<ApplyOutcome> {
+  if (change.action === 'create') return createBatch(deps, change, context)
+  if (change.action === 'update') return updateBatch(deps, change, context)
+  throw new Error(`${change.address}: a ${change.action} change cannot be applied`)
+}
+
+/**
+ * The campaign id a batch is created under: the campaign may exist already or have been created
+ * earlier in this run; either way the executor knows its id by address.
+ */
+function campaignIdOf(change: ResourceChange, context: ApplyContext): number | undefined {
+  const id = context.resolveId(resourceAddress(change.provider, 'SyllableCampaign', String(change.desired.campaign)))
+  return id === undefined ? undefined : Number(id)
+}
+
+async function createBatch(deps: BatchApplyDeps, change: ResourceChange, context: ApplyContext): Promise<ApplyOutcome> {
+  const desired = change.desired
+  const campaignId = campaignIdOf(change, context)
+  if (campaignId === undefined) {
+    throw new Error(
+      `${change.address}: campaign "${String(desired.campaign)}" has no id: it does not exist on the platform and was not created in this run`,
+    )
+  }
+  const batchId = String(desired.batch_id)
+  const result = await createSafely<ApiBatch, ApiBatch>(
+    {
+      post: () => deps.api.createBatch(batchCreateBody(desired, campaignId)),
+      find: () => deps.api.getBatch(batchId),
+      adopt: (found) => adoptBatch(deps, found, desired, campaignId),
+      mayHaveActed: (error, attempt) => isAmbiguousFailure(error) || isConflictAfterRetry(error, attempt),
+    },
+    deps.policy,
+  )
+  if ('created' in result) return { id: result.created.batch_id }
+  return { id: result.adopted.id, adopted: true, steps: ['adopted', ...result.adopted.steps] }
+}
+
+/** Takes over a batch found after a lost create, if it is under the intended campaign. */
+async function adoptBatch(deps: BatchApplyDeps, found: ApiBatch, desired: Spec, campaignId: number): Promise<AdoptResult> {
+  if (Number(found.campaign_id) !== campaignId) {
+    throw new Error(
+      `batch "${found.batch_id}" already exists under campaign id ${found.campaign_id}, not under "${String(desired.campaign)}" (id ${campaignId}); ` +
+        'a batch cannot move, so give this one a new batch_id',
+    )
+  }
+  const live = normaliseLiveBatch(found, new Map([[campaignId, String(desired.campaign)]]))
+  const changed = changedSetters(diffSpecs(live, normaliseDesiredBatch(desired)))
+  if (changed.length === 0) return { id: found.batch_id, steps: [] }
+  await deps.api.updateBatch(found.batch_id, batchUpdateBody(desired, found, campaignId, deps.actor, changed))
+  return { id: found.batch_id, steps: ['updated'] }
+}
+
+async function updateBatch(deps: BatchApplyDeps, change: ResourceChange, context: ApplyContext): Promise<ApplyOutcome> {
+  const live = (context.live?.raw as ApiBatch | undefined) ?? (await readBatch(deps, change))
+  const fields = change.fields.length > 0 || !context.live ? change.fields : diffSpecs(context.live.spec, normaliseDesiredBatch(change.desired))
+  const changed = changedSetters(fields)
+  // Nothing a batch PUT can set differs: sending one would only touch last_updated_*.
+  if (changed.length === 0) return { id: live.batch_id }
+  const campaignId = campaignIdOf(change, context) ?? Number(live.campaign_id)
+  await deps.api.updateBatch(live.batch_id, batchUpdateBody(change.desired, live, campaignId, deps.actor, changed))
+  return { id: live.batch_id }
+}
+
+/** The setter fields (paused, expires_on, call_rate, auto_call_rate) that field changes touch. */
+export function changedSetters(fields: readonly FieldChange[]): string[] {
+  const touched = new Set(fields.map((field) => String(field.path[0])))
+  return BATCH_SETTER_FIELDS.filter((field) => touched.has(field))
+}
+
+async function readBatch(deps: BatchApplyDeps, change: ResourceChange): Promise<ApiBatch> {
+  const batchId = String(change.liveId ?? change.desired.batch_id)
+  const batch = await deps.api.getBatch(batchId)
+  if (!batch) throw new Error(`${change.address}: batch ${batchId} no longer exists; plan again`)
+  return batch
+}

@@ -1,0 +1,192 @@
+/**
+ * Request bodies for the Syllable writes. These are the only functions of the provider that may
+ * reveal a webhook secret, and only into a body that goes straight to the API.
+ */
+import type { Spec } from '../../model/plan.js'
+import { isSecretReference, isSecretValue } from '../../model/secret.js'
+import type { ApiBatch, ApiCampaign, ApiWebhook } from './api.js'
+import { HMAC_SECRET, canonicalCallerId, canonicalClockTime, canonicalInstant, canonicalWeekdays, isDeclaredSecret, isRecord } from './canonical.js'
+import { normaliseDesiredBatch } from './normalise.js'
+
+type Body = Record<string, unknown>
+
+/**
+ * Fields of OutboundCampaignInput that a full-replacement PUT carries over from the live campaign
+ * when the file does not declare them (label, labels and webhooks have their own rules below).
+ */
+const CAMPAIGN_INPUT_FIELDS = [
+  'campaign_name',
+  'description',
+  'mode',
+  'sms_session_ttl',
+  'campaign_variables',
+  'daily_start_time',
+  'daily_end_time',
+  'source',
+  'caller_id',
+  'hourly_rate',
+  'max_daily_calls',
+  'retry_count',
+  'retry_interval',
+  'active_days',
+  'voicemail_detection',
+  'allowed_line_types',
+  'include_unknown_line_types',
+  'target_filters',
+] as const
+
+/** Input fields that are not nullable: a null read back is left out so the server applies its default. */
+const NOT_NULLABLE = new Set(['hourly_rate', 'retry_count', 'include_unknown_line_types', 'campaign_variables', 'active_days'])
+
+/**
+ * A value as sent: the forms the API documents (caller_id as text, "HH:MM:SS", weekdays once each
+ * in week order); everything else exactly as declared.
+ */
+function wireValue(field: string, value: unknown): unknown {
+  switch (field) {
+    case 'caller_id':
+      return canonicalCallerId(value)
+    case 'daily_start_time':
+    case 'daily_end_time':
+      return canonicalClockTime(value)
+    case 'active_days':
+      return canonicalWeekdays(value)
+    default:
+      return value
+  }
+}
+
+/** The four keys OutboundCampaignInput requires, present even when a value is missing. */
+function withRequiredKeys(body: Body): Body {
+  body.campaign_variables ??= {}
+  if (!('caller_id' in body)) body.caller_id = null
+  body.active_days ??= []
+  return body
+}
+
+/** POST body of a new campaign: the declared fields (defaults are the server's), secrets revealed. */
+export function campaignCreateBody(desired: Spec): Body {
+  const body: Body = {}
+  for (const [field, value] of Object.entries(desired)) {
+    if (field === 'webhooks') continue
+    body[field] = wireValue(field, value)
+  }
+  if (Array.isArray(desired.webhooks)) body.webhooks = desired.webhooks.map((webhook) => desiredWebhookBody(webhook, undefined))
+  return withRequiredKeys(body)
+}
+
+/**
+ * PUT body of a campaign update. The PUT replaces the whole campaign, so it carries every declared
+ * field plus the live value of every optional field the file leaves out: what the file does not
+ * manage stays as it is.
+ */
+export function campaignUpdateBody(desired: Spec, live: ApiCampaign): Body {
+  const body: Body = {}
+  for (const field of CAMPAIGN_INPUT_FIELDS) {
+    if (field in desired) body[field] = wireValue(field, desired[field])
+    else if (live[field] !== undefined && !(live[field] === null && NOT_NULLABLE.has(field))) body[field] = wireValue(field, live[field])
+  }
+  Object.assign(body, labelPairBody(desired, live))
+  body.webhooks = updateWebhooksBody(desired, live)
+  return withRequiredKeys(body)
+}
+
+/**
+ * `label` (deprecated) and `labels` are one setting: labels win when not empty, otherwise label
+ * counts as labels [label]. When the file declares one of the two, the other is sent so that the
+ * result reads back as the file says: the live label is kept only while non-empty labels make it
+ * irrelevant, and live labels are cleared when the file speaks through label alone.
+ */
+function labelPairBody(desired: Spec, live: ApiCampaign): Body {
+  const declaresLabels = 'labels' in desired
+  const declaresLabel = 'label' in desired
+  if (!declaresLabels && !declaresLabel) return definedOnly({ labels: live.labels, label: live.label })
+  if (declaresLabels && declaresLabel) return { labels: desired.labels, label: desired.label }
+  if (declaresLabel) return { labels: null, label: desired.label }
+  const labelsDecide = Array.isArray(desired.labels) && desired.labels.length > 0
+  return { labels: desired.labels, label: labelsDecide ? (live.label ?? null) : null }
+}
+
+/**
+ * Webhooks of a PUT. Declared webhooks are matched to live ones by URL, and a match keeps its `id`
+ * (so the platform updates that webhook instead of replacing it). Undeclared webhooks are sent back
+ * as they are, with `hmac_secret: null`, which keeps a stored secret.
+ */
+function updateWebhooksBody(desired: Spec, live: ApiCampaign): Body[] {
+  const liveWebhooks = live.webhooks ?? []
+  if (!('webhooks' in desired)) return liveWebhooks.map(keptWebhookBody)
+  const unclaimed = [...liveWebhooks]
+  const declared = Array.isArray(desired.webhooks) ? desired.webhooks : []
+  return declared.map((webhook) => {
+    const url = isRecord(webhook) ? webhook.url : undefined
+    const index = unclaimed.findIndex((candidate) => candidate.url === url)
+    const match = index === -1 ? undefined : unclaimed.splice(index, 1)[0]
+    return desiredWebhookBody(webhook, match)
+  })
+}
+
+function keptWebhookBody(webhook: ApiWebhook): Body {
+  const body: Body = {
+    id: webhook.id,
+    url: webhook.url,
+    request_method: webhook.request_method,
+    trigger_statuses: webhook.trigger_statuses,
+  }
+  if (hasStoredSecret(webhook)) body.auth_values = { [HMAC_SECRET]: null }
+  return body
+}
+
+/**
+ * A declared webhook as sent. Its secret: null when the matched live webhook already stores one
+ * (the API keeps it), the revealed value when there is none yet, and no auth_values at all when the
+ * file declares no secret (the API then removes a stored one).
+ */
+function desiredWebhookBody(webhook: unknown, match: ApiWebhook | undefined): Body {
+  const declared = isRecord(webhook) ? webhook : {}
+  const body: Body = {}
+  if (match) body.id = match.id
+  body.url = declared.url
+  body.request_method = declared.request_method
+  body.trigger_statuses = declared.trigger_statuses ?? []
+  const secret = isRecord(declared.auth_values) ? declared.auth_values[HMAC_SECRET] : undefined
+  if (isDeclaredSecret(secret)) {
+    body.auth_values = { [HMAC_SECRET]: match && hasStoredSecret(match) ? null : revealSecret(secret) }
+  }
+  return body
+}
+
+function hasStoredSecret(webhook: ApiWebhook): boolean {
+  return Array.isArray(webhook.auth_value_keys) && webhook.auth_value_keys.includes(HMAC_SECRET)
+}
+
+/** The secret's value for a request body. The error names the variable, never a value. */
+function revealSecret(secret: unknown): string {
+  if (isSecretValue(secret)) return secret.reveal()
+  if (typeof secret === 'string') return secret
+  if (isSecretReference(secret)) throw new Error(`webhook hmac_secret from \${env:${secret.$env}} was not resolved before apply`)
+  throw new Error('webhook hmac_secret is not a secret value')
+}
+
+function definedOnly(body: Body): Body {
+  return Object.fromEntries(Object.entries(body).filter(([, value]) => value !== undefined))
+}
+
+/** POST body of a new batch: its id, its campaign's id, and the declared setters. */
+export function batchCreateBody(desired: Spec, campaignId: number): Body {
+  const body: Body = { batch_id: desired.batch_id, campaign_id: campaignId }
+  for (const field of ['expires_on', 'paused', 'call_rate', 'auto_call_rate']) {
+    if (field in desired) body[field] = field === 'expires_on' ? canonicalInstant(desired[field]) : desired[field]
+  }
+  return body
+}
+
+/**
+ * PUT body of a batch update, as the seed documents it: batch_id, campaign_id and last_updated_by,
+ * plus only the setters that change (the update is partial: what is left out stays).
+ */
+export function batchUpdateBody(desired: Spec, live: ApiBatch, campaignId: number, actor: string, changed: readonly string[]): Body {
+  const wanted = normaliseDesiredBatch(desired)
+  const body: Body = { batch_id: live.batch_id, campaign_id: campaignId, last_updated_by: actor }
+  for (const field of changed) if (field in wanted) body[field] = wanted[field]
+  return body
+}

@@ -1,0 +1,136 @@
+/**
+ * The Syllable provider: outbound campaigns and batches. Every Syllable quirk lives in this folder:
+ * the list pagination, the campaign PUT that replaces everything, write-only webhook secrets, the
+ * batch that names its campaign by id, and creates that must not be repeated blind.
+ */
+import type { HttpClient } from '../../http/client.js'
+import type { KindName } from '../../model/kinds.js'
+import type { ResourceChange, Spec } from '../../model/plan.js'
+import { resourceAddress, type Resource } from '../../model/resource.js'
+import type { ApplyContext, ApplyOutcome, KindRules, LiveResource, Provider, ProviderFactoryInput } from '../provider.js'
+import { DEFAULT_PAGE_SIZE, SyllableApi, type ApiBatch, type ApiCampaign } from './api.js'
+import { applyBatchChange } from './apply-batch.js'
+import { applyCampaignChange } from './apply-campaign.js'
+import { DEFAULT_CREATE_RETRY, type CreateRetryPolicy } from './create.js'
+import { batchToLive, campaignNamesById, campaignToLive } from './live.js'
+import { normaliseDesiredBatch, normaliseDesiredCampaign } from './normalise.js'
+import { syllableRules } from './rules.js'
+
+export { BATCH_CAMPAIGN_IS_CREATE_ONLY } from './rules.js'
+export {
+  normaliseDesiredBatch,
+  normaliseDesiredCampaign,
+  normaliseDesiredWebhook,
+  normaliseLiveBatch,
+  normaliseLiveCampaign,
+  normaliseLiveWebhook,
+} from './normalise.js'
+
+/** Who batch updates name in last_updated_by when cac.yaml sets no `actor`. */
+export const DEFAULT_ACTOR = 'cac@localhost'
+
+/** Tuning for tests and benchmarks; the defaults suit real use. */
+export interface SyllableProviderOptions {
+  /** `limit` of each list request (default 1000). */
+  pageSize?: number
+  /** How a create is repeated after an ambiguous failure (attempts, backoff, sleep). */
+  createRetry?: Partial<CreateRetryPolicy>
+}
+
+type RefreshTarget = { kind: KindName; name: string; id?: string | number }
+
+export function createSyllableProvider(input: ProviderFactoryInput, options: SyllableProviderOptions = {}): Provider {
+  return new SyllableProvider(input, options)
+}
+
+class SyllableProvider implements Provider {
+  readonly type = 'syllable' as const
+  readonly kinds: readonly KindName[] = ['SyllableCampaign', 'SyllableBatch']
+  readonly name: string
+  readonly target: string
+  private readonly client: HttpClient
+  private readonly api: SyllableApi
+  private readonly createRetry: CreateRetryPolicy
+  private readonly actor: string
+
+  constructor(input: ProviderFactoryInput, options: SyllableProviderOptions) {
+    this.name = input.config.name
+    this.target = input.target
+    this.client = input.client
+    this.api = new SyllableApi(input.client, options.pageSize ?? DEFAULT_PAGE_SIZE)
+    this.createRetry = { ...DEFAULT_CREATE_RETRY, ...options.createRetry }
+    this.actor = input.config.actor ?? DEFAULT_ACTOR
+  }
+
+  rules(kind: KindName): KindRules {
+    return syllableRules(kind)
+  }
+
+  normaliseDesired(resource: Resource): Spec {
+    if (resource.kind === 'SyllableCampaign') return normaliseDesiredCampaign(resource.spec)
+    if (resource.kind === 'SyllableBatch') return normaliseDesiredBatch(resource.spec)
+    throw new Error(`the Syllable provider does not manage ${resource.kind}`)
+  }
+
+  /**
+   * Everything from the two list endpoints, never one request per resource. Campaigns are read
+   * whenever batches are, because a batch names its campaign by id and the file by name.
+   */
+  async readLive(kinds: readonly KindName[]): Promise<LiveResource[]> {
+    const wantCampaigns = kinds.includes('SyllableCampaign')
+    const wantBatches = kinds.includes('SyllableBatch')
+    if (!wantCampaigns && !wantBatches) return []
+    const [campaigns, batches] = await Promise.all([this.api.listCampaigns(), wantBatches ? this.api.listBatches() : []])
+    const names = campaignNamesById(campaigns)
+    return [
+      ...(wantCampaigns ? campaigns.map((campaign) => campaignToLive(this.name, campaign)) : []),
+      ...batches.map((batch) => batchToLive(this.name, batch, names)),
+    ]
+  }
+
+  async refresh(targets: readonly RefreshTarget[]): Promise<Map<string, LiveResource | undefined>> {
+    const entries = await Promise.all(
+      targets.map(async (target) => [resourceAddress(this.name, target.kind, target.name), await this.refreshOne(target)] as const),
+    )
+    return new Map(entries)
+  }
+
+  private refreshOne(target: RefreshTarget): Promise<LiveResource | undefined> {
+    if (target.kind === 'SyllableCampaign') return this.refreshCampaign(target)
+    if (target.kind === 'SyllableBatch') return this.refreshBatch(target)
+    throw new Error(`the Syllable provider does not manage ${target.kind}`)
+  }
+
+  /** By id when there is one; by exact name for a planned create (did it appear since?). */
+  private async refreshCampaign(target: RefreshTarget): Promise<LiveResource | undefined> {
+    let campaign: ApiCampaign | undefined
+    if (target.id === undefined) campaign = (await this.api.campaignsNamed(target.name))[0]
+    else campaign = await this.api.getCampaign(target.id)
+    // Renamed since the plan: nothing lives at this address any more.
+    if (!campaign || campaign.campaign_name !== target.name) return undefined
+    return campaignToLive(this.name, campaign)
+  }
+
+  private async refreshBatch(target: RefreshTarget): Promise<LiveResource | undefined> {
+    const batch = await this.api.getBatch(String(target.id ?? target.name))
+    if (!batch) return undefined
+    return batchToLive(this.name, batch, await this.campaignNameOf(batch))
+  }
+
+  private async campaignNameOf(batch: ApiBatch): Promise<Map<number, string>> {
+    const campaign = await this.api.getCampaign(batch.campaign_id)
+    return campaign ? campaignNamesById([campaign]) : new Map()
+  }
+
+  apply(change: ResourceChange, context: ApplyContext): Promise<ApplyOutcome> {
+    if (change.kind === 'SyllableCampaign') return applyCampaignChange(this.api, this.createRetry, change, context)
+    if (change.kind === 'SyllableBatch') {
+      return applyBatchChange({ api: this.api, policy: this.createRetry, actor: this.actor }, change, context)
+    }
+    return Promise.reject(new Error(`the Syllable provider does not manage ${change.kind}`))
+  }
+
+  async close(): Promise<void> {
+    await this.client.close()
+  }
+}

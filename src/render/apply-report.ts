@@ -1,0 +1,116 @@
+import type { ApplyEvent, ApplyResult } from '../apply/executor.js'
+import type { Plan } from '../model/plan.js'
+import { createStyle, type Style } from './style.js'
+
+/** One line for a finished change (printed as it happens). */
+export function formatApplyEvent(event: ApplyEvent, style: Style): string | undefined {
+  switch (event.type) {
+    case 'start':
+      return undefined
+    case 'success': {
+      const verb = event.change.action === 'create' ? 'created' : 'updated'
+      const details = [`id ${String(event.outcome.id)}`, ...(event.outcome.steps ?? [])]
+      if (event.outcome.adopted) details.push('adopted after an interrupted create')
+      details.push(`${event.durationMs} ms`)
+      return `${style.green(`✓ ${verb.padEnd(8)}`)} ${event.change.address}  ${style.dim(`(${details.join(', ')})`)}`
+    }
+    case 'failure':
+      return `${style.red('✗ failed  ')} ${event.change.address}: ${event.message}`
+    case 'skip':
+      return `${style.yellow('- skipped ')} ${event.change.address}: ${event.reason}`
+  }
+}
+
+/**
+ * The end of an apply: what succeeded, failed, was skipped or not attempted, and a summary line
+ * ("Apply complete: 2 created, 3 updated, 14 unchanged." / "Apply failed: …").
+ */
+export function formatApplySummary(result: ApplyResult, color: boolean): string {
+  const style = createStyle(color)
+  const created = result.succeeded.filter((s) => s.change.action === 'create').length
+  const updated = result.succeeded.length - created
+  const lines: string[] = []
+  if (result.notAttempted.length > 0) {
+    lines.push('Not attempted:')
+    for (const change of result.notAttempted) lines.push(`  ${change.address}: ${change.action}: ${change.reason ?? ''}`)
+  }
+  if (result.failed.length > 0) {
+    lines.push('Failed:')
+    for (const { change, message } of result.failed) lines.push(`  ${change.address}: ${message}`)
+  }
+  if (result.skipped.length > 0) {
+    lines.push('Skipped:')
+    for (const { change, reason } of result.skipped) lines.push(`  ${change.address}: ${reason}`)
+  }
+  const parts = [`${created} created`, `${updated} updated`]
+  if (result.failed.length > 0) parts.push(`${result.failed.length} failed`)
+  if (result.skipped.length > 0) parts.push(`${result.skipped.length} skipped`)
+  const blocked = result.notAttempted.filter((c) => c.action === 'blocked').length
+  if (blocked > 0) parts.push(`${blocked} blocked`)
+  parts.push(`${result.unchanged} unchanged`)
+  const ok = applySucceeded(result)
+  const line = `Apply ${ok ? 'complete' : 'incomplete'}: ${parts.join(', ')}.`
+  lines.push(ok ? style.green(line) : style.red(line))
+  if (!ok) lines.push('Run apply again to retry what did not complete; what succeeded is not repeated.')
+  return `${lines.join('\n')}\n`
+}
+
+/** Everything the plan asked for was done. */
+export function applySucceeded(result: ApplyResult): boolean {
+  return result.failed.length === 0 && result.skipped.length === 0 && result.notAttempted.length === 0
+}
+
+export const APPLY_JSON_FORMAT_VERSION = 1
+
+/** The result for tools: a versioned envelope. */
+export function applyResultToJson(plan: Plan, result: ApplyResult): string {
+  const body = {
+    format_version: APPLY_JSON_FORMAT_VERSION,
+    targets: plan.targets,
+    succeeded: result.succeeded.map(({ change, outcome }) => ({
+      address: change.address,
+      action: change.action,
+      id: outcome.id,
+      adopted: outcome.adopted === true,
+      steps: outcome.steps ?? [],
+    })),
+    failed: result.failed.map(({ change, message }) => ({ address: change.address, action: change.action, message })),
+    skipped: result.skipped.map(({ change, reason }) => ({ address: change.address, action: change.action, reason })),
+    not_attempted: result.notAttempted.map((change) => ({ address: change.address, action: change.action, reason: change.reason ?? null })),
+    unchanged: result.unchanged,
+    complete: applySucceeded(result),
+  }
+  return `${JSON.stringify(body, null, 2)}\n`
+}
+
+/**
+ * Progress on a terminal: finished changes scroll above a status line that is rewritten in place
+ * ("Applying… 3/10 done, 2 running").
+ */
+export class ApplyProgress {
+  private done = 0
+  private running = 0
+
+  constructor(
+    private readonly write: (text: string) => void,
+    private readonly total: number,
+    private readonly style: Style,
+    private readonly live: boolean,
+  ) {}
+
+  onEvent(event: ApplyEvent): void {
+    if (event.type === 'start') this.running += 1
+    else {
+      if (event.type !== 'skip') this.running -= 1
+      this.done += 1
+    }
+    const line = formatApplyEvent(event, this.style)
+    if (this.live) this.write('\r\u001b[K')
+    if (line) this.write(`${line}\n`)
+    if (this.live && this.done < this.total) this.write(this.style.dim(`Applying… ${this.done}/${this.total} done, ${this.running} running`))
+  }
+
+  finish(): void {
+    if (this.live) this.write('\r\u001b[K')
+  }
+}

@@ -1,0 +1,55 @@
+import type { FieldChange, Plan, ResourceChange } from '../model/plan.js'
+import { isSecretValue, SENSITIVE } from '../model/secret.js'
+import { formatFieldPath } from '../plan/diff.js'
+
+export const PLAN_JSON_FORMAT_VERSION = 1
+
+/**
+ * The plan for tools: a versioned envelope with a stable key order. Every change is listed (noop
+ * included); secrets appear only as "(sensitive)".
+ */
+export function planToJson(plan: Plan): string {
+  const body = {
+    format_version: PLAN_JSON_FORMAT_VERSION,
+    targets: plan.targets.map((t) => ({ provider: t.provider, type: t.type, target: t.target })),
+    summary: {
+      create: plan.summary.create,
+      update: plan.summary.update,
+      blocked: plan.summary.blocked,
+      error: plan.summary.error,
+      noop: plan.summary.noop,
+      unmanaged: plan.summary.unmanaged,
+    },
+    changes: plan.changes.map(changeToJson),
+    unmanaged: plan.unmanaged.map((u) => ({ address: u.address, kind: u.kind, provider: u.provider, name: u.name, id: u.id })),
+  }
+  return `${JSON.stringify(body, maskSecrets, 2)}\n`
+}
+
+function changeToJson(change: ResourceChange) {
+  return {
+    address: change.address,
+    kind: change.kind,
+    provider: change.provider,
+    name: change.name,
+    action: change.action,
+    reason: change.reason ?? null,
+    live_id: change.liveId ?? null,
+    live_status: change.liveStatus ?? null,
+    fields: change.fields.map(fieldToJson),
+  }
+}
+
+function fieldToJson(field: FieldChange) {
+  return {
+    path: formatFieldPath(field.path),
+    kind: field.kind,
+    before: field.sensitive && field.before !== undefined ? SENSITIVE : (field.before ?? null),
+    after: field.sensitive && field.after !== undefined ? SENSITIVE : (field.after ?? null),
+    sensitive: field.sensitive === true,
+  }
+}
+
+function maskSecrets(_key: string, value: unknown): unknown {
+  return isSecretValue(value) ? SENSITIVE : value
+}

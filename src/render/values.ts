@@ -1,0 +1,10 @@
+import { isSecretValue, SENSITIVE } from '../model/secret.js'
+
+/** A value as plans show it: JSON-like, compact, secrets masked, long values shortened. */
+export function formatValue(value: unknown, maxLength = 120): string {
+  if (value === undefined) return '(none)'
+  if (value === SENSITIVE || isSecretValue(value)) return SENSITIVE
+  const text = JSON.stringify(value, (_key, item: unknown) => (isSecretValue(item) || item === SENSITIVE ? SENSITIVE : item))
+  if (text === undefined) return String(value)
+  return text.length > maxLength ? `${text.slice(0, maxLength - 3)}...` : text
+}

@@ -1,0 +1,159 @@
+import { promises as fs } from 'node:fs'
+import { resolve } from 'node:path'
+
+import { executePlan, type ApplyEvent, type ApplyResult } from '../apply/executor.js'
+import { loadProjectConfig, type ProjectConfig } from '../config/project-config.js'
+import { Diagnostics } from '../model/diagnostic.js'
+import { hasPendingChanges, type Plan, type ResourceChange } from '../model/plan.js'
+import { isSecretValue } from '../model/secret.js'
+import { findStaleChanges, parsePlanFile, PlanFileError, type StaleChange } from '../plan/plan-file.js'
+import type { LiveResource } from '../providers/provider.js'
+import { openProviders, type ProviderSession } from '../providers/registry.js'
+import { planProject, type PlanOutcome, type PlanRequest } from './plan-project.js'
+
+export interface ApplyRequest extends PlanRequest {
+  /** A saved plan to apply exactly (refused if the platform moved since). */
+  planFile?: string
+  /** Asked before changing anything (not called for a saved plan, or with --auto-approve). */
+  confirm: (plan: Plan) => Promise<boolean>
+  onEvent?: (event: ApplyEvent) => void
+  /** Called with the plan about to be applied (to show it before confirming). */
+  onPlan?: (plan: Plan) => void
+  /** Called with notes that are not changes (e.g. secrets stood in for the sandbox). */
+  onNotes?: (notes: string[]) => void
+}
+
+export type ApplyOutcome =
+  | { kind: 'invalid'; outcome: Extract<PlanOutcome, { kind: 'invalid' }> }
+  /** The project file is unusable (saved-plan path). */
+  | { kind: 'config-invalid'; diagnostics: Diagnostics }
+  | { kind: 'plan-file-invalid'; file: string; message: string }
+  /** The plan has changes in error: nothing is applied. */
+  | { kind: 'refused'; plan: Plan; reason: string }
+  /** A saved plan no longer matches the platform. */
+  | { kind: 'stale'; plan: Plan; stale: StaleChange[] }
+  | { kind: 'declined'; plan: Plan }
+  | { kind: 'applied'; plan: Plan; result: ApplyResult }
+
+/**
+ * Re-plan (or load a saved plan and check the platform has not moved since), confirm, execute.
+ */
+export async function applyProject(request: ApplyRequest): Promise<ApplyOutcome> {
+  if (request.planFile !== undefined) return applySavedPlan(request, request.planFile)
+  const outcome = await planProject(request)
+  if (outcome.kind === 'invalid') return { kind: 'invalid', outcome }
+  const { plan, live, session } = outcome
+  try {
+    request.onNotes?.(outcome.notes)
+    request.onPlan?.(plan)
+    const refusal = refusalReason(plan)
+    if (refusal) return { kind: 'refused', plan, reason: refusal }
+    if (hasPendingChanges(plan) && plan.summary.create + plan.summary.update > 0 && !(await request.confirm(plan))) {
+      return { kind: 'declined', plan }
+    }
+    return { kind: 'applied', plan, result: await execute(plan, live, session, request) }
+  } finally {
+    await session.close()
+  }
+}
+
+async function applySavedPlan(request: ApplyRequest, planFile: string): Promise<ApplyOutcome> {
+  let text: string
+  try {
+    text = await fs.readFile(resolve(request.cwd, planFile), 'utf8')
+  } catch (error) {
+    const missing = (error as NodeJS.ErrnoException).code === 'ENOENT'
+    return { kind: 'plan-file-invalid', file: planFile, message: missing ? 'does not exist' : 'cannot be read' }
+  }
+  let saved
+  try {
+    saved = parsePlanFile(text, request.env)
+  } catch (error) {
+    if (error instanceof PlanFileError) return { kind: 'plan-file-invalid', file: planFile, message: error.message }
+    throw error
+  }
+  const { plan } = saved
+  request.onPlan?.(plan)
+  const refusal = refusalReason(plan) ?? missingSecret(plan)
+  if (refusal) return { kind: 'refused', plan, reason: refusal }
+
+  const diagnostics = new Diagnostics()
+  const config: ProjectConfig | undefined = await loadProjectConfig(
+    { cwd: request.cwd, ...(request.configPath !== undefined ? { configPath: request.configPath } : {}), env: request.env },
+    diagnostics,
+  )
+  if (!config || diagnostics.hasErrors) return { kind: 'config-invalid', diagnostics }
+  const session = await openProviders({
+    config,
+    names: [...new Set(plan.changes.map((change) => change.provider))],
+    cwd: request.cwd,
+    forceSandbox: request.forceSandbox,
+    parallelism: request.parallelism,
+    ...(request.onRetry ? { onRetry: request.onRetry } : {}),
+  })
+  try {
+    const moved = session.targets.filter((now) => {
+      const then = plan.targets.find((target) => target.provider === now.provider)
+      return then !== undefined && then.target !== now.target
+    })
+    if (moved.length > 0) {
+      return {
+        kind: 'refused',
+        plan,
+        reason: `the plan was made for ${moved.map((m) => `${m.provider} → ${plan.targets.find((t) => t.provider === m.provider)!.target}`).join(', ')}, but this run targets ${moved.map((m) => m.target).join(', ')}`,
+      }
+    }
+    const fresh = await refreshTouched(plan.changes, session)
+    const stale = findStaleChanges(plan, fresh)
+    if (stale.length > 0) return { kind: 'stale', plan, stale }
+    const live = new Map([...fresh].filter((entry): entry is [string, LiveResource] => entry[1] !== undefined))
+    return { kind: 'applied', plan, result: await execute(plan, live, session, request) }
+  } finally {
+    await session.close()
+  }
+}
+
+/** Re-reads only the resources the plan would change (one provider call each, concurrently). */
+async function refreshTouched(changes: readonly ResourceChange[], session: ProviderSession): Promise<Map<string, LiveResource | undefined>> {
+  const touched = changes.filter((change) => change.action === 'create' || change.action === 'update')
+  const byProvider = new Map<string, ResourceChange[]>()
+  for (const change of touched) byProvider.set(change.provider, [...(byProvider.get(change.provider) ?? []), change])
+  const maps = await Promise.all(
+    [...byProvider].map(([name, list]) =>
+      session.providers.get(name)!.refresh(list.map((change) => ({ kind: change.kind, name: change.name, ...(change.liveId !== undefined ? { id: change.liveId } : {}) }))),
+    ),
+  )
+  const out = new Map<string, LiveResource | undefined>()
+  for (const map of maps) for (const [address, live] of map) out.set(address, live)
+  return out
+}
+
+function execute(plan: Plan, live: Map<string, LiveResource>, session: ProviderSession, request: ApplyRequest): Promise<ApplyResult> {
+  return executePlan(plan, {
+    providers: session.providers,
+    live,
+    options: request.options,
+    parallelism: request.parallelism,
+    ...(request.onEvent ? { onEvent: request.onEvent } : {}),
+  })
+}
+
+function refusalReason(plan: Plan): string | undefined {
+  const errors = plan.changes.filter((change) => change.action === 'error')
+  if (errors.length === 0) return undefined
+  return `the plan has ${errors.length} change${errors.length === 1 ? '' : 's'} in error (${errors.map((e) => e.address).join(', ')}); fix them first`
+}
+
+/** A saved plan names secrets by variable: every one a create or update sends must be set now. */
+function missingSecret(plan: Plan): string | undefined {
+  const missing = new Set<string>()
+  const visit = (value: unknown): void => {
+    if (isSecretValue(value)) {
+      if (!value.isSet) missing.add(value.variable)
+    } else if (Array.isArray(value)) value.forEach(visit)
+    else if (value !== null && typeof value === 'object') Object.values(value).forEach(visit)
+  }
+  for (const change of plan.changes) if (change.action === 'create' || change.action === 'update') visit(change.desired)
+  if (missing.size === 0) return undefined
+  return `environment variable${missing.size === 1 ? '' : 's'} ${[...missing].join(', ')} must be set: the plan sends ${missing.size === 1 ? 'this secret' : 'these secrets'}`
+}

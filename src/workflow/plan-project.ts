@@ -1,0 +1,104 @@
+import { loadProject, type ProjectLoad } from '../config/load-project.js'
+import type { Environment } from '../config/interpolate.js'
+import type { RetryEvent } from '../http/client.js'
+import type { KindName } from '../model/kinds.js'
+import type { Plan } from '../model/plan.js'
+import { buildPlan, type DesiredEntry } from '../plan/build-plan.js'
+import type { LiveResource, PlanOptions } from '../providers/provider.js'
+import { openProviders, SANDBOX_URL, type ProviderSession } from '../providers/registry.js'
+import { standInSandboxSecrets } from './sandbox-secrets.js'
+import { addressMatcher } from './target-filter.js'
+
+export interface PlanRequest {
+  cwd: string
+  configPath?: string
+  env: Environment
+  envFiles?: readonly string[]
+  /** `--target` globs over addresses. */
+  targets?: readonly string[]
+  options: PlanOptions
+  forceSandbox: boolean
+  parallelism: number
+  onRetry?: (event: RetryEvent) => void
+}
+
+export type PlanOutcome =
+  /** The files are invalid: nothing was sent. */
+  | { kind: 'invalid'; load: ProjectLoad }
+  /** A plan was made; the session stays open for apply (close it). */
+  | {
+      kind: 'planned'
+      load: ProjectLoad
+      plan: Plan
+      live: Map<string, LiveResource>
+      session: ProviderSession
+      /** Things the user should know that are not changes (e.g. secrets stood in for the sandbox). */
+      notes: string[]
+    }
+
+/**
+ * Files → desired state; APIs → live state; both → Plan. Validates everything before any request,
+ * reads live state only from list endpoints, and leaves the providers open for an apply.
+ */
+export async function planProject(request: PlanRequest): Promise<PlanOutcome> {
+  const load = await loadProject({
+    cwd: request.cwd,
+    ...(request.configPath !== undefined ? { configPath: request.configPath } : {}),
+    env: request.env,
+    envFiles: request.envFiles ?? [],
+    // The embedded sandbox can do without real secrets (it is given generated ones).
+    secretsRequired: (provider) => !(request.forceSandbox || provider.url.trim() === SANDBOX_URL),
+  })
+  if (load.errorCount > 0 || !load.config) return { kind: 'invalid', load }
+
+  const config = load.config
+  const isSandbox = (provider: string) => request.forceSandbox || config.providers[provider]?.url.trim() === SANDBOX_URL
+  const selected = addressMatcher(request.targets ?? [])
+  const stood = standInSandboxSecrets(load.resources.filter((resource) => selected(resource.address)), isSandbox)
+  const resources = stood.resources
+  const notes = stood.variables.map(
+    (variable) => `${variable} is not set: the sandbox is given a generated stand-in secret (a real platform would need the real one)`,
+  )
+  const providerNames = [...new Set(load.resources.map((resource) => resource.provider))]
+  const session = await openProviders({
+    config: load.config,
+    names: providerNames,
+    cwd: request.cwd,
+    forceSandbox: request.forceSandbox,
+    parallelism: request.parallelism,
+    ...(request.onRetry ? { onRetry: request.onRetry } : {}),
+  })
+  try {
+    const managedKinds = uniqueKinds(resources)
+    const liveLists = await Promise.all(
+      [...session.providers.values()].map((provider) => {
+        const kinds = managedKinds.filter((m) => m.provider === provider.name).map((m) => m.kind)
+        const declared = resources.filter((resource) => resource.provider === provider.name)
+        return kinds.length === 0 ? Promise.resolve([]) : provider.readLive(kinds, declared)
+      }),
+    )
+    const live = liveLists.flat().filter((resource) => selected(resource.address))
+    const desired: DesiredEntry[] = resources.map((resource) => ({
+      resource,
+      normalised: session.providers.get(resource.provider)!.normaliseDesired(resource),
+    }))
+    const plan = buildPlan({
+      targets: session.targets,
+      desired,
+      live,
+      managedKinds,
+      rules: (provider, kind) => session.providers.get(provider)!.rules(kind),
+      options: request.options,
+    })
+    return { kind: 'planned', load, plan, live: new Map(live.map((resource) => [resource.address, resource])), session, notes }
+  } catch (error) {
+    await session.close()
+    throw error
+  }
+}
+
+function uniqueKinds(resources: readonly { provider: string; kind: KindName }[]): { provider: string; kind: KindName }[] {
+  const seen = new Map<string, { provider: string; kind: KindName }>()
+  for (const resource of resources) seen.set(`${resource.provider}\u0000${resource.kind}`, { provider: resource.provider, kind: resource.kind })
+  return [...seen.values()]
+}
