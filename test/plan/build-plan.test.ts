@@ -1,0 +1,112 @@
+import fc from 'fast-check'
+import { describe, expect, it } from 'vitest'
+
+import { buildPlan, canonicalJson, fingerprint, type PlanInput } from '../../src/plan/build-plan.js'
+import type { KindRules } from '../../src/providers/provider.js'
+import { desired, live, plainRules } from '../helpers/plan-builders.js'
+
+const TARGETS = [{ provider: 'syllable', type: 'syllable' as const, target: 'sandbox (.cac/sandbox.json)' }]
+
+function plan(input: Partial<PlanInput> & Pick<PlanInput, 'desired' | 'live'>, rules: KindRules = plainRules()) {
+  return buildPlan({
+    targets: TARGETS,
+    managedKinds: [
+      { provider: 'syllable', kind: 'SyllableCampaign' },
+      { provider: 'syllable', kind: 'SyllableBatch' },
+    ],
+    rules: () => rules,
+    options: { pauseToUpdate: false },
+    ...input,
+  })
+}
+
+const entry = (resource: ReturnType<typeof desired>) => ({ resource, normalised: resource.spec })
+
+describe('buildPlan', () => {
+  it('creates what is only in the files, listing every field', () => {
+    const result = plan({ desired: [entry(desired('SyllableCampaign', 'A', { campaign_name: 'A', hourly_rate: 5 }))], live: [] })
+    expect(result.changes).toMatchObject([{ address: 'syllable/campaign/A', action: 'create', fields: [{ path: ['campaign_name'] }, { path: ['hourly_rate'] }] }])
+    expect(result.summary).toEqual({ create: 1, update: 0, blocked: 0, error: 0, noop: 0, unmanaged: 0 })
+  })
+
+  it('updates with field-level before → after, and remembers the live fingerprint', () => {
+    const liveSpec = { campaign_name: 'A', hourly_rate: 5, description: 'unmanaged' }
+    const result = plan({ desired: [entry(desired('SyllableCampaign', 'A', { campaign_name: 'A', hourly_rate: 9 }))], live: [live('SyllableCampaign', 'A', liveSpec, { id: 7 })] })
+    expect(result.changes[0]).toMatchObject({
+      action: 'update',
+      liveId: 7,
+      liveFingerprint: fingerprint(liveSpec),
+      fields: [{ path: ['hourly_rate'], kind: 'change', before: 5, after: 9 }],
+    })
+  })
+
+  it('is a noop when the declared fields match (undeclared live fields are not managed)', () => {
+    const result = plan({
+      desired: [entry(desired('SyllableCampaign', 'A', { campaign_name: 'A' }))],
+      live: [live('SyllableCampaign', 'A', { campaign_name: 'A', hourly_rate: 1 })],
+    })
+    expect(result.changes[0]).toMatchObject({ action: 'noop', fields: [] })
+  })
+
+  it('is an error when a create-only field differs', () => {
+    const result = plan(
+      { desired: [entry(desired('SyllableBatch', 'b', { batch_id: 'b', campaign: 'New' }))], live: [live('SyllableBatch', 'b', { batch_id: 'b', campaign: 'Old' })] },
+      plainRules({ createOnly: ['campaign'] }),
+    )
+    expect(result.changes[0]).toMatchObject({ action: 'error', reason: expect.stringContaining('campaign can only be set when the resource is created') })
+  })
+
+  it('takes the provider’s verdict for a change the platform cannot take as asked', () => {
+    const rules = plainRules({ assess: ({ live: l }) => (l.status === 'active' ? { action: 'blocked', reason: 'campaign is active' } : undefined) })
+    const result = plan(
+      { desired: [entry(desired('SyllableCampaign', 'A', { campaign_name: 'A', hourly_rate: 2 }))], live: [live('SyllableCampaign', 'A', { campaign_name: 'A', hourly_rate: 1 }, { status: 'active' })] },
+      rules,
+    )
+    expect(result.changes[0]).toMatchObject({ action: 'blocked', reason: 'campaign is active', liveStatus: 'active' })
+  })
+
+  it('refuses to guess between two live resources with the same identity', () => {
+    const result = plan({
+      desired: [entry(desired('SyllableCampaign', 'A', { campaign_name: 'A' }))],
+      live: [live('SyllableCampaign', 'A', { campaign_name: 'A' }, { id: 1 }), live('SyllableCampaign', 'A', { campaign_name: 'A' }, { id: 2 })],
+    })
+    expect(result.changes[0]).toMatchObject({ action: 'error', reason: expect.stringContaining('ids 1, 2') })
+  })
+
+  it('lists live resources of managed kinds that no file declares as unmanaged', () => {
+    const result = plan({ desired: [], live: [live('SyllableCampaign', 'Legacy', {}, { id: 3 }), live('SarvamCampaign', 'other-kind', {})] })
+    expect(result.unmanaged).toEqual([{ address: 'syllable/campaign/Legacy', kind: 'SyllableCampaign', provider: 'syllable', name: 'Legacy', id: 3 }])
+    expect(result.summary.unmanaged).toBe(1)
+  })
+
+  it('puts an error on a change whose dependency neither exists nor is declared', () => {
+    const rules = plainRules({ dependsOn: (r) => (r.kind === 'SyllableBatch' ? ['syllable/campaign/Missing'] : []) })
+    const result = plan({ desired: [entry(desired('SyllableBatch', 'b', { batch_id: 'b', campaign: 'Missing' }))], live: [] }, rules)
+    expect(result.changes[0]).toMatchObject({ action: 'error', reason: expect.stringContaining('syllable/campaign/Missing') })
+  })
+
+  it('keeps a dependant planned when its dependency is planned for creation', () => {
+    const rules = plainRules({ dependsOn: (r) => (r.kind === 'SyllableBatch' ? ['syllable/campaign/C'] : []) })
+    const result = plan({ desired: [entry(desired('SyllableBatch', 'b', { batch_id: 'b' })), entry(desired('SyllableCampaign', 'C', { campaign_name: 'C' }))], live: [] }, rules)
+    expect(result.changes.map((c) => [c.address, c.action, c.dependsOn])).toEqual([
+      ['syllable/batch/b', 'create', ['syllable/campaign/C']],
+      ['syllable/campaign/C', 'create', []],
+    ])
+  })
+
+  it('plans a resource against itself as no change (property)', () => {
+    const value = fc.jsonValue({ maxDepth: 3 }).filter((v) => v !== null)
+    fc.assert(
+      fc.property(fc.dictionary(fc.string({ minLength: 1, maxLength: 8 }), value, { maxKeys: 6 }), (spec) => {
+        const result = plan({ desired: [entry(desired('SyllableCampaign', 'P', spec))], live: [live('SyllableCampaign', 'P', structuredClone(spec))] })
+        expect(result.changes[0]!.action).toBe('noop')
+      }),
+    )
+  })
+})
+
+describe('canonicalJson', () => {
+  it('is the same text whatever the key order', () => {
+    expect(canonicalJson({ b: 1, a: { d: [1, { z: 1, y: 2 }], c: null } })).toBe('{"a":{"c":null,"d":[1,{"y":2,"z":1}]},"b":1}')
+  })
+})
