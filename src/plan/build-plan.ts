@@ -90,13 +90,14 @@ function planResource(entry: DesiredEntry, matches: LiveResource[], input: PlanI
     ...(live.status !== undefined ? { liveStatus: live.status } : {}),
   }
   if (fields.length === 0) return withLive
+  // The provider speaks first (its reasons are the most precise); create-only fields are the floor.
+  const verdict = rules.assess({ live, fields, options: input.options })
+  if (verdict) return { ...withLive, action: verdict.action, reason: verdict.reason }
   const frozen = fields.filter((field) => rules.createOnly.includes(String(field.path[0])))
   if (frozen.length > 0) {
     const names = [...new Set(frozen.map((field) => String(field.path[0])))].join(', ')
     return { ...withLive, action: 'error', reason: `${names} can only be set when the resource is created; it differs on the platform` }
   }
-  const verdict = rules.assess({ live, fields, options: input.options })
-  if (verdict) return { ...withLive, action: verdict.action, reason: verdict.reason }
   return { ...withLive, action: 'update' }
 }
 

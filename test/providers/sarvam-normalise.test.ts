@@ -23,6 +23,8 @@ import {
   canonicalWeekdays,
   type FieldShape,
 } from '../../src/providers/sarvam/normalise.js'
+import { campaignsPath, type CampaignSummary } from '../../src/providers/sarvam/api.js'
+import { oneCampaignPerName } from '../../src/providers/sarvam/live.js'
 import { campaignSpec } from './sarvam-support.js'
 
 /** A CampaignDetail as the API returns it (the docs' GET example, with our values). */
@@ -346,5 +348,37 @@ describe('patchBody', () => {
     const raw = detail({ app_config: { app_id: 'a', phone_rotation: { agent: true }, app_version: 1 } })
     const body = patchBody(desired, [change(['app_config', 'app_version'], 2, 1)], raw)
     expect(body.app_config).toEqual({ ...(desired.app_config as object), phone_rotation: { agent: true } })
+  })
+})
+
+describe('campaignsPath', () => {
+  const config = { name: 'sarvam', type: 'sarvam' as const, url: 'sandbox', orgId: 'acme', workspaceId: 'out bound' }
+
+  it('carries the /api/scheduling prefix when the client talks to the API root', () => {
+    expect(campaignsPath(config, 'sandbox (.cac/sandbox.json)')).toBe('/api/scheduling/v1/orgs/acme/workspaces/out%20bound/campaigns')
+    expect(campaignsPath(config, 'https://apps.sarvam.ai')).toBe('/api/scheduling/v1/orgs/acme/workspaces/out%20bound/campaigns')
+  })
+
+  it('leaves the prefix out when the configured base URL already ends with it (the documented base URL)', () => {
+    expect(campaignsPath(config, 'https://apps.sarvam.ai/api/scheduling')).toBe('/v1/orgs/acme/workspaces/out%20bound/campaigns')
+    expect(campaignsPath(config, 'https://apps.sarvam.ai/api/scheduling/')).toBe('/v1/orgs/acme/workspaces/out%20bound/campaigns')
+  })
+
+  it('needs org_id and workspace_id', () => {
+    expect(() => campaignsPath({ ...config, orgId: undefined }, 'sandbox')).toThrow('org_id and workspace_id')
+    expect(() => campaignsPath({ ...config, workspaceId: ' ' }, 'sandbox')).toThrow('org_id and workspace_id')
+  })
+})
+
+describe('oneCampaignPerName', () => {
+  const summary = (id: string, status: string, created_at: string) => ({ ...detail({ campaign_id: id, status, created_at }) }) as unknown as CampaignSummary
+
+  it('keeps one campaign per name: one that can still change, else the newest', () => {
+    const old = summary('camp-1', 'scheduled', '2026-11-01T00:00:00Z')
+    const ended = summary('camp-2', 'ended', '2026-11-20T00:00:00Z')
+    const newer = summary('camp-3', 'paused', '2026-11-10T00:00:00Z')
+    expect(oneCampaignPerName([old, ended]).map((c) => c.campaign_id)).toEqual(['camp-1'])
+    expect(oneCampaignPerName([ended, old, newer]).map((c) => c.campaign_id)).toEqual(['camp-3'])
+    expect(oneCampaignPerName([ended, summary('camp-4', 'cancelled', '2026-11-21T00:00:00Z')]).map((c) => c.campaign_id)).toEqual(['camp-4'])
   })
 })

@@ -14,7 +14,8 @@ import {
   normaliseLiveCampaign,
 } from '../../src/providers/syllable/index.js'
 import { syllableRules } from '../../src/providers/syllable/rules.js'
-import type { ApiBatch, ApiCampaign } from '../../src/providers/syllable/api.js'
+import { SyllableApi, type ApiBatch, type ApiCampaign } from '../../src/providers/syllable/api.js'
+import { HttpClient, type HttpMethod, type HttpResponse, type RequestOptions } from '../../src/http/client.js'
 import type { Resource } from '../../src/model/resource.js'
 
 /** A live campaign as the API returns it: every field, nulls where unset, server-owned fields too. */
@@ -163,9 +164,21 @@ describe('equivalent forms are no change (false positives)', () => {
     ['labels empty and label set vs labels [label]', { labels: [], label: 'demo' }, { labels: ['demo'] }],
     ['labels null and label set vs label', { labels: null, label: 'demo' }, { label: 'demo' }],
     ['no labels: null vs []', { labels: null }, { labels: [] }],
-    ['voicemail keys listed as null vs left out', { voicemail_detection: { mode: 'v2', voicemail_detection_overall_timeout: 30, voicemail_detection_speech_threshold: null } }, { voicemail_detection: { mode: 'v2', voicemail_detection_overall_timeout: 30 } }],
-    ['target filter defaults vs omitted', { target_filters: { match: 'all', on_unknown: 'include', rules: [{ field: 'line_type', op: 'exists', values: [] }] } }, { target_filters: { rules: [{ field: 'line_type', op: 'exists' }] } }],
-    ['target filters without rules vs rules []', { target_filters: { match: 'any', on_unknown: 'exclude', rules: [] } }, { target_filters: { match: 'any', on_unknown: 'exclude' } }],
+    [
+      'voicemail keys listed as null vs left out',
+      { voicemail_detection: { mode: 'v2', voicemail_detection_overall_timeout: 30, voicemail_detection_speech_threshold: null } },
+      { voicemail_detection: { mode: 'v2', voicemail_detection_overall_timeout: 30 } },
+    ],
+    [
+      'target filter defaults vs omitted',
+      { target_filters: { match: 'all', on_unknown: 'include', rules: [{ field: 'line_type', op: 'exists', values: [] }] } },
+      { target_filters: { rules: [{ field: 'line_type', op: 'exists' }] } },
+    ],
+    [
+      'target filters without rules vs rules []',
+      { target_filters: { match: 'any', on_unknown: 'exclude', rules: [] } },
+      { target_filters: { match: 'any', on_unknown: 'exclude' } },
+    ],
     ['webhooks null vs []', { webhooks: null }, { webhooks: [] }],
     ['hourly_rate default vs declared 1', { hourly_rate: null }, { hourly_rate: 1 }],
     ['retry_count default vs declared 0', { retry_count: undefined }, { retry_count: 0 }],
@@ -267,17 +280,18 @@ describe('request bodies', () => {
       description: 'set in the console',
       hourly_rate: 30,
       label: 'legacy',
+      future_setting: 'a field this cac does not know yet',
       webhooks: [
         { id: 11, url: 'https://a.example.com', request_method: 'POST', trigger_statuses: ['COMPLETED'], auth_value_keys: ['hmac_secret'] },
       ],
     })
     const body = campaignUpdateBody({ ...REQUIRED, retry_count: 2 }, live)
     expect(body).toMatchObject({ description: 'set in the console', hourly_rate: 30, retry_count: 2, label: 'legacy', labels: null })
+    expect(body.future_setting).toBe('a field this cac does not know yet')
     expect(body.webhooks).toEqual([
       { id: 11, url: 'https://a.example.com', request_method: 'POST', trigger_statuses: ['COMPLETED'], auth_values: { hmac_secret: null } },
     ])
-    expect(body).not.toHaveProperty('id')
-    expect(body).not.toHaveProperty('last_updated_by')
+    for (const serverOwned of ['id', 'agent_id', 'created_at', 'updated_at', 'last_updated_by']) expect(body).not.toHaveProperty(serverOwned)
   })
 
   it('an update matches declared webhooks to live ones by url; a secret is resent only where none is stored', () => {
@@ -416,5 +430,29 @@ describe('createSafely', () => {
       createSafely({ ...never, post: async () => Promise.reject((posts += 1, new ValidationError(422, 'POST', '/x', []))) }, policy),
     ).rejects.toBeInstanceOf(ValidationError)
     expect(posts).toBe(1)
+  })
+})
+
+describe('list pagination without a page count', () => {
+  /** A client whose list answers come from memory: total_pages/total_count null, page_size capped at 2. */
+  class CannedClient extends HttpClient {
+    readonly pages: number[] = []
+    constructor(private readonly items: { id: number; campaign_name: string }[]) {
+      super({ baseUrl: 'http://127.0.0.1:9' })
+    }
+    override async request<T>(_method: HttpMethod, _path: string, options: RequestOptions = {}): Promise<HttpResponse<T>> {
+      const page = Number(options.query?.page)
+      this.pages.push(page)
+      const body = { items: this.items.slice(page * 2, page * 2 + 2), page, page_size: 2, total_pages: null, total_count: null }
+      return { status: 200, headers: {}, body: body as T }
+    }
+  }
+
+  it('reads pages until a short one when the server gives no totals', async () => {
+    const items = [1, 2, 3, 4, 5].map((id) => ({ id, campaign_name: `C${id}` }))
+    const client = new CannedClient(items)
+    expect((await new SyllableApi(client).listCampaigns()).map((c) => c.id)).toEqual([1, 2, 3, 4, 5])
+    expect(client.pages).toEqual([0, 1, 2])
+    await client.close()
   })
 })

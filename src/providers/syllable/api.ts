@@ -36,6 +36,7 @@ export interface ApiBatch {
   batch_id: string
   campaign_id: number
   status?: string
+  deleted_at?: string | null
   last_updated_at?: string | null
   last_updated_by?: string
   [field: string]: unknown
@@ -62,8 +63,9 @@ export class SyllableApi {
     return this.listAll<ApiCampaign>(CAMPAIGNS_PATH, query, (campaign) => String(campaign.id))
   }
 
-  listBatches(query: Query = {}): Promise<ApiBatch[]> {
-    return this.listAll<ApiBatch>(BATCHES_PATH, query, (batch) => batch.batch_id)
+  /** Batches that are not deleted (deletion is soft: a deleted batch keeps its id but is gone). */
+  async listBatches(query: Query = {}): Promise<ApiBatch[]> {
+    return (await this.listAll<ApiBatch>(BATCHES_PATH, query, (batch) => batch.batch_id)).filter(isNotDeleted)
   }
 
   /**
@@ -80,7 +82,8 @@ export class SyllableApi {
   }
 
   async getBatch(batchId: string): Promise<ApiBatch | undefined> {
-    return orUndefinedWhenMissing(async () => (await this.client.get<ApiBatch>(batchPath(batchId))).body)
+    const batch = await orUndefinedWhenMissing(async () => (await this.client.get<ApiBatch>(batchPath(batchId))).body)
+    return batch && isNotDeleted(batch) ? batch : undefined
   }
 
   async createCampaign(body: Record<string, unknown>): Promise<ApiCampaign> {
@@ -147,6 +150,10 @@ function pageCount(first: ListResponse<unknown>): number | undefined {
   if (typeof first.total_pages === 'number') return first.total_pages
   if (typeof first.total_count === 'number' && first.page_size > 0) return Math.ceil(first.total_count / first.page_size)
   return undefined
+}
+
+function isNotDeleted(batch: ApiBatch): boolean {
+  return batch.deleted_at === undefined || batch.deleted_at === null
 }
 
 function isFullPage(response: ListResponse<unknown>): boolean {

@@ -26,8 +26,9 @@ export async function applyBatchChange(deps: BatchApplyDeps, change: ResourceCha
  * earlier in this run; either way the executor knows its id by address.
  */
 function campaignIdOf(change: ResourceChange, context: ApplyContext): number | undefined {
-  const id = context.resolveId(resourceAddress(change.provider, 'SyllableCampaign', String(change.desired.campaign)))
-  return id === undefined ? undefined : Number(id)
+  const id = Number(context.resolveId(resourceAddress(change.provider, 'SyllableCampaign', String(change.desired.campaign))))
+  // Syllable campaign ids are integers; anything else cannot name one.
+  return Number.isSafeInteger(id) ? id : undefined
 }
 
 async function createBatch(deps: BatchApplyDeps, change: ResourceChange, context: ApplyContext): Promise<ApplyOutcome> {
@@ -56,8 +57,8 @@ async function createBatch(deps: BatchApplyDeps, change: ResourceChange, context
 async function adoptBatch(deps: BatchApplyDeps, found: ApiBatch, desired: Spec, campaignId: number): Promise<AdoptResult> {
   if (Number(found.campaign_id) !== campaignId) {
     throw new Error(
-      `batch "${found.batch_id}" already exists under campaign id ${found.campaign_id}, not under "${String(desired.campaign)}" (id ${campaignId}); ` +
-        'a batch cannot move, so give this one a new batch_id',
+      `batch "${found.batch_id}" already exists under campaign id ${found.campaign_id}, ` +
+        `not under "${String(desired.campaign)}" (id ${campaignId}); a batch cannot move, so give this one a new batch_id`,
     )
   }
   const live = normaliseLiveBatch(found, new Map([[campaignId, String(desired.campaign)]]))
@@ -69,13 +70,18 @@ async function adoptBatch(deps: BatchApplyDeps, found: ApiBatch, desired: Spec, 
 
 async function updateBatch(deps: BatchApplyDeps, change: ResourceChange, context: ApplyContext): Promise<ApplyOutcome> {
   const live = (context.live?.raw as ApiBatch | undefined) ?? (await readBatch(deps, change))
-  const fields = change.fields.length > 0 || !context.live ? change.fields : diffSpecs(context.live.spec, normaliseDesiredBatch(change.desired))
-  const changed = changedSetters(fields)
+  const changed = changedSetters(fieldsOf(change, context))
   // Nothing a batch PUT can set differs: sending one would only touch last_updated_*.
   if (changed.length === 0) return { id: live.batch_id }
   const campaignId = campaignIdOf(change, context) ?? Number(live.campaign_id)
   await deps.api.updateBatch(live.batch_id, batchUpdateBody(change.desired, live, campaignId, deps.actor, changed))
   return { id: live.batch_id }
+}
+
+/** The plan's field changes; recomputed from the live batch if an executor passes none. */
+function fieldsOf(change: ResourceChange, context: ApplyContext): FieldChange[] {
+  if (change.fields.length > 0 || !context.live) return change.fields
+  return diffSpecs(context.live.spec, normaliseDesiredBatch(change.desired))
 }
 
 /** The setter fields (paused, expires_on, call_rate, auto_call_rate) that field changes touch. */

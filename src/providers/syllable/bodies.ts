@@ -5,42 +5,35 @@
 import type { Spec } from '../../model/plan.js'
 import { isSecretReference, isSecretValue } from '../../model/secret.js'
 import type { ApiBatch, ApiCampaign, ApiWebhook } from './api.js'
-import { HMAC_SECRET, canonicalCallerId, canonicalClockTime, canonicalInstant, canonicalWeekdays, isDeclaredSecret, isRecord } from './canonical.js'
+import {
+  HMAC_SECRET,
+  canonicalCallerId,
+  canonicalClockTime,
+  canonicalInstant,
+  canonicalVoicemailDetection,
+  canonicalWeekdays,
+  isDeclaredSecret,
+  isRecord,
+} from './canonical.js'
 import { normaliseDesiredBatch } from './normalise.js'
 
 type Body = Record<string, unknown>
 
 /**
- * Fields of OutboundCampaignInput that a full-replacement PUT carries over from the live campaign
- * when the file does not declare them (label, labels and webhooks have their own rules below).
+ * Fields of a live campaign that a PUT must not carry back: what the server owns, and what has its
+ * own rules below (the label pair, webhooks). Every other live field is carried back, including
+ * fields this version of cac does not know, so that a newer platform setting is not reset by a
+ * full replacement (the API ignores keys it does not take, as pydantic models do).
  */
-const CAMPAIGN_INPUT_FIELDS = [
-  'campaign_name',
-  'description',
-  'mode',
-  'sms_session_ttl',
-  'campaign_variables',
-  'daily_start_time',
-  'daily_end_time',
-  'source',
-  'caller_id',
-  'hourly_rate',
-  'max_daily_calls',
-  'retry_count',
-  'retry_interval',
-  'active_days',
-  'voicemail_detection',
-  'allowed_line_types',
-  'include_unknown_line_types',
-  'target_filters',
-] as const
+const NOT_CARRIED = new Set(['id', 'agent_id', 'created_at', 'updated_at', 'last_updated_by', 'label', 'labels', 'webhooks'])
 
 /** Input fields that are not nullable: a null read back is left out so the server applies its default. */
 const NOT_NULLABLE = new Set(['hourly_rate', 'retry_count', 'include_unknown_line_types', 'campaign_variables', 'active_days'])
 
 /**
  * A value as sent: the forms the API documents (caller_id as text, "HH:MM:SS", weekdays once each
- * in week order); everything else exactly as declared.
+ * in week order), and voicemail detection without null keys (the API lists every key it knows, null
+ * where unset; sending those back would store nulls where nothing was). Everything else as is.
  */
 function wireValue(field: string, value: unknown): unknown {
   switch (field) {
@@ -51,6 +44,8 @@ function wireValue(field: string, value: unknown): unknown {
       return canonicalClockTime(value)
     case 'active_days':
       return canonicalWeekdays(value)
+    case 'voicemail_detection':
+      return canonicalVoicemailDetection(value)
     default:
       return value
   }
@@ -82,9 +77,12 @@ export function campaignCreateBody(desired: Spec): Body {
  */
 export function campaignUpdateBody(desired: Spec, live: ApiCampaign): Body {
   const body: Body = {}
-  for (const field of CAMPAIGN_INPUT_FIELDS) {
-    if (field in desired) body[field] = wireValue(field, desired[field])
-    else if (live[field] !== undefined && !(live[field] === null && NOT_NULLABLE.has(field))) body[field] = wireValue(field, live[field])
+  for (const [field, value] of Object.entries(live)) {
+    if (NOT_CARRIED.has(field) || value === undefined || (value === null && NOT_NULLABLE.has(field))) continue
+    body[field] = wireValue(field, value)
+  }
+  for (const [field, value] of Object.entries(desired)) {
+    if (!NOT_CARRIED.has(field)) body[field] = wireValue(field, value)
   }
   Object.assign(body, labelPairBody(desired, live))
   body.webhooks = updateWebhooksBody(desired, live)

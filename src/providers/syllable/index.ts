@@ -8,7 +8,7 @@ import type { KindName } from '../../model/kinds.js'
 import type { ResourceChange, Spec } from '../../model/plan.js'
 import { resourceAddress, type Resource } from '../../model/resource.js'
 import type { ApplyContext, ApplyOutcome, KindRules, LiveResource, Provider, ProviderFactoryInput } from '../provider.js'
-import { DEFAULT_PAGE_SIZE, SyllableApi, type ApiBatch, type ApiCampaign } from './api.js'
+import { DEFAULT_PAGE_SIZE, SyllableApi, type ApiCampaign } from './api.js'
 import { applyBatchChange } from './apply-batch.js'
 import { applyCampaignChange } from './apply-campaign.js'
 import { DEFAULT_CREATE_RETRY, type CreateRetryPolicy } from './create.js'
@@ -38,6 +38,7 @@ export interface SyllableProviderOptions {
 }
 
 type RefreshTarget = { kind: KindName; name: string; id?: string | number }
+type CampaignLookup = (id: number) => Promise<ApiCampaign | undefined>
 
 export function createSyllableProvider(input: ProviderFactoryInput, options: SyllableProviderOptions = {}): Provider {
   return new SyllableProvider(input, options)
@@ -59,7 +60,7 @@ class SyllableProvider implements Provider {
     this.client = input.client
     this.api = new SyllableApi(input.client, options.pageSize ?? DEFAULT_PAGE_SIZE)
     this.createRetry = { ...DEFAULT_CREATE_RETRY, ...options.createRetry }
-    this.actor = input.config.actor ?? DEFAULT_ACTOR
+    this.actor = input.config.actor?.trim() || DEFAULT_ACTOR
   }
 
   rules(kind: KindName): KindRules {
@@ -89,15 +90,24 @@ class SyllableProvider implements Provider {
   }
 
   async refresh(targets: readonly RefreshTarget[]): Promise<Map<string, LiveResource | undefined>> {
+    // Batches name their campaign by id: each campaign is fetched once, however many batches share it.
+    const campaigns = new Map<number, Promise<ApiCampaign | undefined>>()
+    const campaignById = (id: number): Promise<ApiCampaign | undefined> => {
+      if (!campaigns.has(id)) campaigns.set(id, this.api.getCampaign(id))
+      return campaigns.get(id)!
+    }
     const entries = await Promise.all(
-      targets.map(async (target) => [resourceAddress(this.name, target.kind, target.name), await this.refreshOne(target)] as const),
+      targets.map(async (target) => {
+        const address = resourceAddress(this.name, target.kind, target.name)
+        return [address, await this.refreshOne(target, campaignById)] as const
+      }),
     )
     return new Map(entries)
   }
 
-  private refreshOne(target: RefreshTarget): Promise<LiveResource | undefined> {
+  private refreshOne(target: RefreshTarget, campaignById: CampaignLookup): Promise<LiveResource | undefined> {
     if (target.kind === 'SyllableCampaign') return this.refreshCampaign(target)
-    if (target.kind === 'SyllableBatch') return this.refreshBatch(target)
+    if (target.kind === 'SyllableBatch') return this.refreshBatch(target, campaignById)
     throw new Error(`the Syllable provider does not manage ${target.kind}`)
   }
 
@@ -111,15 +121,11 @@ class SyllableProvider implements Provider {
     return campaignToLive(this.name, campaign)
   }
 
-  private async refreshBatch(target: RefreshTarget): Promise<LiveResource | undefined> {
+  private async refreshBatch(target: RefreshTarget, campaignById: CampaignLookup): Promise<LiveResource | undefined> {
     const batch = await this.api.getBatch(String(target.id ?? target.name))
     if (!batch) return undefined
-    return batchToLive(this.name, batch, await this.campaignNameOf(batch))
-  }
-
-  private async campaignNameOf(batch: ApiBatch): Promise<Map<number, string>> {
-    const campaign = await this.api.getCampaign(batch.campaign_id)
-    return campaign ? campaignNamesById([campaign]) : new Map()
+    const campaign = await campaignById(Number(batch.campaign_id))
+    return batchToLive(this.name, batch, campaignNamesById(campaign ? [campaign] : []))
   }
 
   apply(change: ResourceChange, context: ApplyContext): Promise<ApplyOutcome> {
