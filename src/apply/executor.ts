@@ -15,6 +15,8 @@ export interface ApplyResult {
   /** Changes the plan could not make (blocked, error): not attempted. */
   notAttempted: ResourceChange[]
   unchanged: number
+  /** Wall time of the execution (planning and confirmation excluded). */
+  durationMs: number
 }
 
 export interface ExecuteOptions {
@@ -39,7 +41,9 @@ export async function executePlan(plan: Plan, execute: ExecuteOptions): Promise<
     skipped: [],
     notAttempted: plan.changes.filter((c) => c.action === 'blocked' || c.action === 'error'),
     unchanged: plan.changes.filter((c) => c.action === 'noop').length,
+    durationMs: 0,
   }
+  const started = performance.now()
   const work = plan.changes.filter((c) => c.action === 'create' || c.action === 'update')
   const planned = new Map(plan.changes.map((c) => [c.address, c]))
   const outcomes = new Map<string, ApplyOutcome>()
@@ -89,6 +93,7 @@ export async function executePlan(plan: Plan, execute: ExecuteOptions): Promise<
   }
 
   await Promise.all(work.map(run))
+  result.durationMs = performance.now() - started
   const byAddress = (a: { change: ResourceChange }, b: { change: ResourceChange }) => a.change.address.localeCompare(b.change.address)
   result.succeeded.sort(byAddress)
   result.failed.sort(byAddress)

@@ -8,7 +8,8 @@ import { schemaErrors, schemaValidators } from './schema-validator.js'
 import { readSourceText } from './source-file.js'
 import { didYouMean } from './suggest.js'
 import type { Environment } from './interpolate.js'
-import { parseYamlDocuments, type SourceDocument } from './yaml-source.js'
+import { loadPlainDocuments } from './plain-yaml.js'
+import { ParsedDocument, parseYamlDocuments, type SourceDocument } from './yaml-source.js'
 
 /** A definition document that has a known kind (whether or not its spec passed the schema). */
 export interface DefinitionDocument {
@@ -38,8 +39,8 @@ export async function loadDefinitionFile(
     diagnostics.error('file', read.message, { file: shown, position: read.position ?? { line: 1, column: 1 } })
     return []
   }
-  const parsed = parseYamlDocuments(shown, read.text, diagnostics)
-  const documents = parsed.filter((doc) => !doc.isEmpty)
+  const plain = loadPlainDocuments(shown, read.text)
+  const documents: SourceDocument[] = plain ?? parseYamlDocuments(shown, read.text, diagnostics).filter((doc) => !doc.isEmpty)
   if (documents.length === 0 && !diagnostics.hasErrorsIn(shown)) {
     diagnostics.error(
       'file',
@@ -65,16 +66,7 @@ function loadDefinitionDocument(
     file: source.file,
     position: source.position(path, { key }),
   })
-  // The kind decides which paths are secrets; read it from the tree, before anything is expanded.
-  const kindNode = source.nodeAt(['kind'])
-  const declaredKind = isScalar(kindNode) && isKindName(kindNode.value) ? kindNode.value : undefined
-  const isSecret = (path: readonly (string | number)[]): boolean =>
-    declaredKind !== undefined && isSecretPath(path, KINDS[declaredKind].secretPaths)
-  const prepared = prepareDocument(source, {
-    env: options.env,
-    isSecret,
-    diagnostics,
-  })
+  const prepared = source instanceof ParsedDocument ? prepareParsed(source, options, diagnostics) : { isExplained: () => false }
   if (!prepared) return undefined
   const value = source.value
   if (value === null || typeof value !== 'object' || Array.isArray(value)) {
@@ -113,6 +105,16 @@ function loadDefinitionDocument(
     spec: spec as Record<string, unknown>,
     schemaValid: errors.length === 0,
   }
+}
+
+/** Interpolation and materialising, for a document read by the full parser. */
+function prepareParsed(source: ParsedDocument, options: DefinitionLoadOptions, diagnostics: Diagnostics) {
+  // The kind decides which paths are secrets; read it from the tree, before anything is expanded.
+  const kindNode = source.nodeAt(['kind'])
+  const declaredKind = isScalar(kindNode) && isKindName(kindNode.value) ? kindNode.value : undefined
+  const isSecret = (path: readonly (string | number)[]): boolean =>
+    declaredKind !== undefined && isSecretPath(path, KINDS[declaredKind].secretPaths)
+  return prepareDocument(source, { env: options.env, isSecret, diagnostics })
 }
 
 function shapeOf(value: unknown): string {

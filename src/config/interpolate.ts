@@ -1,6 +1,6 @@
 import { isMap, isPair, isScalar, isSeq, parse as parseYamlScalar, visit, type Scalar } from 'yaml'
 
-import type { DataPath, EnvReference, SourceDocument } from './yaml-source.js'
+import type { DataPath, EnvReference, ParsedDocument } from './yaml-source.js'
 
 /** The environment interpolation reads from (injected: process.env in the CLI, plain objects in tests). */
 export type Environment = Readonly<Record<string, string | undefined>>
@@ -90,7 +90,7 @@ export interface InterpolationProblem {
  * A plain (unquoted) scalar that is exactly one expression takes the YAML type of its result, so
  * `hourly_rate: ${env:RATE:-25}` is the number 25, while `"${env:RATE}"` stays a string.
  */
-export function interpolateDocument(source: SourceDocument, env: Environment): InterpolationProblem[] {
+export function interpolateDocument(source: ParsedDocument, env: Environment): InterpolationProblem[] {
   const problems: InterpolationProblem[] = []
   if (!source.text.includes(OPEN)) return problems
   visit(source.doc, {

@@ -1,7 +1,7 @@
 import type { Diagnostics } from '../model/diagnostic.js'
 import { formatDataPath, isWithin } from './data-path.js'
 import { interpolateDocument, type Environment } from './interpolate.js'
-import { materialise, type DataPath, type SourceDocument } from './yaml-source.js'
+import { materialise, type DataPath, type ParsedDocument } from './yaml-source.js'
 
 export interface PrepareOptions {
   env: Environment
@@ -19,7 +19,7 @@ export interface PreparedDocument {
  * `${env:…}` (reporting bad references and unset variables at their line), then materialise plain
  * values with the alias cap. Returns undefined when the document cannot be used.
  */
-export function prepareDocument(source: SourceDocument, options: PrepareOptions): PreparedDocument | undefined {
+export function prepareDocument(source: ParsedDocument, options: PrepareOptions): PreparedDocument | undefined {
   const problems = interpolateDocument(source, options.env)
   const explained: DataPath[] = []
   for (const problem of problems) {

@@ -9,7 +9,7 @@ import { prepareDocument } from './prepare-document.js'
 import { reportSchemaErrors } from './schema-messages.js'
 import { schemaErrors, schemaValidators } from './schema-validator.js'
 import { readSourceText } from './source-file.js'
-import { parseYamlDocuments, type SourceDocument } from './yaml-source.js'
+import { parseYamlDocuments, type ParsedDocument } from './yaml-source.js'
 
 export const PROJECT_FILE_NAME = 'cac.yaml'
 export const DEFAULT_DEFINITIONS_FOLDER = 'campaigns'
@@ -43,7 +43,7 @@ export interface ProjectConfig {
   providers: Record<string, ProviderConfig>
   sandbox: SandboxConfig
   /** The parsed document, kept so rules can point at its lines. */
-  source: SourceDocument
+  source: ParsedDocument
 }
 
 export interface ProjectConfigOptions {

@@ -50,14 +50,36 @@ export interface EnvReference {
 }
 
 /**
- * One YAML document of a source file, kept with its syntax tree so that any data path can be
- * mapped back to a line and column.
+ * One YAML document of a definition or project file, as the later stages see it: its plain value,
+ * and a way back from any data path to the line and column to point at.
  */
-export class SourceDocument {
+export interface SourceDocument {
+  readonly file: string
+  readonly index: number
+  /** The plain value after interpolation. */
+  value: unknown
+  /** Secrets whose variable is unset (reported or not by the caller, depending on the target). */
+  readonly unsetSecrets: { path: DataPath; variable: string }[]
+  /** Position of the document's first content node. */
+  readonly start: SourcePosition
+  /** Line and column of the value at `path` (or of its key), falling back to the nearest enclosing node. */
+  position(path: DataPath, options?: { key?: boolean }): SourcePosition
+  /** The interpolation record of the scalar at a path, if its text contained `${env:…}`. */
+  interpolationAt(path: DataPath): InterpolationRecord | undefined
+  /** True when the value at a path (or anything under it) came from an environment variable. */
+  isFromEnvironment(path: DataPath): boolean
+  /** The source text of the node at a path, as written. */
+  sourceTextAt(path: DataPath): string | undefined
+}
+
+/**
+ * A document parsed with the `yaml` library, kept with its syntax tree so that any data path can
+ * be mapped back to a line and column, and `${env:…}` can be interpolated scalar by scalar.
+ */
+export class ParsedDocument implements SourceDocument {
   /** The plain value after interpolation; set by `materialise`. */
   value: unknown = undefined
   readonly interpolations = new Map<Node, InterpolationRecord>()
-  /** Secrets whose variable is unset (reported or not by the caller, depending on the target). */
   readonly unsetSecrets: { path: DataPath; variable: string }[] = []
 
   constructor(
@@ -191,7 +213,7 @@ export function keyText(key: unknown): string | undefined {
  * Parses every document of a YAML source. Syntax problems become diagnostics with positions; a
  * document with syntax errors is left out of the result so later stages see only sound documents.
  */
-export function parseYamlDocuments(file: string, text: string, diagnostics: Diagnostics): SourceDocument[] {
+export function parseYamlDocuments(file: string, text: string, diagnostics: Diagnostics): ParsedDocument[] {
   const lines = new LineCounter()
   let parsed: Document.Parsed[]
   try {
@@ -200,9 +222,9 @@ export function parseYamlDocuments(file: string, text: string, diagnostics: Diag
     diagnostics.error('yaml', parserFailure(error), { file, position: { line: 1, column: 1 } })
     return []
   }
-  const documents: SourceDocument[] = []
+  const documents: ParsedDocument[] = []
   parsed.forEach((doc, index) => {
-    const source = new SourceDocument(file, index, doc, lines, text)
+    const source = new ParsedDocument(file, index, doc, lines, text)
     for (const error of doc.errors) {
       diagnostics.error('yaml', describeYamlError(error, text), {
         file,
@@ -233,7 +255,7 @@ export function parseYamlDocuments(file: string, text: string, diagnostics: Diag
  * Turns a document's tree into plain values, with the alias-expansion cap that stops
  * "billion laughs" documents. Returns false (and reports why) when the document cannot be used.
  */
-export function materialise(source: SourceDocument, diagnostics: Diagnostics): boolean {
+export function materialise(source: ParsedDocument, diagnostics: Diagnostics): boolean {
   try {
     source.value = source.doc.toJS({ maxAliasCount: MAX_ALIAS_EXPANSION })
     return true

@@ -79,6 +79,7 @@ export function applyResultToJson(plan: Plan, result: ApplyResult): string {
     not_attempted: result.notAttempted.map((change) => ({ address: change.address, action: change.action, reason: change.reason ?? null })),
     unchanged: result.unchanged,
     complete: applySucceeded(result),
+    timing: { execute_ms: Math.round(result.durationMs) },
   }
   return `${JSON.stringify(body, null, 2)}\n`
 }

@@ -1,3 +1,4 @@
+import { valueAt } from '../data-path.js'
 import { secretPathsOf } from '../secret-paths.js'
 import type { Rule } from './rule.js'
 
@@ -36,7 +37,7 @@ export const hmacSecretEncoding: Rule = {
         const record = doc.source.interpolationAt(path)
         // Only values taken from a set variable: a literal or a default is `secret-literal`'s problem.
         if (!record || !record.references.every((ref) => ref.resolution === 'variable')) continue
-        const value = (doc.source.nodeAt(path) as { value?: unknown } | undefined)?.value
+        const value = valueAt(doc.source.value, path)
         if (typeof value !== 'string') continue
         const result = checkHmacSecret(value)
         if (result.ok) continue

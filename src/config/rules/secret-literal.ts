@@ -1,3 +1,4 @@
+import { valueAt } from '../data-path.js'
 import { projectSecretPaths, secretPathsOf } from '../secret-paths.js'
 import type { DataPath, SourceDocument } from '../yaml-source.js'
 import type { Rule, RuleContext } from './rule.js'
@@ -28,8 +29,7 @@ function checkSecret(context: RuleContext, source: SourceDocument, path: DataPat
   const record = source.interpolationAt(path)
   const suggestion = `\${env:${suggestedVariable(path)}}`
   if (!record) {
-    const node = source.nodeAt(path)
-    const value = node && 'value' in node ? (node as { value: unknown }).value : undefined
+    const value = valueAt(source.value, path)
     if (value === null || value === undefined || value === '') return // Nothing stored in the file.
     context.report(
       source,

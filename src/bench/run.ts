@@ -1,0 +1,219 @@
+/**
+ * `npm run bench`: measures validate, plan and apply on a generated project of N Syllable campaigns
+ * and N batches, against a sandbox running in a separate process with a configurable latency.
+ * Reports wall time, requests by route and peak memory per step, and the targets they are held to.
+ *
+ *   npm run bench -- --campaigns 10000 --latency 20 --updates 1000 --parallelism 16
+ */
+import { spawn, type ChildProcess } from 'node:child_process'
+import { mkdtemp, readFile, rm, writeFile, mkdir } from 'node:fs/promises'
+import { cpus, tmpdir, totalmem } from 'node:os'
+import { join } from 'node:path'
+import { fileURLToPath } from 'node:url'
+import { parseArgs } from 'node:util'
+
+const CLI = fileURLToPath(new URL('../bin/cac.js', import.meta.url))
+const MEASURED_CLI = fileURLToPath(new URL('./measured-cli.js', import.meta.url))
+const PER_FILE = 50
+
+interface Options {
+  campaigns: number
+  latency: number
+  updates: number
+  applyLatency: number
+  parallelism: number
+  keep: boolean
+}
+
+interface StepResult {
+  step: string
+  wallMs: number
+  maxRssMb: number
+  exitCode: number | null
+  requests: Record<string, number>
+  note?: string
+}
+
+const { values } = parseArgs({
+  options: {
+    campaigns: { type: 'string', default: '10000' },
+    latency: { type: 'string', default: '20' },
+    updates: { type: 'string', default: '1000' },
+    'apply-latency': { type: 'string', default: '20' },
+    parallelism: { type: 'string', default: '16' },
+    keep: { type: 'boolean', default: false },
+  },
+})
+const options: Options = {
+  campaigns: Number(values.campaigns),
+  latency: Number(values.latency),
+  updates: Number(values.updates),
+  applyLatency: Number(values['apply-latency']),
+  parallelism: Number(values.parallelism),
+  keep: values.keep === true,
+}
+
+async function main(): Promise<void> {
+  const dir = await mkdtemp(join(tmpdir(), 'cac-bench-'))
+  const sandbox = await serveSandbox(dir)
+  const env = { ...process.env, SYLLABLE_API_URL: sandbox.url, SYLLABLE_API_KEY: 'bench@example.com', NO_COLOR: '1', CI: 'true' }
+  const results: StepResult[] = []
+  try {
+    await writeProject(dir, options.campaigns, () => 25, () => 20)
+    log(`project: ${options.campaigns} campaigns + ${options.campaigns} batches in ${Math.ceil(options.campaigns / PER_FILE)} files (${dir})`)
+
+    await control(sandbox.url, 'PATCH', '/__sandbox/faults', { latency_ms: 0 })
+    results.push(await step('seed: apply of every create (latency 0 ms, parallelism 64)', dir, env, sandbox.url, ['apply', '--auto-approve', '--parallelism', '64']))
+
+    results.push(await step('validate', dir, env, sandbox.url, ['validate']))
+
+    await control(sandbox.url, 'PATCH', '/__sandbox/faults', { latency_ms: options.latency })
+    results.push(await step(`plan, nothing to change (latency ${options.latency} ms)`, dir, env, sandbox.url, ['plan', '--detailed-exitcode']))
+
+    const changed = Math.round(options.campaigns / 10)
+    await writeProject(dir, options.campaigns, (i) => (i < changed ? 26 : 25), (i) => (i < changed ? 21 : 20))
+    results.push(await step(`plan, 10% changed (${changed} campaigns + ${changed} batches; latency ${options.latency} ms)`, dir, env, sandbox.url, ['plan', '--detailed-exitcode']))
+
+    await writeProject(dir, options.campaigns, (i) => (i < options.updates ? 27 : 25), () => 20)
+    await control(sandbox.url, 'PATCH', '/__sandbox/faults', { latency_ms: 0 })
+    // Bring the batches back to the files first, so the measured apply is exactly N campaign updates.
+    await step('(reset batches)', dir, env, sandbox.url, ['apply', '--auto-approve', '--target', 'syllable/batch/*', '--parallelism', '64'])
+    await control(sandbox.url, 'PATCH', '/__sandbox/faults', { latency_ms: options.applyLatency })
+    const apply = await step(
+      `apply of ${options.updates} updates (latency ${options.applyLatency} ms, parallelism ${options.parallelism})`,
+      dir,
+      env,
+      sandbox.url,
+      ['apply', '--auto-approve', '--format', 'json', '--parallelism', String(options.parallelism)],
+      true,
+    )
+    results.push(apply)
+  } finally {
+    sandbox.process.kill('SIGTERM')
+    if (!options.keep) await rm(dir, { recursive: true, force: true })
+  }
+  printReport(results)
+}
+
+async function step(name: string, cwd: string, env: NodeJS.ProcessEnv, sandboxUrl: string, args: string[], json = false): Promise<StepResult> {
+  await control(sandboxUrl, 'DELETE', '/__sandbox/counters')
+  const reportFile = join(cwd, '.bench-report.json')
+  const { code, stdout } = await run(process.execPath, [MEASURED_CLI, ...args], { cwd, env: { ...env, CAC_BENCH_REPORT: reportFile } })
+  const report = JSON.parse(await readFile(reportFile, 'utf8')) as { maxRssKb: number; wallMs: number }
+  const counters = (await control(sandboxUrl, 'GET', '/__sandbox/counters')) as { routes: Record<string, { count: number }> }
+  const requests = Object.fromEntries(Object.entries(counters.routes).map(([route, counter]) => [route, counter.count]))
+  const result: StepResult = { step: name, wallMs: report.wallMs, maxRssMb: report.maxRssKb / 1024, exitCode: code, requests }
+  if (json) {
+    const body = JSON.parse(stdout) as { timing?: { execute_ms: number }; succeeded: unknown[] }
+    if (body.timing) result.note = `execution ${Math.round(body.timing.execute_ms)} ms for ${body.succeeded.length} updates`
+  }
+  log(`${name}: ${Math.round(result.wallMs)} ms, ${result.maxRssMb.toFixed(0)} MB, exit ${String(code)}`)
+  return result
+}
+
+function printReport(results: StepResult[]): void {
+  const lines = [
+    '',
+    `cac bench — ${cpus().length} cores (${cpus()[0]?.model ?? 'unknown'}), ${(totalmem() / 2 ** 30).toFixed(0)} GiB, node ${process.version}`,
+    '',
+    '| step | wall | peak memory | exit | requests by route |',
+    '|---|---:|---:|---:|---|',
+  ]
+  for (const r of results) {
+    const requests = Object.entries(r.requests).map(([route, n]) => `${route} × ${n}`).join('<br>') || '–'
+    lines.push(`| ${r.step}${r.note ? ` (${r.note})` : ''} | ${(r.wallMs / 1000).toFixed(2)} s | ${r.maxRssMb.toFixed(0)} MB | ${String(r.exitCode)} | ${requests} |`)
+  }
+  const ideal = (options.updates * options.applyLatency) / options.parallelism
+  lines.push('', `Targets: plan with nothing to change < 3 s and < 300 MB, list requests only; apply execution ≤ 1.25 × ideal (${options.updates} × ${options.applyLatency} ms / ${options.parallelism} = ${Math.round(ideal)} ms → ≤ ${Math.round(ideal * 1.25)} ms).`)
+  process.stdout.write(`${lines.join('\n')}\n`)
+}
+
+async function writeProject(dir: string, count: number, hourlyRate: (i: number) => number, callRate: (i: number) => number): Promise<void> {
+  await mkdir(join(dir, 'campaigns'), { recursive: true })
+  await writeFile(
+    join(dir, 'cac.yaml'),
+    ['definitions: campaigns', 'providers:', '  syllable:', '    type: syllable', '    url: ${env:SYLLABLE_API_URL}', '    api_key: ${env:SYLLABLE_API_KEY}', '    actor: bench@example.com', ''].join('\n'),
+  )
+  const writes: Promise<void>[] = []
+  for (let start = 0; start < count; start += PER_FILE) {
+    const docs: string[] = []
+    for (let i = start; i < Math.min(count, start + PER_FILE); i += 1) docs.push(campaignYaml(i, hourlyRate(i)), batchYaml(i, callRate(i)))
+    writes.push(writeFile(join(dir, 'campaigns', `team-${String(start / PER_FILE).padStart(4, '0')}.yaml`), `${docs.join('---\n')}`))
+  }
+  await Promise.all(writes)
+}
+
+function campaignYaml(i: number, hourlyRate: number): string {
+  return [
+    'kind: SyllableCampaign',
+    'provider: syllable',
+    'spec:',
+    `  campaign_name: Bench Campaign ${i}`,
+    `  caller_id: "+1999555${String(i % 10000).padStart(4, '0')}"`,
+    `  campaign_variables: {region: us-east, cohort: "${i % 97}"}`,
+    '  active_days: [mon, tue, wed, thu, fri]',
+    '  daily_start_time: "09:00:00"',
+    '  daily_end_time: "17:00:00"',
+    `  hourly_rate: ${hourlyRate}`,
+    '  retry_count: 1',
+    '  retry_interval: "30m"',
+    '',
+  ].join('\n')
+}
+
+function batchYaml(i: number, callRate: number): string {
+  return [
+    'kind: SyllableBatch',
+    'provider: syllable',
+    'spec:',
+    `  batch_id: "bench-${i}"`,
+    `  campaign: Bench Campaign ${i}`,
+    '  expires_on: "2027-01-31T00:00:00Z"',
+    '  paused: false',
+    `  call_rate: ${callRate}`,
+    '',
+  ].join('\n')
+}
+
+async function serveSandbox(cwd: string): Promise<{ url: string; process: ChildProcess }> {
+  const child = spawn(process.execPath, [CLI, 'sandbox', 'serve', '--port', '0'], { cwd, stdio: ['ignore', 'pipe', 'inherit'] })
+  const url = await new Promise<string>((resolve, reject) => {
+    let out = ''
+    child.stdout!.on('data', (chunk: Buffer) => {
+      out += chunk.toString()
+      const match = /listening on (http:\/\/\S+)/.exec(out)
+      if (match) resolve(match[1]!)
+    })
+    child.on('exit', (code) => reject(new Error(`the sandbox exited (${String(code)})`)))
+  })
+  return { url, process: child }
+}
+
+async function control(base: string, method: string, path: string, body?: unknown): Promise<unknown> {
+  const response = await fetch(new URL(path, base), {
+    method,
+    ...(body !== undefined ? { body: JSON.stringify(body), headers: { 'content-type': 'application/json' } } : {}),
+  })
+  return response.json()
+}
+
+function run(command: string, args: string[], options: { cwd: string; env: NodeJS.ProcessEnv }): Promise<{ code: number | null; stdout: string }> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(command, args, { ...options, stdio: ['ignore', 'pipe', 'pipe'] })
+    let stdout = ''
+    let stderr = ''
+    child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()))
+    child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()))
+    child.on('error', reject)
+    child.on('close', (code) => {
+      if (code !== 0 && code !== 2) process.stderr.write(stderr.slice(-2000))
+      resolve({ code, stdout })
+    })
+  })
+}
+
+function log(line: string): void {
+  process.stderr.write(`${line}\n`)
+}
+
+await main()

@@ -1,0 +1,141 @@
+import jsYaml from 'js-yaml'
+
+import { Diagnostics, type SourcePosition } from '../model/diagnostic.js'
+import { parseYamlDocuments, type DataPath, type InterpolationRecord, type ParsedDocument, type SourceDocument } from './yaml-source.js'
+
+/**
+ * Text that needs the full parser: `${env:…}` interpolation, anchors/aliases/tags, merge keys,
+ * complex keys, directives, explicit document ends, tabs, content on a `---` line, and the two
+ * number forms the fast parser reads differently (`-.5`, `0b101`).
+ */
+const NEEDS_FULL_PARSER = [
+  /\$\{env:/,
+  /(^|[\s[{,])[&*!]\S/m,
+  /<</,
+  /(^|\s)\?(\s|$)/m,
+  /^%/m,
+  /^\.\.\.(\s|$)/m,
+  /\t/,
+  /^---[ ]*[^\s#]/m,
+  /[-+]\.\d|\b0b[01]/,
+]
+
+const DOCUMENT_START = /^---[ ]*(#.*)?$/gm
+
+/**
+ * The fast path for plain definition files (most of a large repository): js-yaml reads the values,
+ * several times faster than the full parser, whose syntax tree is built only if a problem must be
+ * pointed at. Returns undefined when the file needs the full parser (anything listed above, or any
+ * error at all: the full parser then reports it with its position).
+ */
+export function loadPlainDocuments(file: string, text: string): PlainDocument[] | undefined {
+  if (NEEDS_FULL_PARSER.some((pattern) => pattern.test(text))) return undefined
+  const tree = new LazyTree(file, text)
+  const documents: PlainDocument[] = []
+  let index = 0
+  for (const chunk of documentChunks(text)) {
+    const start = firstContent(text, chunk.start, chunk.end)
+    if (!start) continue // Only blank lines and comments: no document.
+    let value: unknown
+    try {
+      value = jsYaml.load(text.slice(chunk.start, chunk.end), { schema: jsYaml.CORE_SCHEMA, filename: file })
+    } catch {
+      return undefined
+    }
+    documents.push(new PlainDocument(file, index, value === undefined ? null : value, start, tree))
+    index += 1
+  }
+  return documents
+}
+
+/** Byte ranges of the documents of a stream, split at `---` lines (a `---` line ends any scalar). */
+function documentChunks(text: string): { start: number; end: number }[] {
+  const chunks: { start: number; end: number }[] = []
+  let start = 0
+  for (const match of text.matchAll(DOCUMENT_START)) {
+    chunks.push({ start, end: match.index })
+    start = match.index + match[0].length
+  }
+  chunks.push({ start, end: text.length })
+  return chunks
+}
+
+/** Position (and offset) of the first line in a range that is neither blank nor a comment. */
+function firstContent(text: string, from: number, to: number): { position: SourcePosition; offset: number } | undefined {
+  let lineStart = from
+  while (lineStart < to) {
+    let lineEnd = text.indexOf('\n', lineStart)
+    if (lineEnd === -1 || lineEnd > to) lineEnd = to
+    const line = text.slice(lineStart, lineEnd)
+    const indent = line.length - line.trimStart().length
+    const rest = line.trim()
+    if (rest !== '' && !rest.startsWith('#')) {
+      const lineNumber = countLines(text, lineStart)
+      return { position: { line: lineNumber, column: indent + 1 }, offset: lineStart + indent }
+    }
+    lineStart = lineEnd + 1
+  }
+  return undefined
+}
+
+function countLines(text: string, offset: number): number {
+  let lines = 1
+  for (let i = text.indexOf('\n'); i !== -1 && i < offset; i = text.indexOf('\n', i + 1)) lines += 1
+  return lines
+}
+
+/** The full parse of one file, made the first time a position inside it is asked for. */
+class LazyTree {
+  private documents: ParsedDocument[] | undefined
+
+  constructor(
+    private readonly file: string,
+    private readonly text: string,
+  ) {}
+
+  /** The parsed document whose content starts at `offset`. */
+  documentAt(offset: number): ParsedDocument | undefined {
+    this.documents ??= parseYamlDocuments(this.file, this.text, new Diagnostics())
+    return this.documents.find((doc) => {
+      const range = (doc.doc.contents as { range?: [number, number, number] } | null)?.range
+      return range !== undefined && range[0] === offset
+    })
+  }
+}
+
+/** A document read by the fast path: values now, positions on demand. */
+export class PlainDocument implements SourceDocument {
+  readonly unsetSecrets: { path: DataPath; variable: string }[] = []
+
+  constructor(
+    readonly file: string,
+    readonly index: number,
+    public value: unknown,
+    private readonly first: { position: SourcePosition; offset: number },
+    private readonly tree: LazyTree,
+  ) {}
+
+  get start(): SourcePosition {
+    return this.first.position
+  }
+
+  position(path: DataPath, options: { key?: boolean } = {}): SourcePosition {
+    return this.parsed()?.position(path, options) ?? this.start
+  }
+
+  interpolationAt(_path: DataPath): InterpolationRecord | undefined {
+    return undefined // The fast path never sees `${env:…}`.
+  }
+
+  isFromEnvironment(_path: DataPath): boolean {
+    return false
+  }
+
+  sourceTextAt(path: DataPath): string | undefined {
+    return this.parsed()?.sourceTextAt(path)
+  }
+
+  private parsed(): ParsedDocument | undefined {
+    return this.tree.documentAt(this.first.offset)
+  }
+}
