@@ -31,10 +31,11 @@ const DOCUMENT_START = /^---[ ]*(#.*)?$/gm
 export function loadPlainDocuments(file: string, text: string): PlainDocument[] | undefined {
   if (NEEDS_FULL_PARSER.some((pattern) => pattern.test(text))) return undefined
   const tree = new LazyTree(file, text)
+  const lines = new LineNumbers(text)
   const documents: PlainDocument[] = []
   let index = 0
   for (const chunk of documentChunks(text)) {
-    const start = firstContent(text, chunk.start, chunk.end)
+    const start = firstContent(text, chunk.start, chunk.end, lines)
     if (!start) continue // Only blank lines and comments: no document.
     let value: unknown
     try {
@@ -61,7 +62,7 @@ function documentChunks(text: string): { start: number; end: number }[] {
 }
 
 /** Position (and offset) of the first line in a range that is neither blank nor a comment. */
-function firstContent(text: string, from: number, to: number): { position: SourcePosition; offset: number } | undefined {
+function firstContent(text: string, from: number, to: number, lines: LineNumbers): { position: SourcePosition; offset: number } | undefined {
   let lineStart = from
   while (lineStart < to) {
     let lineEnd = text.indexOf('\n', lineStart)
@@ -70,7 +71,7 @@ function firstContent(text: string, from: number, to: number): { position: Sourc
     const indent = line.length - line.trimStart().length
     const rest = line.trim()
     if (rest !== '' && !rest.startsWith('#')) {
-      const lineNumber = countLines(text, lineStart)
+      const lineNumber = lines.lineAt(lineStart)
       return { position: { line: lineNumber, column: indent + 1 }, offset: lineStart + indent }
     }
     lineStart = lineEnd + 1
@@ -78,10 +79,24 @@ function firstContent(text: string, from: number, to: number): { position: Sourc
   return undefined
 }
 
-function countLines(text: string, offset: number): number {
-  let lines = 1
-  for (let i = text.indexOf('\n'); i !== -1 && i < offset; i = text.indexOf('\n', i + 1)) lines += 1
-  return lines
+/** Line numbers of offsets asked for in increasing order, counted once through the text. */
+class LineNumbers {
+  private offset = 0
+  private line = 1
+
+  constructor(private readonly text: string) {}
+
+  lineAt(target: number): number {
+    if (target < this.offset) {
+      this.offset = 0
+      this.line = 1
+    }
+    for (let i = this.text.indexOf('\n', this.offset); i !== -1 && i < target; i = this.text.indexOf('\n', i + 1)) {
+      this.line += 1
+      this.offset = i + 1
+    }
+    return this.line
+  }
 }
 
 /** The full parse of one file, made the first time a position inside it is asked for. */

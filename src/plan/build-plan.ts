@@ -85,11 +85,12 @@ function planResource(entry: DesiredEntry, matches: LiveResource[], input: PlanI
     ...base,
     liveId: live.id,
     live: live.spec,
-    liveFingerprint: fingerprint(live.spec),
     fields,
     ...(live.status !== undefined ? { liveStatus: live.status } : {}),
   }
   if (fields.length === 0) return withLive
+  // Only a change apply will make needs the fingerprint that a saved plan is checked against.
+  withLive.liveFingerprint = fingerprint(live.spec)
   // The provider speaks first (its reasons are the most precise); create-only fields are the floor.
   const verdict = rules.assess({ live, fields, options: input.options })
   if (verdict) return { ...withLive, action: verdict.action, reason: verdict.reason }

@@ -304,11 +304,10 @@ function getBatch(request: ApiRequest, { store, clock }: PlatformContext) {
 function listBatches(request: ApiRequest, { store, clock }: PlatformContext) {
   const query = readListQuery(request, BATCH_LISTING)
   const now = clock.now()
-  const rows = Object.values(store.state.syllable.batches)
+  const stored = Object.values(store.state.syllable.batches)
     .filter((batch) => batch.deleted_at === null)
     .sort((a, b) => a.sequence - b.sequence)
-    .map((batch) => batchResponse(batch, now))
-  return ok(listPage(rows, query, BATCH_LISTING))
+  return ok(listPage(stored, (batch) => batchResponse(batch, now), query, BATCH_LISTING))
 }
 
 export const batchRoutes: RouteDefinition<PlatformContext>[] = [

@@ -193,10 +193,8 @@ function allocateWebhookId(state: SyllableState): () => number {
 
 function listCampaigns(request: ApiRequest, { store }: PlatformContext) {
   const query = readListQuery(request, CAMPAIGN_LISTING)
-  const rows = Object.values(store.state.syllable.campaigns)
-    .sort((a, b) => a.id - b.id)
-    .map(campaignResponse)
-  return ok(listPage(rows, query, CAMPAIGN_LISTING))
+  const stored = Object.values(store.state.syllable.campaigns).sort((a, b) => a.id - b.id)
+  return ok(listPage(stored, campaignResponse, query, CAMPAIGN_LISTING))
 }
 
 function createCampaign(request: ApiRequest, { store, clock, actor }: PlatformContext) {

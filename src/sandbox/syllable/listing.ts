@@ -87,26 +87,40 @@ function pairSearchTerms<F extends string>(
 }
 
 /**
- * One page of `rows` (API representations, in the default order): filtered by the time window and
- * the search terms (all must match), ordered, sliced, then projected onto `fields`.
+ * One page of `stored` records (in the default order), turned into API representations by
+ * `toResponse`: filtered by the time window and the search terms (all must match), ordered,
+ * sliced, then projected onto `fields`. A plain page (no filter, default order) converts only the
+ * records it returns, so paging through a large account stays cheap.
  */
-export function listPage<F extends string>(
-  rows: Record<string, unknown>[],
+export function listPage<S, F extends string>(
+  stored: readonly S[],
+  toResponse: (record: S) => Record<string, unknown>,
   query: ListQuery<F>,
   listable: ListableFields<F>,
 ): ListPage {
+  const plain = query.search.length === 0 && query.start === undefined && query.end === undefined && query.orderBy === undefined && query.direction === 'asc'
+  if (plain) {
+    const offset = query.page * query.limit
+    const items = query.limit === 0 ? [] : stored.slice(offset, offset + query.limit).map(toResponse)
+    return pageOf(items, query, stored.length)
+  }
+  const rows = stored.map(toResponse)
   const matching = rows.filter(
     (row) => withinWindow(row[listable.timestampField], query) && query.search.every((term) => matchesTerm(row[term.field], term.value, term.field, listable)),
   )
   const ordered = orderRows(matching, query)
   const offset = query.page * query.limit
   const items = query.limit === 0 ? [] : ordered.slice(offset, offset + query.limit)
+  return pageOf(items, query, matching.length)
+}
+
+function pageOf<F extends string>(items: Record<string, unknown>[], query: ListQuery<F>, total: number): ListPage {
   return {
     items: query.fields.length > 0 ? items.map((item) => project(item, query.fields)) : items,
     page: query.page,
     page_size: query.limit,
-    total_pages: query.limit === 0 ? 0 : Math.ceil(matching.length / query.limit),
-    total_count: matching.length,
+    total_pages: query.limit === 0 ? 0 : Math.ceil(total / query.limit),
+    total_count: total,
   }
 }
 
