@@ -1,7 +1,7 @@
 import { Command, Errors, Flags, type Interfaces } from '@oclif/core'
 
 import { ApiError } from '../http/errors.js'
-import { ProviderSetupError } from '../providers/registry.js'
+import { ProviderSetupError } from '../providers/errors.js'
 import { shouldColor } from '../render/style.js'
 import { StateFileError } from '../sandbox/store.js'
 

@@ -2,7 +2,8 @@ import { displayPath } from '../config/display-path.js'
 import type { ProjectConfig, ProviderConfig } from '../config/project-config.js'
 import { HttpClient, type RetryEvent } from '../http/client.js'
 import type { PlanTarget } from '../model/plan.js'
-import { startSandbox, type RunningSandbox } from '../sandbox/index.js'
+import type { RunningSandbox } from '../sandbox/index.js'
+import { ProviderSetupError } from './errors.js'
 import type { Provider, ProviderFactoryInput } from './provider.js'
 import { createSarvamProvider } from './sarvam/index.js'
 import { createSyllableProvider } from './syllable/index.js'
@@ -20,8 +21,7 @@ const KEY_HEADERS: Record<ProviderConfig['type'], string> = {
   sarvam: 'X-API-Key',
 }
 
-/** A provider could not be set up (bad url, missing credentials, sandbox state unreadable). */
-export class ProviderSetupError extends Error {}
+export { ProviderSetupError }
 
 export interface ProviderSessionOptions {
   config: ProjectConfig
@@ -61,6 +61,8 @@ export async function openProviders(options: ProviderSessionOptions): Promise<Pr
       let key: string
       let target: string
       if (useSandbox) {
+        // Loaded only when a provider needs it: the emulator is a large module graph.
+        const { startSandbox } = await import('../sandbox/index.js')
         sandbox ??= await startSandbox({
           statePath: options.config.sandbox.statePath,
           ...(options.config.sandbox.now !== undefined ? { now: options.config.sandbox.now } : {}),
