@@ -130,8 +130,8 @@ describe.concurrent('cac apply under faults', { timeout: 300_000 }, () => {
     if (format === 'text') {
       expect(applyLines(apply.stdout).sort((a, b) => a.address.localeCompare(b.address))).toEqual([
         { outcome: 'created', address: 'sarvam/campaign/reminders-hi', detail: expect.stringMatching(/^id camp-\w+, \d+ ms$/) },
-        { outcome: 'created', address: 'syllable/batch/existing-1', detail: expect.stringMatching(/^id existing-1, \d+ ms$/) },
         { outcome: 'skipped', address: 'syllable/batch/doomed-1', detail: 'syllable/campaign/Doomed was not applied' },
+        { outcome: 'created', address: 'syllable/batch/existing-1', detail: expect.stringMatching(/^id existing-1, \d+ ms$/) },
         { outcome: 'failed', address: 'syllable/campaign/Doomed', detail: failure },
       ])
       expect(apply.stdout).toContain(
@@ -145,7 +145,7 @@ describe.concurrent('cac apply under faults', { timeout: 300_000 }, () => {
       expectTruthfulReport(apply)
     } else {
       const result = JSON.parse(apply.stdout) as JsonApplyResult
-      expect(result).toEqual({
+      expect(result).toMatchObject({
         format_version: 1,
         targets: [
           { provider: 'sarvam', type: 'sarvam', target: sandbox.url },
@@ -185,15 +185,16 @@ describe.concurrent('cac apply under faults', { timeout: 300_000 }, () => {
     await expectConverged(cac, sandbox)
   })
 
-  it('an update that keeps failing (5xx beyond the retries) fails alone: the other update goes through', async ({ onTestFinished }) => {
-    const files = (rate: number) => ({
+  it('an update that keeps failing (5xx beyond the retries): its batch is skipped, the independent update goes through', async ({ onTestFinished }) => {
+    const files = (rate: number, description: string) => ({
       'campaigns/syllable.yaml': documents(syllableCampaignDoc('Alpha', { hourly_rate: rate }), syllableBatchDoc('alpha-1', 'Alpha', { call_rate: rate })),
+      'campaigns/sarvam.yaml': sarvamCampaignDoc('reminders-hi', { description }),
     })
-    const project = await tempProject(files(10), { onTestFinished })
+    const project = await tempProject(files(10, 'first'), { onTestFinished })
     const sandbox = await startExternalSandbox(project, onTestFinished)
     const cac = cacIn(project, sandbox.env)
     expect((await cac(['apply', '--auto-approve'])).code).toBe(0)
-    await writeFile(join(project, 'campaigns', 'syllable.yaml'), files(20)['campaigns/syllable.yaml'])
+    for (const [path, text] of Object.entries(files(20, 'second'))) await writeFile(join(project, path), text)
     await sandbox.scheduleFault('error503', ROUTES.putSyllableCampaign, 10)
 
     await sandbox.resetCounters()
@@ -202,17 +203,19 @@ describe.concurrent('cac apply under faults', { timeout: 300_000 }, () => {
     expect(apply.code).toBe(1)
     expect(applyLines(apply.stdout).map((line) => [line.outcome, line.address]).sort()).toEqual([
       ['failed', 'syllable/campaign/Alpha'],
-      ['updated', 'syllable/batch/alpha-1'],
+      ['skipped', 'syllable/batch/alpha-1'],
+      ['updated', 'sarvam/campaign/reminders-hi'],
     ])
     expect(apply.stdout).toMatch(/^ {2}syllable\/campaign\/Alpha: PUT \/api\/v1\/outbound\/campaigns\/\d+ → 503: Service Unavailable$/m)
-    expect(applySummary(apply.stdout)).toBe('Apply incomplete: 0 created, 1 updated, 1 failed, 0 unchanged.')
-    // The client retries an idempotent PUT on 503 (5 attempts), then gives up.
-    expect(routeCounts(await sandbox.counters())[ROUTES.putSyllableCampaign]).toBe(5)
+    expect(applySummary(apply.stdout)).toBe('Apply incomplete: 0 created, 1 updated, 1 failed, 1 skipped, 0 unchanged.')
+    expectTruthfulReport(apply)
+    // The client retries an idempotent PUT on 503 (5 attempts in all), then gives up.
+    expect(await sandbox.writeRoutes()).toEqual({ [ROUTES.putSyllableCampaign]: 5, [ROUTES.patchSarvamCampaign]: 1 })
 
     await sandbox.clearFaults()
     const next = await cac(['apply', '--auto-approve'])
     expect(next.code, next.stderr).toBe(0)
-    expect(applySummary(next.stdout)).toBe('Apply complete: 0 created, 1 updated, 1 unchanged.')
+    expect(applySummary(next.stdout)).toBe('Apply complete: 0 created, 2 updated, 1 unchanged.')
     expect((await syllableCampaign(sandbox.request, 'Alpha')).hourly_rate).toBe(20)
     await expectConverged(cac, sandbox)
   })

@@ -20,6 +20,8 @@ function fullParse(text: string): unknown[] {
     })
 }
 
+const asJson = (value: unknown): unknown => JSON.parse(JSON.stringify(value))
+
 const EXAMPLES = fileURLToPath(new URL('../../campaigns/', import.meta.url))
 const exampleFiles = readdirSync(EXAMPLES, { recursive: true, withFileTypes: true })
   .filter((entry) => entry.isFile() && entry.name.endsWith('.yaml'))
@@ -52,7 +54,8 @@ describe('the fast path for plain files', () => {
         const text = documents.map((doc) => stringify(doc)).join('---\n')
         const plain = loadPlainDocuments('f.yaml', text)
         if (!plain) return // Needs the full parser (e.g. a tab or a `*` in a string): nothing to compare.
-        expect(plain.map((doc) => doc.value)).toEqual(fullParse(text))
+        // Compared as JSON, the form values are sent in: -0 and 0 are one number there.
+        expect(asJson(plain.map((doc) => doc.value))).toEqual(asJson(fullParse(text)))
       }),
       { numRuns: 300 },
     )
