@@ -4,7 +4,7 @@ import { SENSITIVE, SecretValue } from '../../src/model/secret.js'
 import { diffSpecs } from '../../src/plan/diff.js'
 import { changedSetters } from '../../src/providers/syllable/apply-batch.js'
 import { campaignCreateBody, campaignUpdateBody, batchUpdateBody } from '../../src/providers/syllable/bodies.js'
-import { createSafely } from '../../src/providers/syllable/create.js'
+import { createSafely } from '../../src/providers/safe-create.js'
 import { ConflictError, NetworkError, ValidationError } from '../../src/http/errors.js'
 import {
   BATCH_CAMPAIGN_IS_CREATE_ONLY,

@@ -4,7 +4,8 @@
  * blind (DESIGN.md §6).
  */
 import type { RetryEvent } from '../../http/client.js'
-import { ConflictError, NetworkError, ServerError } from '../../http/errors.js'
+import { ConflictError } from '../../http/errors.js'
+import { createSafely, isAmbiguousFailure, isConflictAfterRetry } from '../safe-create.js'
 import type { FieldChange, ResourceChange, Spec } from '../../model/plan.js'
 import { diffSpecs } from '../../plan/diff.js'
 import type { ApplyContext, ApplyOutcome, LiveResource, PlanOptions } from '../provider.js'
@@ -57,11 +58,6 @@ async function createCampaign(change: ResourceChange, context: ApplyContext, dep
   return { id: created.id, adopted: true, steps }
 }
 
-/** A failure after which the campaign may or may not have been created. */
-function isAmbiguous(error: unknown): boolean {
-  return (error instanceof NetworkError && error.ambiguous) || error instanceof ServerError
-}
-
 /**
  * POSTs a create; after an ambiguous failure, looks the name up and adopts the campaign if it is
  * there now, else tries again (bounded, with backoff). A 409 on a repeated POST means an earlier
@@ -69,23 +65,22 @@ function isAmbiguous(error: unknown): boolean {
  * campaign someone else made: that is reported, not adopted.
  */
 async function createOrAdopt(body: Spec, deps: ApplyDeps): Promise<{ id: string; adopted: boolean }> {
-  const name = String(body.name)
-  for (let attempt = 1; ; attempt += 1) {
-    let failure: unknown
-    try {
-      return { id: (await deps.api.create(body)).campaign_id, adopted: false }
-    } catch (error) {
-      failure = error
-    }
-    const conflictOnRetry = attempt > 1 && failure instanceof ConflictError
-    if (!conflictOnRetry && !isAmbiguous(failure)) throw failure
-    const existing = await lookUpByName(deps.api, name)
-    if (existing !== undefined) return { id: existing, adopted: true }
-    if (conflictOnRetry || attempt >= deps.createAttempts) throw failure
-    const delayMs = deps.createBackoffMs * 2 ** (attempt - 1)
-    deps.onRetry?.({ method: 'POST', path: deps.api.campaignsPath, attempt, delayMs, reason: (failure as Error).message })
-    await deps.sleep(delayMs)
-  }
+  const result = await createSafely<string, string>(
+    {
+      post: async () => (await deps.api.create(body)).campaign_id,
+      find: () => lookUpByName(deps.api, String(body.name)),
+      adopt: async (id) => ({ id, steps: [] }),
+      mayHaveActed: (error, attempt) => isAmbiguousFailure(error) || isConflictAfterRetry(error, attempt),
+    },
+    {
+      attempts: deps.createAttempts,
+      backoffMs: deps.createBackoffMs,
+      sleep: deps.sleep,
+      onRetry: (attempt, delayMs, failure) =>
+        deps.onRetry?.({ method: 'POST', path: deps.api.campaignsPath, attempt, delayMs, reason: (failure as Error).message }),
+    },
+  )
+  return 'created' in result ? { id: result.created, adopted: false } : { id: String(result.adopted.id), adopted: true }
 }
 
 /**

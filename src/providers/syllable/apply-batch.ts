@@ -5,7 +5,7 @@ import { diffSpecs } from '../../plan/diff.js'
 import type { ApplyContext, ApplyOutcome } from '../provider.js'
 import type { ApiBatch, SyllableApi } from './api.js'
 import { batchCreateBody, batchUpdateBody } from './bodies.js'
-import { createSafely, isAmbiguousFailure, isConflictAfterRetry, type AdoptResult, type CreateRetryPolicy } from './create.js'
+import { createSafely, isAmbiguousFailure, isConflictAfterRetry, type AdoptResult, type CreateRetryPolicy } from '../safe-create.js'
 import { BATCH_SETTER_FIELDS, normaliseDesiredBatch, normaliseLiveBatch } from './normalise.js'
 
 export interface BatchApplyDeps {

@@ -4,7 +4,7 @@ import { diffSpecs } from '../../plan/diff.js'
 import type { ApplyContext, ApplyOutcome } from '../provider.js'
 import type { ApiCampaign, SyllableApi } from './api.js'
 import { campaignCreateBody, campaignUpdateBody } from './bodies.js'
-import { createSafely, type AdoptResult, type CreateRetryPolicy } from './create.js'
+import { createSafely, type AdoptResult, type CreateRetryPolicy } from '../safe-create.js'
 import { normaliseDesiredCampaign, normaliseLiveCampaign } from './normalise.js'
 
 export async function applyCampaignChange(

@@ -11,7 +11,7 @@ import type { ApplyContext, ApplyOutcome, KindRules, LiveResource, Provider, Pro
 import { DEFAULT_PAGE_SIZE, SyllableApi, type ApiCampaign } from './api.js'
 import { applyBatchChange } from './apply-batch.js'
 import { applyCampaignChange } from './apply-campaign.js'
-import { DEFAULT_CREATE_RETRY, type CreateRetryPolicy } from './create.js'
+import { DEFAULT_CREATE_RETRY, type CreateRetryPolicy } from '../safe-create.js'
 import { batchToLive, campaignNamesById, campaignToLive } from './live.js'
 import { normaliseDesiredBatch, normaliseDesiredCampaign } from './normalise.js'
 import { syllableRules } from './rules.js'

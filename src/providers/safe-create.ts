@@ -4,7 +4,7 @@
  * is looked up by its identity first. Found: it is adopted (and brought to the file's values if it
  * differs). Not found: the POST is tried again, a bounded number of times, with backoff.
  */
-import { ConflictError, NetworkError, ServerError } from '../../http/errors.js'
+import { ConflictError, NetworkError, ServerError } from '../http/errors.js'
 
 export interface CreateRetryPolicy {
   /** POST attempts in all, the first included. */
@@ -12,6 +12,8 @@ export interface CreateRetryPolicy {
   /** Wait before the second attempt; doubles after each further one. */
   backoffMs: number
   sleep: (ms: number) => Promise<void>
+  /** Told before each repeated POST (for verbose output). */
+  onRetry?: (attempt: number, delayMs: number, failure: unknown) => void
 }
 
 export const DEFAULT_CREATE_RETRY: CreateRetryPolicy = {
@@ -68,6 +70,8 @@ export async function createSafely<Created, Found>(
     const found = await create.find()
     if (found !== undefined) return { adopted: await create.adopt(found) }
     if (attempt >= policy.attempts) throw failure
-    await policy.sleep(policy.backoffMs * 2 ** (attempt - 1))
+    const delayMs = policy.backoffMs * 2 ** (attempt - 1)
+    policy.onRetry?.(attempt, delayMs, failure)
+    await policy.sleep(delayMs)
   }
 }
