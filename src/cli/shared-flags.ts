@@ -1,5 +1,7 @@
 import { Flags } from '@oclif/core'
 
+import type { PlanRequest } from '../workflow/plan-project.js'
+
 /** Flags of the commands that talk to the platforms (plan, apply). */
 export const platformFlags = {
   sandbox: Flags.boolean({
@@ -22,4 +24,28 @@ export const platformFlags = {
     description: 'update an active Sarvam campaign by pausing it, updating it and resuming it',
     default: false,
   }),
+}
+
+/** The parsed flags plan and apply share. */
+export interface PlatformFlagValues {
+  config?: string | undefined
+  env?: string[] | undefined
+  target?: string[] | undefined
+  'pause-to-update': boolean
+  sandbox: boolean
+  parallelism: number
+}
+
+/** What plan and apply ask the workflow for, from their flags and the process. */
+export function planRequestFrom(flags: PlatformFlagValues): PlanRequest {
+  return {
+    cwd: process.cwd(),
+    ...(flags.config !== undefined ? { configPath: flags.config } : {}),
+    env: process.env,
+    envFiles: flags.env ?? [],
+    targets: flags.target ?? [],
+    options: { pauseToUpdate: flags['pause-to-update'] },
+    forceSandbox: flags.sandbox,
+    parallelism: flags.parallelism,
+  }
 }

@@ -2,9 +2,9 @@ import { Args, Flags } from '@oclif/core'
 
 import { BaseCommand, UsageError } from '../cli/base-command.js'
 import { askYes, isNonInteractive } from '../cli/confirm.js'
-import { platformFlags } from '../cli/shared-flags.js'
+import { planRequestFrom, platformFlags } from '../cli/shared-flags.js'
 import { applyResultToJson, applySucceeded, ApplyProgress, formatApplySummary } from '../render/apply-report.js'
-import { formatValidationText } from '../render/diagnostics.js'
+import { formatInvalidProject, formatValidationText } from '../render/diagnostics.js'
 import { formatPlanText } from '../render/plan-text.js'
 import { createStyle } from '../render/style.js'
 import { applyProject } from '../workflow/apply-project.js'
@@ -50,14 +50,7 @@ export default class Apply extends BaseCommand<typeof Apply> {
     const style = createStyle(this.color)
     let progress: ApplyProgress | undefined
     const outcome = await applyProject({
-      cwd: process.cwd(),
-      ...(this.flags.config !== undefined ? { configPath: this.flags.config } : {}),
-      env: process.env,
-      envFiles: this.flags.env ?? [],
-      targets: this.flags.target ?? [],
-      options: { pauseToUpdate: this.flags['pause-to-update'] },
-      forceSandbox: this.flags.sandbox,
-      parallelism: this.flags.parallelism,
+      ...planRequestFrom(this.flags),
       ...(planFile !== undefined ? { planFile } : {}),
       onPlan: (plan) => {
         if (!json) this.write(formatPlanText(plan, { color: this.color }))
@@ -75,17 +68,9 @@ export default class Apply extends BaseCommand<typeof Apply> {
     progress?.finish()
 
     switch (outcome.kind) {
-      case 'invalid': {
-        const { load } = outcome.outcome
-        process.stderr.write(
-          formatValidationText(
-            { diagnostics: load.diagnostics, errorCount: load.errorCount, warningCount: load.warningCount, fileCount: load.files.length, resourceCount: load.resources.length },
-            false,
-          ),
-        )
-        process.stderr.write('Nothing was applied: fix the files first.\n')
+      case 'invalid':
+        process.stderr.write(formatInvalidProject(outcome.outcome.load, 'Nothing was applied'))
         return this.exit(1)
-      }
       case 'config-invalid':
         process.stderr.write(formatValidationText({ diagnostics: outcome.diagnostics.sorted(), errorCount: outcome.diagnostics.errorCount, warningCount: outcome.diagnostics.warningCount, fileCount: 0, resourceCount: 0 }, false))
         return this.exit(1)

@@ -4,9 +4,9 @@ import { dirname, resolve } from 'node:path'
 import { Flags } from '@oclif/core'
 
 import { BaseCommand } from '../cli/base-command.js'
-import { platformFlags } from '../cli/shared-flags.js'
+import { planRequestFrom, platformFlags } from '../cli/shared-flags.js'
 import { serialisePlan } from '../plan/plan-file.js'
-import { formatValidationText } from '../render/diagnostics.js'
+import { formatInvalidProject } from '../render/diagnostics.js'
 import { planToJson } from '../render/plan-json.js'
 import { formatPlanMarkdown } from '../render/plan-markdown.js'
 import { formatPlanText } from '../render/plan-text.js'
@@ -36,25 +36,9 @@ export default class Plan extends BaseCommand<typeof Plan> {
   }
 
   public async run(): Promise<void> {
-    const outcome = await planProject({
-      cwd: process.cwd(),
-      ...(this.flags.config !== undefined ? { configPath: this.flags.config } : {}),
-      env: process.env,
-      envFiles: this.flags.env ?? [],
-      targets: this.flags.target ?? [],
-      options: { pauseToUpdate: this.flags['pause-to-update'] },
-      forceSandbox: this.flags.sandbox,
-      parallelism: this.flags.parallelism,
-    })
+    const outcome = await planProject(planRequestFrom(this.flags))
     if (outcome.kind === 'invalid') {
-      const { load } = outcome
-      process.stderr.write(
-        formatValidationText(
-          { diagnostics: load.diagnostics, errorCount: load.errorCount, warningCount: load.warningCount, fileCount: load.files.length, resourceCount: load.resources.length },
-          false,
-        ),
-      )
-      process.stderr.write('Nothing was sent to the platforms: fix the files first.\n')
+      process.stderr.write(formatInvalidProject(outcome.load, 'Nothing was sent to the platforms'))
       this.exit(1)
     }
     const { plan, session, notes } = outcome

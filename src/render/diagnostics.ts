@@ -103,3 +103,13 @@ function escapeData(text: string): string {
 function escapeProperty(text: string): string {
   return escapeData(text).replace(/:/g, '%3A').replace(/,/g, '%2C')
 }
+
+/** The problems that stop a plan or an apply before anything is sent (stderr text). */
+export function formatInvalidProject(load: { diagnostics: readonly Diagnostic[]; errorCount: number; warningCount: number; files: readonly string[]; resources: readonly unknown[] }, what: string): string {
+  return (
+    formatValidationText(
+      { diagnostics: load.diagnostics, errorCount: load.errorCount, warningCount: load.warningCount, fileCount: load.files.length, resourceCount: load.resources.length },
+      false,
+    ) + `${what}: fix the files first.\n`
+  )
+}
