@@ -1,7 +1,7 @@
 import { Command, Errors, Flags, type Interfaces } from '@oclif/core'
 
 import { ApiError } from '../http/errors.js'
-import { ProviderSetupError } from '../providers/errors.js'
+import { PlatformError, ProviderSetupError } from '../providers/errors.js'
 import { shouldColor } from '../render/style.js'
 import { StateFileError } from '../sandbox/store.js'
 
@@ -69,7 +69,7 @@ export abstract class BaseCommand<T extends typeof Command> extends Command {
       this.exit(1)
     }
     if (error instanceof UsageError || isParseError(error)) {
-      process.stderr.write(`Error: ${firstLine(error.message)}\nSee: cac ${this.id ?? ''} --help\n`)
+      process.stderr.write(`Error: ${usageMessage(error.message)}\nSee: cac ${this.id ?? ''} --help\n`)
       this.exit(1)
     }
     // Anything else is a defect in cac, not in the user's files: no stack unless asked for.
@@ -84,11 +84,21 @@ export abstract class BaseCommand<T extends typeof Command> extends Command {
 }
 
 function isOperationalError(error: Error): boolean {
-  return error instanceof ApiError || error instanceof ProviderSetupError || error instanceof StateFileError
+  return error instanceof ApiError || error instanceof ProviderSetupError || error instanceof PlatformError || error instanceof StateFileError
 }
 
 function isParseError(error: Error & { oclif?: { exit?: number } }): boolean {
   return error instanceof Errors.CLIError && !(error instanceof Errors.ExitError)
+}
+
+/** oclif puts the reason of a flag error on the lines after the first: keep them, on one line. */
+function usageMessage(message: string): string {
+  const lines = message
+    .replace(/\u001b\[[0-9;]*m/g, '')
+    .split('\n')
+    .map((line) => line.trim())
+    .filter((line) => line !== '' && !/^See more help with/i.test(line))
+  return lines.join(': ')
 }
 
 function firstLine(message: string): string {

@@ -40,12 +40,13 @@ function changeToJson(change: ResourceChange) {
   }
 }
 
+/** Field values are normalised values: a secret in them is already the "(sensitive)" marker. */
 function fieldToJson(field: FieldChange) {
   return {
     path: formatFieldPath(field.path),
     kind: field.kind,
-    before: field.sensitive && field.before !== undefined ? SENSITIVE : (field.before ?? null),
-    after: field.sensitive && field.after !== undefined ? SENSITIVE : (field.after ?? null),
+    before: field.before ?? null,
+    after: field.after ?? null,
     sensitive: field.sensitive === true,
   }
 }

@@ -7,6 +7,7 @@ import { Diagnostics } from '../model/diagnostic.js'
 import { hasPendingChanges, type Plan, type ResourceChange } from '../model/plan.js'
 import { isSecretValue } from '../model/secret.js'
 import { findStaleChanges, parsePlanFile, PlanFileError, type StaleChange } from '../plan/plan-file.js'
+import { PlatformError } from '../providers/errors.js'
 import type { LiveResource } from '../providers/provider.js'
 import { openProviders, type ProviderSession } from '../providers/registry.js'
 import { planProject, type PlanOutcome, type PlanRequest } from './plan-project.js'
@@ -107,7 +108,8 @@ async function applySavedPlan(request: ApplyRequest, planFile: string): Promise<
     const stale = findStaleChanges(plan, fresh)
     if (stale.length > 0) return { kind: 'stale', plan, stale }
     const live = new Map([...fresh].filter((entry): entry is [string, LiveResource] => entry[1] !== undefined))
-    return { kind: 'applied', plan, result: await execute(plan, live, session, request) }
+    // The plan is applied as it was reviewed, with the options it was made with.
+    return { kind: 'applied', plan, result: await execute(plan, live, session, { ...request, options: saved.options }) }
   } finally {
     await session.close()
   }
@@ -119,9 +121,14 @@ async function refreshTouched(changes: readonly ResourceChange[], session: Provi
   const byProvider = new Map<string, ResourceChange[]>()
   for (const change of touched) byProvider.set(change.provider, [...(byProvider.get(change.provider) ?? []), change])
   const maps = await Promise.all(
-    [...byProvider].map(([name, list]) =>
-      session.providers.get(name)!.refresh(list.map((change) => ({ kind: change.kind, name: change.name, ...(change.liveId !== undefined ? { id: change.liveId } : {}) }))),
-    ),
+    [...byProvider].map(([name, list]) => {
+      const provider = session.providers.get(name)!
+      return provider
+        .refresh(list.map((change) => ({ kind: change.kind, name: change.name, ...(change.liveId !== undefined ? { id: change.liveId } : {}) })))
+        .catch((error: unknown) => {
+          throw new PlatformError(provider.name, provider.target, error)
+        })
+    }),
   )
   const out = new Map<string, LiveResource | undefined>()
   for (const map of maps) for (const [address, live] of map) out.set(address, live)

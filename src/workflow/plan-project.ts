@@ -5,6 +5,7 @@ import type { KindName } from '../model/kinds.js'
 import type { Plan } from '../model/plan.js'
 import { buildPlan, type DesiredEntry } from '../plan/build-plan.js'
 import type { LiveResource, PlanOptions } from '../providers/provider.js'
+import { PlatformError } from '../providers/errors.js'
 import { openProviders, SANDBOX_URL, type ProviderSession } from '../providers/registry.js'
 import { standInSandboxSecrets } from './sandbox-secrets.js'
 import { addressMatcher } from './target-filter.js'
@@ -74,7 +75,10 @@ export async function planProject(request: PlanRequest): Promise<PlanOutcome> {
       [...session.providers.values()].map((provider) => {
         const kinds = managedKinds.filter((m) => m.provider === provider.name).map((m) => m.kind)
         const declared = resources.filter((resource) => resource.provider === provider.name)
-        return kinds.length === 0 ? Promise.resolve([]) : provider.readLive(kinds, declared)
+        if (kinds.length === 0) return Promise.resolve([])
+        return provider.readLive(kinds, declared).catch((error: unknown) => {
+          throw new PlatformError(provider.name, provider.target, error)
+        })
       }),
     )
     const live = liveLists.flat().filter((resource) => selected(resource.address))

@@ -8,7 +8,7 @@ import { documents, sarvamCampaignDoc, syllableBatchDoc, syllableCampaignDoc } f
 import {
   ROUTES,
   routeCounts,
-  sarvamCampaign,
+  SARVAM_CAMPAIGNS,
   startExternalSandbox,
   SYLLABLE_BATCHES,
   syllableCampaign,
@@ -82,6 +82,11 @@ describe.concurrent('cac apply under faults', { timeout: 300_000 }, () => {
       runs.push(apply)
     }
     expect(runs.at(-1)!.code, `apply converged within ${runs.length} runs`).toBe(0)
+    // The faults did happen, committed-then-dropped creates included.
+    const outcomes = Object.values((await sandbox.counters()).routes).flatMap((route) => Object.entries(route.outcomes))
+    const faulted = (kind: string) => outcomes.filter(([outcome]) => outcome === kind).reduce((sum, [, n]) => sum + n, 0)
+    expect(faulted('429') + faulted('500') + faulted('503') + faulted('reset') + faulted('dropped')).toBeGreaterThan(20)
+    expect(faulted('dropped')).toBeGreaterThan(0)
 
     await sandbox.clearFaults()
     const plan = await cac(['plan', '--detailed-exitcode'])
@@ -220,6 +225,42 @@ describe.concurrent('cac apply under faults', { timeout: 300_000 }, () => {
     await expectConverged(cac, sandbox)
   })
 
+  it('a create the platform refuses (422: a Sarvam start already past, which the files may say): the rest is applied, the 422 is not retried', async ({ onTestFinished }) => {
+    const past = { start_timestamp: '2026-11-20T00:00:00Z' }
+    const project = await tempProject(
+      {
+        'campaigns/sarvam.yaml': documents(sarvamCampaignDoc('too-late', past), sarvamCampaignDoc('on-time')),
+        'campaigns/syllable.yaml': documents(syllableCampaignDoc('Alpha'), syllableBatchDoc('alpha-1', 'Alpha')),
+      },
+      { onTestFinished },
+    )
+    const sandbox = await startExternalSandbox(project, onTestFinished)
+    const cac = cacIn(project, sandbox.env)
+    expect((await cac(['validate'])).code, 'the files are valid: a start in the past is for the platform to refuse').toBe(0)
+
+    const apply = await cac(['apply', '--auto-approve'])
+    expectNoCrash(apply)
+    expect(apply.code).toBe(1)
+    const refusal =
+      'POST /api/scheduling/v1/orgs/acme/workspaces/outbound/campaigns → 422: start_timestamp: Value error, start_timestamp must be at least 120 seconds from now'
+    expect(applyLines(apply.stdout).map((line) => [line.outcome, line.address, line.outcome === 'failed' ? line.detail : '']).sort()).toEqual([
+      ['created', 'sarvam/campaign/on-time', ''],
+      ['created', 'syllable/batch/alpha-1', ''],
+      ['created', 'syllable/campaign/Alpha', ''],
+      ['failed', 'sarvam/campaign/too-late', refusal],
+    ])
+    expect(applySummary(apply.stdout)).toBe('Apply incomplete: 3 created, 0 updated, 1 failed, 0 unchanged.')
+    expectTruthfulReport(apply)
+    expect(routeCounts(await sandbox.counters())[ROUTES.createSarvamCampaign]).toBe(2)
+
+    // Fixed in the file, the next apply creates it and converges.
+    await writeFile(join(project, 'campaigns/sarvam.yaml'), documents(sarvamCampaignDoc('too-late'), sarvamCampaignDoc('on-time')))
+    const next = await cac(['apply', '--auto-approve'])
+    expect(next.code, next.stderr).toBe(0)
+    expect(applySummary(next.stdout)).toBe('Apply complete: 1 created, 0 updated, 3 unchanged.')
+    await expectConverged(cac, sandbox)
+  })
+
   interface DroppedCreate {
     what: string
     route: string
@@ -247,7 +288,10 @@ describe.concurrent('cac apply under faults', { timeout: 300_000 }, () => {
       route: ROUTES.createSarvamCampaign,
       fault: 'drop',
       address: 'sarvam/campaign/reminders-hi',
-      count: async (sandbox) => (await sarvamCampaign(sandbox.request, 'reminders-hi')) && 1,
+      count: async (sandbox) => {
+        const list = await sandbox.request('GET', SARVAM_CAMPAIGNS, { query: { limit: 100 } })
+        return (list.body as { items: { name: string }[] }).items.filter((c) => c.name === 'reminders-hi').length
+      },
     },
   ]
 

@@ -137,6 +137,25 @@ describe.concurrent('cac apply PLANFILE', { timeout: 180_000 }, () => {
     expect((await syllableCampaign(sandbox.request, 'Alpha')).description).toBe('edited in the console')
   })
 
+  it('refuses the plan when a resource it updates was deleted on the platform since', async ({ onTestFinished }) => {
+    const files = (rate: number) => ({ [SYLLABLE_FILE]: documents(syllableCampaignDoc('Alpha'), syllableBatchDoc('alpha-1', 'Alpha', { call_rate: rate })) })
+    const project = await tempProject(files(5), { onTestFinished })
+    const sandbox = await startExternalSandbox(project, onTestFinished)
+    const cac = cacIn(project, sandbox.env)
+    expect((await cac(['apply', '--auto-approve'])).code).toBe(0)
+    await writeFile(join(project, SYLLABLE_FILE), files(9)[SYLLABLE_FILE])
+    expect((await cac(['plan', '--out', 'plan.json'])).code).toBe(0)
+    const deleted = await sandbox.request('DELETE', `${SYLLABLE_BATCHES}/alpha-1`, { form: { delete_reason: 'cleanup' } })
+    expect(deleted.status, deleted.text).toBe(200)
+
+    await sandbox.resetCounters()
+    const apply = await cac(['apply', 'plan.json'])
+    expectNoCrash(apply)
+    expect(apply.code).toBe(1)
+    expect(apply.stderr).toContain('  syllable/batch/alpha-1: was deleted on the platform since the plan\n')
+    expect(await sandbox.writeRoutes()).toEqual({})
+  })
+
   it('refuses the plan when a resource it would create appeared on the platform since', async ({ onTestFinished }) => {
     const { cac, sandbox } = await savedPlan(onTestFinished)
     const made = await sandbox.request('POST', '/api/v1/outbound/campaigns', {

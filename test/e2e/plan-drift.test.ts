@@ -3,10 +3,11 @@ import { join } from 'node:path'
 
 import { describe, expect, it } from 'vitest'
 
-import { expectNoCrash } from '../helpers/cli-output.js'
+import { expectNoCrash, expectNotPrinted } from '../helpers/cli-output.js'
 import { documents, sarvamCampaignDoc, syllableBatchDoc, syllableCampaignDoc } from '../helpers/definitions.js'
 import {
   editSarvamCampaign,
+  createSyllableCampaign,
   editSyllableCampaign,
   ROUTES,
   sarvamCampaign,
@@ -144,6 +145,59 @@ describe.concurrent('cac plan shows drift field by field, and cac apply restores
     await expectConverged(cac, sandbox)
     expect(await syllableCampaign(sandbox.request, 'Alpha')).toMatchObject({ description: 'set in the console', max_daily_calls: 40 })
     expect(await sarvamCampaign(sandbox.request, 'reminders-hi')).toMatchObject({ webhook_config: { url: 'https://hooks.example.com/console' } })
+  })
+
+  it('a webhook deleted in the console is planned back with its secret masked, and apply restores it with the secret', async ({ onTestFinished }) => {
+    const webhook = {
+      url: 'https://hooks.example.com/alpha',
+      request_method: 'POST',
+      trigger_statuses: ['COMPLETED'],
+      auth_values: { hmac_secret: '${env:SYLLABLE_HMAC_SECRET}' },
+    }
+    const secret = Buffer.alloc(32, 9).toString('base64')
+    const project = await tempProject({ 'campaigns/syllable.yaml': syllableCampaignDoc('Alpha', { webhooks: [webhook] }) }, { onTestFinished })
+    const sandbox = await startExternalSandbox(project, onTestFinished)
+    const cac = cacIn(project, { ...sandbox.env, SYLLABLE_HMAC_SECRET: secret })
+    expect((await cac(['apply', '--auto-approve'])).code).toBe(0)
+    await editSyllableCampaign(sandbox.request, 'Alpha', { webhooks: [] })
+
+    const plan = await cac(['plan', '--detailed-exitcode'])
+    expectNoCrash(plan)
+    expect(plan.code).toBe(2)
+    expect(plan.stdout).toContain('~ update  syllable/campaign/Alpha\n')
+    expect(plan.stdout).toContain('      webhooks[0]: {"url":"https://hooks.example.com/alpha",')
+    const json = await cac(['plan', '--format', 'json'])
+    const [change] = (JSON.parse(json.stdout) as JsonPlan).changes
+    expect(change!.fields).toEqual([expect.objectContaining({ path: 'webhooks[0]', kind: 'add', before: null })])
+    expectNotPrinted(plan, secret)
+    expectNotPrinted(json, secret)
+
+    const apply = await cac(['apply', '--auto-approve'])
+    expect(apply.code, apply.stderr).toBe(0)
+    expect((await syllableCampaign(sandbox.request, 'Alpha')).webhooks).toEqual([
+      expect.objectContaining({ url: 'https://hooks.example.com/alpha', auth_value_keys: ['hmac_secret'] }),
+    ])
+    await expectConverged(cac, sandbox)
+  })
+
+  it('two live campaigns with the name a file declares: an error naming both ids; plan exits 1 and apply refuses', async ({ onTestFinished }) => {
+    const project = await tempProject({ 'campaigns/syllable.yaml': syllableCampaignDoc('Alpha') }, { onTestFinished })
+    const sandbox = await startExternalSandbox(project, onTestFinished)
+    const first = await createSyllableCampaign(sandbox.request, 'Alpha')
+    const second = await createSyllableCampaign(sandbox.request, 'Alpha')
+    const cac = cacIn(project, sandbox.env)
+
+    const plan = await cac(['plan'])
+    expectNoCrash(plan)
+    expect(plan.code).toBe(1)
+    expect(plan.stdout).toContain(
+      `✗ error  syllable/campaign/Alpha: 2 live resources have this identity (ids ${first.id}, ${second.id}); cac cannot tell which one the file means\n`,
+    )
+    await sandbox.resetCounters()
+    const apply = await cac(['apply', '--auto-approve'])
+    expect(apply.code).toBe(1)
+    expect(apply.stderr).toBe('Error: nothing was applied: the plan has 1 change in error (syllable/campaign/Alpha); fix them first\n')
+    expect(await sandbox.writeRoutes()).toEqual({})
   })
 
   it('reports a field changed in the file as before → after, and nothing else', async ({ onTestFinished }) => {
