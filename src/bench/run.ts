@@ -22,6 +22,8 @@ interface Options {
   updates: number
   applyLatency: number
   parallelism: number
+  /** Read-only steps (validate, plan) are run this many times; the median is reported. */
+  runs: number
   keep: boolean
 }
 
@@ -32,6 +34,8 @@ interface StepResult {
   exitCode: number | null
   requests: Record<string, number>
   note?: string
+  /** Walls of every run, for read-only steps run several times. */
+  walls?: number[]
 }
 
 const { values } = parseArgs({
@@ -41,6 +45,7 @@ const { values } = parseArgs({
     updates: { type: 'string', default: '1000' },
     'apply-latency': { type: 'string', default: '20' },
     parallelism: { type: 'string', default: '16' },
+    runs: { type: 'string', default: '3' },
     keep: { type: 'boolean', default: false },
   },
 })
@@ -50,6 +55,7 @@ const options: Options = {
   updates: Number(values.updates),
   applyLatency: Number(values['apply-latency']),
   parallelism: Number(values.parallelism),
+  runs: Math.max(1, Number(values.runs)),
   keep: values.keep === true,
 }
 
@@ -65,14 +71,14 @@ async function main(): Promise<void> {
     await control(sandbox.url, 'PATCH', '/__sandbox/faults', { latency_ms: 0 })
     results.push(await step('seed: apply of every create (latency 0 ms, parallelism 64)', dir, env, sandbox.url, ['apply', '--auto-approve', '--parallelism', '64']))
 
-    results.push(await step('validate', dir, env, sandbox.url, ['validate']))
+    results.push(await repeated('validate', dir, env, sandbox.url, ['validate']))
 
     await control(sandbox.url, 'PATCH', '/__sandbox/faults', { latency_ms: options.latency })
-    results.push(await step(`plan, nothing to change (latency ${options.latency} ms)`, dir, env, sandbox.url, ['plan', '--detailed-exitcode']))
+    results.push(await repeated(`plan, nothing to change (latency ${options.latency} ms)`, dir, env, sandbox.url, ['plan', '--detailed-exitcode']))
 
     const changed = Math.round(options.campaigns / 10)
     await writeProject(dir, options.campaigns, (i) => (i < changed ? 26 : 25), (i) => (i < changed ? 21 : 20))
-    results.push(await step(`plan, 10% changed (${changed} campaigns + ${changed} batches; latency ${options.latency} ms)`, dir, env, sandbox.url, ['plan', '--detailed-exitcode']))
+    results.push(await repeated(`plan, 10% changed (${changed} campaigns + ${changed} batches; latency ${options.latency} ms)`, dir, env, sandbox.url, ['plan', '--detailed-exitcode']))
 
     await writeProject(dir, options.campaigns, (i) => (i < options.updates ? 27 : 25), () => 20)
     await control(sandbox.url, 'PATCH', '/__sandbox/faults', { latency_ms: 0 })
@@ -111,6 +117,14 @@ async function step(name: string, cwd: string, env: NodeJS.ProcessEnv, sandboxUr
   return result
 }
 
+/** A read-only step run `options.runs` times: the run with the median wall time is reported. */
+async function repeated(name: string, cwd: string, env: NodeJS.ProcessEnv, sandboxUrl: string, args: string[]): Promise<StepResult> {
+  const runs: StepResult[] = []
+  for (let i = 0; i < options.runs; i += 1) runs.push(await step(name, cwd, env, sandboxUrl, args))
+  const sorted = [...runs].sort((a, b) => a.wallMs - b.wallMs)
+  return { ...sorted[Math.floor(sorted.length / 2)]!, walls: runs.map((r) => r.wallMs) }
+}
+
 function printReport(results: StepResult[]): void {
   const lines = [
     '',
@@ -121,7 +135,8 @@ function printReport(results: StepResult[]): void {
   ]
   for (const r of results) {
     const requests = Object.entries(r.requests).map(([route, n]) => `${route} × ${n}`).join('<br>') || '–'
-    lines.push(`| ${r.step}${r.note ? ` (${r.note})` : ''} | ${(r.wallMs / 1000).toFixed(2)} s | ${r.maxRssMb.toFixed(0)} MB | ${String(r.exitCode)} | ${requests} |`)
+    const spread = r.walls && r.walls.length > 1 ? ` (median of ${r.walls.length}: ${r.walls.map((w) => (w / 1000).toFixed(2)).join(', ')})` : ''
+    lines.push(`| ${r.step}${r.note ? ` (${r.note})` : ''} | ${(r.wallMs / 1000).toFixed(2)} s${spread} | ${r.maxRssMb.toFixed(0)} MB | ${String(r.exitCode)} | ${requests} |`)
   }
   const ideal = (options.updates * options.applyLatency) / options.parallelism
   lines.push('', `Targets: plan with nothing to change < 3 s and < 300 MB, list requests only; apply execution ≤ 1.25 × ideal (${options.updates} × ${options.applyLatency} ms / ${options.parallelism} = ${Math.round(ideal)} ms → ≤ ${Math.round(ideal * 1.25)} ms).`)

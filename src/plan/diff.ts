@@ -18,6 +18,8 @@ const deepDiff = ((deepDiffModule as unknown as { default?: unknown }).default ?
 export function diffSpecs(live: Spec, desired: Spec): FieldChange[] {
   const managed: Spec = {}
   for (const key of Object.keys(desired)) if (key in live) managed[key] = live[key]
+  // Most resources match: a plain structural comparison settles those without deep-diff's records.
+  if (deepEqual(managed, desired)) return []
   const differences = deepDiff.diff(managed, desired) ?? []
   const byPath = new Map<string, FieldChange>()
   for (const difference of differences) {

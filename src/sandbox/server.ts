@@ -95,13 +95,20 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Runnin
     const match = api.match(method, path)
     const routeKey = match.kind === 'found' ? `${method} ${match.route.template}` : `${method} (no route)`
     const started = Date.now()
+    // The configured latency is the response time the client sees: the request is handled at once
+    // and the answer (or the fault) leaves no sooner than `latency_ms` after the request arrived.
+    const latencyMs = faults.latencyMs
+    const respondAfterLatency = async () => {
+      const wait = started + latencyMs - Date.now()
+      if (wait > 0) await sleep(wait)
+    }
     const finish = (outcome: string) => {
       counters.record(routeKey, outcome)
       options.log?.(`${method} ${path} ${outcome} ${Date.now() - started}ms`)
     }
 
-    if (faults.latencyMs > 0) await sleep(faults.latencyMs)
     if (match.kind !== 'found') {
+      await respondAfterLatency()
       const status = match.kind === 'not-found' ? 404 : 405
       send(res, { status, body: { detail: status === 404 ? 'Not Found' : 'Method Not Allowed' } })
       return finish(String(status))
@@ -109,10 +116,12 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Runnin
 
     const fault: FaultKind | undefined = faults.decide(method, routeKey)
     if (fault === 'reset') {
+      await respondAfterLatency()
       req.socket.destroy()
       return finish('reset')
     }
     if (fault === 'throttle' || fault === 'error500' || fault === 'error503') {
+      await respondAfterLatency()
       const response = faultResponse(fault, faults.retryAfterSeconds)
       send(res, response)
       return finish(String(response.status))
@@ -137,6 +146,7 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Runnin
       }
     }
     if (response.mutated) await store.commit()
+    await respondAfterLatency()
     if (fault === 'drop') {
       req.socket.destroy()
       return finish('dropped')
