@@ -1,3 +1,4 @@
+import { compareText } from '../model/diagnostic.js'
 import type { Plan, ResourceChange } from '../model/plan.js'
 import type { ApplyOutcome, LiveResource, PlanOptions, Provider } from '../providers/provider.js'
 
@@ -94,7 +95,7 @@ export async function executePlan(plan: Plan, execute: ExecuteOptions): Promise<
 
   await Promise.all(work.map(run))
   result.durationMs = performance.now() - started
-  const byAddress = (a: { change: ResourceChange }, b: { change: ResourceChange }) => a.change.address.localeCompare(b.change.address)
+  const byAddress = (a: { change: ResourceChange }, b: { change: ResourceChange }) => compareText(a.change.address, b.change.address)
   result.succeeded.sort(byAddress)
   result.failed.sort(byAddress)
   result.skipped.sort(byAddress)

@@ -1,6 +1,8 @@
 import { promises as fs } from 'node:fs'
 import { extname, join, resolve } from 'node:path'
 
+import { compareText } from '../model/diagnostic.js'
+
 export const DEFINITION_EXTENSIONS = ['.yaml', '.yml']
 
 export interface DiscoveredFiles {
@@ -29,7 +31,7 @@ export async function discoverDefinitionFiles(paths: readonly string[], cwd: str
 async function walk(dir: string): Promise<string[]> {
   const out: string[] = []
   const entries = await fs.readdir(dir, { withFileTypes: true }).catch(() => [])
-  for (const entry of entries.sort((a, b) => a.name.localeCompare(b.name))) {
+  for (const entry of entries.sort((a, b) => compareText(a.name, b.name))) {
     if (entry.name.startsWith('.') || entry.name === 'node_modules') continue
     const full = join(dir, entry.name)
     if (entry.isDirectory()) out.push(...(await walk(full)))

@@ -37,6 +37,8 @@ export async function readSourceText(path: string, maxBytes = MAX_SOURCE_BYTES):
   return decodeSourceBytes(bytes)
 }
 
+const STRICT_UTF8 = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true })
+
 export function decodeSourceBytes(bytes: Uint8Array): SourceText {
   if (startsWith(bytes, [0xff, 0xfe]) || startsWith(bytes, [0xfe, 0xff])) {
     return { ok: false, message: 'file is encoded as UTF-16; save it as UTF-8', position: { line: 1, column: 1 } }
@@ -46,7 +48,13 @@ export function decodeSourceBytes(bytes: Uint8Array): SourceText {
   }
   const start = startsWith(bytes, [0xef, 0xbb, 0xbf]) ? 3 : 0
   const body = bytes.subarray(start)
-  const badOffset = firstInvalidUtf8Offset(body)
+  let text: string | undefined
+  try {
+    text = STRICT_UTF8.decode(body) // Native and fast; the byte-by-byte scan only runs to locate a bad byte.
+  } catch {
+    text = undefined
+  }
+  const badOffset = text === undefined ? firstInvalidUtf8Offset(body) : -1
   if (badOffset !== -1) {
     return {
       ok: false,
@@ -54,7 +62,7 @@ export function decodeSourceBytes(bytes: Uint8Array): SourceText {
       position: bytePosition(body, badOffset),
     }
   }
-  const text = new TextDecoder('utf-8').decode(body)
+  if (text === undefined) text = new TextDecoder('utf-8').decode(body)
   const nul = text.indexOf('\u0000')
   if (nul !== -1) {
     return {

@@ -26,13 +26,18 @@ const severityOrder: Record<Severity, number> = { error: 0, warning: 1 }
 /** Deterministic order: by file, then position, then severity, then code and message. */
 export function compareDiagnostics(a: Diagnostic, b: Diagnostic): number {
   return (
-    (a.file ?? '').localeCompare(b.file ?? '') ||
+    compareText(a.file ?? '', b.file ?? '') ||
     (a.line ?? 0) - (b.line ?? 0) ||
     (a.column ?? 0) - (b.column ?? 0) ||
     severityOrder[a.severity] - severityOrder[b.severity] ||
-    a.code.localeCompare(b.code) ||
-    a.message.localeCompare(b.message)
+    compareText(a.code, b.code) ||
+    compareText(a.message, b.message)
   )
+}
+
+/** Code-point order: the same on every machine and locale, and fast on large lists. */
+export function compareText(a: string, b: string): number {
+  return a < b ? -1 : a > b ? 1 : 0
 }
 
 /** Accumulates diagnostics from every stage; de-duplicates identical reports. */

@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto'
 
+import { compareText } from '../model/diagnostic.js'
 import type { KindName } from '../model/kinds.js'
 import {
   PLAN_ACTIONS,
@@ -46,12 +47,12 @@ export function buildPlan(input: PlanInput): Plan {
     .filter((live) => !declared.has(live.address) && managed.has(`${live.provider}\u0000${live.kind}`))
     .map((live) => ({ address: live.address, kind: live.kind, provider: live.provider, name: live.name, id: live.id }))
 
-  const sortedChanges = changes.sort((a, b) => a.address.localeCompare(b.address))
+  const sortedChanges = changes.sort((a, b) => compareText(a.address, b.address))
   checkDependencies(sortedChanges, liveByAddress)
   return {
     targets: input.targets,
     changes: sortedChanges,
-    unmanaged: unmanaged.sort((a, b) => a.address.localeCompare(b.address) || String(a.id).localeCompare(String(b.id))),
+    unmanaged: unmanaged.sort((a, b) => compareText(a.address, b.address) || compareText(String(a.id), String(b.id))),
     summary: summarise(sortedChanges, unmanaged.length),
   }
 }

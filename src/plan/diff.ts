@@ -1,5 +1,6 @@
 import deepDiffModule, { type Diff } from 'deep-diff'
 
+import { compareText } from '../model/diagnostic.js'
 import type { FieldChange, FieldPath, Spec } from '../model/plan.js'
 import { SENSITIVE } from '../model/secret.js'
 
@@ -78,7 +79,7 @@ function comparePaths(a: FieldPath, b: FieldPath): number {
     const y = b[i]!
     if (x === y) continue
     if (typeof x === 'number' && typeof y === 'number') return x - y
-    return String(x).localeCompare(String(y))
+    return compareText(String(x), String(y))
   }
   return a.length - b.length
 }

@@ -11,8 +11,10 @@ export const duplicateIdentity: Rule = {
     for (const doc of context.documents) {
       const identity = doc.spec[KINDS[doc.kind].identityField]
       if (typeof identity !== 'string' || identity === '' || doc.provider === undefined) continue
-      const key = JSON.stringify([doc.kind, doc.provider, identity])
-      groups.set(key, [...(groups.get(key) ?? []), doc])
+      const key = `${doc.kind}\u0000${doc.provider}\u0000${identity}`
+      const group = groups.get(key)
+      if (group) group.push(doc)
+      else groups.set(key, [doc])
     }
     for (const group of groups.values()) {
       if (group.length < 2) continue
