@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os'
 import { dirname, join } from 'node:path'
 
 import { onTestFinished } from 'vitest'
-import { getCurrentTest } from 'vitest/suite'
+import { TestRunner } from 'vitest'
 
 /**
  * The repository's own cac.yaml, copied verbatim (line numbers included): providers `syllable`
@@ -46,7 +46,7 @@ export async function tempProject(
   files: Record<string, string | Buffer> = {},
   options: TempProjectOptions = {},
 ): Promise<string> {
-  if (options.onTestFinished === undefined && getCurrentTest()?.concurrent) {
+  if (options.onTestFinished === undefined && TestRunner.getCurrentTest()?.concurrent) {
     throw new Error('tempProject in a concurrent test: pass { onTestFinished } from the test context')
   }
   const project = await writeProject(files, options)
