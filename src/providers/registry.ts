@@ -21,7 +21,6 @@ const KEY_HEADERS: Record<ProviderConfig['type'], string> = {
   sarvam: 'X-API-Key',
 }
 
-export { ProviderSetupError }
 
 export interface ProviderSessionOptions {
   config: ProjectConfig

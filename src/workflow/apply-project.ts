@@ -4,7 +4,7 @@ import { resolve } from 'node:path'
 import { executePlan, type ApplyEvent, type ApplyResult } from '../apply/executor.js'
 import { loadProjectConfig, type ProjectConfig } from '../config/project-config.js'
 import { Diagnostics } from '../model/diagnostic.js'
-import { hasPendingChanges, type Plan, type ResourceChange } from '../model/plan.js'
+import type { Plan, ResourceChange } from '../model/plan.js'
 import { isSecretValue } from '../model/secret.js'
 import { findStaleChanges, parsePlanFile, PlanFileError, type StaleChange } from '../plan/plan-file.js'
 import { PlatformError } from '../providers/errors.js'
@@ -49,7 +49,7 @@ export async function applyProject(request: ApplyRequest): Promise<ApplyOutcome>
     request.onPlan?.(plan)
     const refusal = refusalReason(plan)
     if (refusal) return { kind: 'refused', plan, reason: refusal }
-    if (hasPendingChanges(plan) && plan.summary.create + plan.summary.update > 0 && !(await request.confirm(plan))) {
+    if (plan.summary.create + plan.summary.update > 0 && !(await request.confirm(plan))) {
       return { kind: 'declined', plan }
     }
     return { kind: 'applied', plan, result: await execute(plan, live, session, request) }
