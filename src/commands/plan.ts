@@ -5,6 +5,7 @@ import { Flags } from '@oclif/core'
 
 import { BaseCommand } from '../cli/base-command.js'
 import { planRequestFrom, platformFlags } from '../cli/shared-flags.js'
+import { hasPendingChanges } from '../model/plan.js'
 import { serialisePlan } from '../plan/plan-file.js'
 import { formatInvalidProject } from '../render/diagnostics.js'
 import { planToJson } from '../render/plan-json.js'
@@ -55,6 +56,6 @@ export default class Plan extends BaseCommand<typeof Plan> {
       process.stderr.write(`Saved the plan to ${this.flags.out}; apply exactly this plan with: cac apply ${this.flags.out}\n`)
     }
     if (plan.summary.error > 0) this.exit(1)
-    if (this.flags['detailed-exitcode'] && plan.summary.create + plan.summary.update + plan.summary.blocked > 0) this.exit(2)
+    if (this.flags['detailed-exitcode'] && hasPendingChanges(plan)) this.exit(2)
   }
 }
