@@ -52,6 +52,20 @@ export class ServerError extends HttpStatusError {
   override readonly kind = 'server'
 }
 
+/** The server answered, but not as the contract says (content type, JSON, shape). */
+export class UnexpectedResponseError extends ApiError {
+  readonly kind = 'unexpected-response'
+
+  constructor(
+    method: string,
+    path: string,
+    readonly status: number,
+    readonly problem: string,
+  ) {
+    super(`${method} ${path} → ${status}: ${problem}`, method, path)
+  }
+}
+
 /** The request failed in transit. `ambiguous` is true when it may have reached the server. */
 export class NetworkError extends ApiError {
   readonly kind = 'network'

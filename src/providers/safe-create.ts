@@ -1,16 +1,27 @@
 /**
- * Creates that are safe to repeat. A POST is never retried blind: when it fails in a way that
- * leaves open whether the server acted (the connection dropped after sending, a 5xx), the resource
- * is looked up by its identity first. Found: it is adopted (and brought to the file's values if it
- * differs). Not found: the POST is tried again, a bounded number of times, with backoff.
+ * Creates that are safe to repeat, and safe to run from several places at once. A POST is never
+ * retried blind: when it fails in a way that leaves open whether the server acted, the resource
+ * is looked up by its identity first, and looked up again after short waits when the server may
+ * still be acting (a gateway that timed out while the platform carries on). Found: it is adopted
+ * (and brought to the file's values if it differs). Not found: the POST is tried again, a bounded
+ * number of times. A 409 on a unique identity means the resource exists: it is adopted too.
+ *
+ * Where the platform does not keep the identity unique, the kind confirms each create: it checks
+ * by identity and, when this run's copy turns out to be a second one, removes it and adopts the
+ * first (see `SafeCreate.confirm`).
  */
-import { ConflictError, NetworkError, ServerError } from '../http/errors.js'
+import { ConflictError, HttpStatusError, NetworkError, ServerError, UnexpectedResponseError } from '../http/errors.js'
 
 export interface CreateRetryPolicy {
   /** POST attempts in all, the first included. */
   attempts: number
   /** Wait before the second attempt; doubles after each further one. */
   backoffMs: number
+  /**
+   * After a failure that leaves the request in doubt, the waits between further lookups before
+   * the POST is tried again (a create the platform commits late is found, not made twice).
+   */
+  settleDelaysMs: readonly number[]
   sleep: (ms: number) => Promise<void>
   /** Told before each repeated POST (for verbose output). */
   onRetry?: (attempt: number, delayMs: number, failure: unknown) => void
@@ -19,6 +30,7 @@ export interface CreateRetryPolicy {
 export const DEFAULT_CREATE_RETRY: CreateRetryPolicy = {
   attempts: 3,
   backoffMs: 250,
+  settleDelaysMs: [500, 1000, 2000, 4000],
   sleep: (ms) => new Promise((resolve) => setTimeout(resolve, ms)),
 }
 
@@ -27,51 +39,93 @@ export interface SafeCreate<Created, Found> {
   post(): Promise<Created>
   /** Looks the resource up by identity; undefined when it does not exist. */
   find(): Promise<Found | undefined>
-  /** Takes over a resource that exists already (after an ambiguous failure). */
-  adopt(found: Found): Promise<AdoptResult>
-  /** True for an error after which the server may have created the resource. */
-  mayHaveActed?(error: unknown, attempt: number): boolean
+  /** Takes over a resource that exists already. */
+  adopt(found: Found, why: AdoptReason): Promise<AdoptResult>
+  /** True when the platform refuses a second resource of the same identity (with a 409). */
+  uniqueIdentity: boolean
+  /**
+   * Called after a successful POST, for identities the platform does not keep unique: checks by
+   * identity and may hand back an adoption instead (this run's copy was a second one, removed).
+   */
+  confirm?(created: Created): Promise<CreateResult<Created>>
 }
+
+/** Why an existing resource was adopted instead of created. */
+export type AdoptReason = 'lost-answer' | 'exists'
 
 export interface AdoptResult {
   id: string | number
-  /** Steps taken after adopting (e.g. `updated` when the adopted resource differed from the file). */
+  /** Steps taken, for the report (e.g. `updated` when the adopted resource differed from the file). */
   steps: string[]
 }
 
 export type CreateResult<Created> = { created: Created } | { adopted: AdoptResult }
 
-/** A failure where the request may have been processed: the answer, not the request, was lost. */
-export function isAmbiguousFailure(error: unknown): boolean {
-  return (error instanceof NetworkError && error.ambiguous) || error instanceof ServerError
-}
+/** How a failed POST is read. */
+export type CreateFailure =
+  /** The identity is taken (409): the resource exists, so it is looked up and adopted. */
+  | 'exists'
+  /** The answer was lost, or a gateway gave up: the platform may have acted, or may still act. */
+  | 'in-doubt'
+  /** The server answered with an error after handling the request: what it did is visible now. */
+  | 'answered'
+  /** Refused (or never sent and already retried by the HTTP client): reported as is. */
+  | 'refused'
 
-/**
- * A 409 on a repeated create means an earlier attempt did create the resource. On the first
- * attempt it means someone else did, which the plan did not expect: that one is an error.
- */
-export function isConflictAfterRetry(error: unknown, attempt: number): boolean {
-  return error instanceof ConflictError && attempt > 1
+export function classifyCreateFailure(error: unknown): CreateFailure {
+  if (error instanceof ConflictError) return 'exists'
+  if (error instanceof NetworkError) return error.ambiguous ? 'in-doubt' : 'refused'
+  // A 2xx whose body is not what the contract says: the server may well have created it.
+  if (error instanceof UnexpectedResponseError) return 'in-doubt'
+  if (error instanceof HttpStatusError && (error.status === 502 || error.status === 504)) return 'in-doubt'
+  if (error instanceof ServerError) return 'answered'
+  return 'refused'
 }
 
 export async function createSafely<Created, Found>(
   create: SafeCreate<Created, Found>,
   policy: CreateRetryPolicy,
 ): Promise<CreateResult<Created>> {
-  const mayHaveActed = create.mayHaveActed ?? isAmbiguousFailure
   for (let attempt = 1; ; attempt += 1) {
-    let failure: unknown
+    let created: Created
     try {
-      return { created: await create.post() }
+      created = await create.post()
     } catch (error) {
-      if (!mayHaveActed(error, attempt)) throw error
-      failure = error
+      const failure = classifyCreateFailure(error)
+      if (failure === 'refused') throw error
+      const found = await lookUp(create, settleDelays(failure, create.uniqueIdentity, policy), policy.sleep)
+      if (found !== undefined) return { adopted: await create.adopt(found, failure === 'exists' ? 'exists' : 'lost-answer') }
+      // A conflict with nothing to be found cannot be settled by posting again.
+      if (failure === 'exists' || attempt >= policy.attempts) throw error
+      const delayMs = policy.backoffMs * 2 ** (attempt - 1)
+      policy.onRetry?.(attempt, delayMs, error)
+      await policy.sleep(delayMs)
+      continue
     }
-    const found = await create.find()
-    if (found !== undefined) return { adopted: await create.adopt(found) }
-    if (attempt >= policy.attempts) throw failure
-    const delayMs = policy.backoffMs * 2 ** (attempt - 1)
-    policy.onRetry?.(attempt, delayMs, failure)
-    await policy.sleep(delayMs)
+    return create.confirm ? create.confirm(created) : { created }
   }
+}
+
+/**
+ * The waits before each further lookup. A request in doubt may still be committed, unless the
+ * identity is unique (then the next POST's 409 tells); a conflict may not be listed yet.
+ */
+function settleDelays(failure: CreateFailure, uniqueIdentity: boolean, policy: CreateRetryPolicy): readonly number[] {
+  if (failure === 'exists') return policy.settleDelaysMs
+  if (failure === 'in-doubt' && !uniqueIdentity) return policy.settleDelaysMs
+  return []
+}
+
+async function lookUp<Found>(
+  create: SafeCreate<unknown, Found>,
+  delaysMs: readonly number[],
+  sleep: (ms: number) => Promise<void>,
+): Promise<Found | undefined> {
+  let found = await create.find()
+  for (const delayMs of delaysMs) {
+    if (found !== undefined) break
+    await sleep(delayMs)
+    found = await create.find()
+  }
+  return found
 }

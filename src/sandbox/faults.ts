@@ -3,9 +3,9 @@
  * and then drop its response — the failures a real network and a real API produce, on demand and
  * repeatably (a seeded generator decides, request by request, in arrival order).
  */
-export type FaultKind = 'throttle' | 'error500' | 'error503' | 'reset' | 'drop'
+export type FaultKind = 'throttle' | 'error500' | 'error503' | 'reset' | 'drop' | 'late_commit'
 
-export const FAULT_KINDS: readonly FaultKind[] = ['throttle', 'error500', 'error503', 'reset', 'drop']
+export const FAULT_KINDS: readonly FaultKind[] = ['throttle', 'error500', 'error503', 'reset', 'drop', 'late_commit']
 
 export interface FaultSettings {
   /** Added before every API request is handled, in milliseconds. */
@@ -20,6 +20,13 @@ export interface FaultSettings {
   rate_reset: number
   /** Probability of the request being handled (a write is committed) and the connection then dropped without a response. */
   rate_drop: number
+  /**
+   * Probability of a gateway timeout: a 504 is answered at once, and the platform behind the
+   * gateway still handles the request (a write is committed) `late_commit_ms` later.
+   */
+  rate_late_commit: number
+  /** How long after its 504 a `late_commit` request is handled, in milliseconds. */
+  late_commit_ms: number
   /** Seconds sent in Retry-After with a 429. */
   retry_after_seconds: number
   /** Seed of the generator; the same seed and the same requests give the same faults. */
@@ -46,6 +53,8 @@ export const DEFAULT_FAULTS: FaultSettings = {
   rate_503: 0,
   rate_reset: 0,
   rate_drop: 0,
+  rate_late_commit: 0,
+  late_commit_ms: 1500,
   retry_after_seconds: 1,
   seed: 1,
   methods: [],
@@ -98,6 +107,10 @@ export class FaultInjector {
     return this.settings.retry_after_seconds
   }
 
+  get lateCommitMs(): number {
+    return this.settings.late_commit_ms
+  }
+
   /** The fault for a request to `routeKey` ("METHOD /template"), or undefined. */
   decide(method: string, routeKey: string): FaultKind | undefined {
     const scheduledIndex = this.scheduled.findIndex((s) => routeKey.includes(s.route))
@@ -110,7 +123,7 @@ export class FaultInjector {
     const s = this.settings
     if (s.methods.length > 0 && !s.methods.includes(method)) return undefined
     if (s.routes.length > 0 && !s.routes.some((route) => routeKey.includes(route))) return undefined
-    const total = s.rate_429 + s.rate_500 + s.rate_503 + s.rate_reset + s.rate_drop
+    const total = s.rate_429 + s.rate_500 + s.rate_503 + s.rate_reset + s.rate_drop + s.rate_late_commit
     if (total === 0) return undefined
     let roll = this.random()
     for (const [kind, rate] of [
@@ -119,6 +132,7 @@ export class FaultInjector {
       ['error503', s.rate_503],
       ['reset', s.rate_reset],
       ['drop', s.rate_drop],
+      ['late_commit', s.rate_late_commit],
     ] as const) {
       if (roll < rate) return kind
       roll -= rate
@@ -127,7 +141,7 @@ export class FaultInjector {
   }
 }
 
-const RATE_KEYS = ['rate_429', 'rate_500', 'rate_503', 'rate_reset', 'rate_drop'] as const
+const RATE_KEYS = ['rate_429', 'rate_500', 'rate_503', 'rate_reset', 'rate_drop', 'rate_late_commit'] as const
 
 /** Checks a partial settings object (from flags or the control API); throws FaultError with a clear message. */
 export function validateFaultSettings(input: unknown): Partial<FaultSettings> {
@@ -137,7 +151,7 @@ export function validateFaultSettings(input: unknown): Partial<FaultSettings> {
     if ((RATE_KEYS as readonly string[]).includes(key)) {
       if (typeof value !== 'number' || !(value >= 0 && value <= 1)) throw new FaultError(`${key} must be a probability between 0 and 1`)
       out[key as (typeof RATE_KEYS)[number]] = value
-    } else if (key === 'latency_ms' || key === 'retry_after_seconds') {
+    } else if (key === 'latency_ms' || key === 'retry_after_seconds' || key === 'late_commit_ms') {
       if (typeof value !== 'number' || !Number.isFinite(value) || value < 0) throw new FaultError(`${key} must be a number ≥ 0`)
       out[key] = value
     } else if (key === 'seed') {
@@ -161,13 +175,15 @@ const SPEC_ALIASES: Record<string, keyof FaultSettings> = {
   '503': 'rate_503',
   reset: 'rate_reset',
   drop: 'rate_drop',
+  late: 'rate_late_commit',
+  'late-ms': 'late_commit_ms',
   latency: 'latency_ms',
   'retry-after': 'retry_after_seconds',
   seed: 'seed',
 }
 
 /**
- * Parses the `--faults` flag: `429=0.1,500=0.05,503=0.05,reset=0.02,drop=0.05,seed=7,retry-after=1`
+ * Parses the `--faults` flag: `429=0.1,500=0.05,503=0.05,reset=0.02,drop=0.05,late=0.05,late-ms=1500,seed=7,retry-after=1`
  * (or the same settings as a JSON object).
  */
 export function parseFaultSpec(spec: string): Partial<FaultSettings> {

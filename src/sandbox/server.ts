@@ -61,6 +61,7 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Runnin
     for (const route of platform.routes) platformOf.set(`${route.method} ${route.template}`, platform)
   }
   const control = new Router<ControlContext>().add(...controlRoutes)
+  const lateRequests = new LateRequests((error) => options.log?.(`late request failed: ${(error as Error).message}`))
   const controlContext: ControlContext = { store, clock, faults, counters }
 
   const server = createServer((req, res) => {
@@ -129,23 +130,28 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Runnin
 
     const platform = platformOf.get(routeKey)!
     const request = await readRequest(req, method, path, url, match.route.template, match.params)
-    let response: ApiResponse
-    if (request instanceof ApiError) {
-      response = errorResponse(request)
-    } else {
+    const handleRequest = async (): Promise<ApiResponse> => {
+      if (request instanceof ApiError) return errorResponse(request)
       const actor = platform.authenticate(request)
-      if (actor === undefined) {
-        response = { status: 401, body: { detail: platform.unauthenticatedDetail } }
-      } else {
-        const context: PlatformContext = { store, clock, actor }
-        try {
-          response = await match.route.handler(request, context)
-        } catch (error) {
-          response = errorResponse(error, options.log)
-        }
+      if (actor === undefined) return { status: 401, body: { detail: platform.unauthenticatedDetail } }
+      let response: ApiResponse
+      try {
+        response = await match.route.handler(request, { store, clock, actor })
+      } catch (error) {
+        response = errorResponse(error, options.log)
       }
+      if (response.mutated) await store.commit()
+      return response
     }
-    if (response.mutated) await store.commit()
+    if (fault === 'late_commit') {
+      // A gateway that gives up first: the client gets a 504 now, the platform acts later anyway.
+      await respondAfterLatency()
+      send(res, { status: 504, body: { detail: 'Gateway Timeout' } })
+      finish('504')
+      lateRequests.schedule(faults.lateCommitMs, handleRequest)
+      return
+    }
+    const response = await handleRequest()
     await respondAfterLatency()
     if (fault === 'drop') {
       req.socket.destroy()
@@ -174,11 +180,40 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Runnin
     clock,
     faults,
     counters,
-    close: () => closeServer(server, store),
+    close: () => closeServer(server, store, lateRequests),
   }
 }
 
-async function closeServer(server: Server, store: SandboxStore): Promise<void> {
+/**
+ * Requests a gateway has already answered (with a 504) that the platform still handles later.
+ * Closing the sandbox drops the ones not yet handled, as a platform that goes down would.
+ */
+class LateRequests {
+  private readonly timers = new Set<NodeJS.Timeout>()
+  private readonly running = new Set<Promise<unknown>>()
+
+  constructor(private readonly onError: (error: unknown) => void) {}
+
+  schedule(delayMs: number, handle: () => Promise<unknown>): void {
+    const timer = setTimeout(() => {
+      this.timers.delete(timer)
+      const run = handle()
+        .catch(this.onError)
+        .finally(() => this.running.delete(run))
+      this.running.add(run)
+    }, delayMs)
+    this.timers.add(timer)
+  }
+
+  async close(): Promise<void> {
+    for (const timer of this.timers) clearTimeout(timer)
+    this.timers.clear()
+    await Promise.all(this.running)
+  }
+}
+
+async function closeServer(server: Server, store: SandboxStore, lateRequests: LateRequests): Promise<void> {
+  await lateRequests.close()
   await new Promise<void>((resolve) => {
     server.close(() => resolve())
     server.closeAllConnections()

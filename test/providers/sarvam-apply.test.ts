@@ -1,6 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 
-import { ConflictError, ServerError, ValidationError } from '../../src/http/errors.js'
+import { ServerError, ValidationError } from '../../src/http/errors.js'
 import type { Spec } from '../../src/model/plan.js'
 import type { Provider } from '../../src/providers/provider.js'
 import { ACTIVE_REASON, CANCELLED_REASON, ENDED_REASON } from '../../src/providers/sarvam/index.js'
@@ -120,10 +120,13 @@ describe('Sarvam apply: create', () => {
     await expectConverged(provider, spec)
   })
 
-  it('does not adopt a campaign that already had the name before the first POST', async () => {
+  it('adopts a campaign that another run created under the name before the first POST, and brings it to the file', async () => {
     await created(campaignSpec('taken'))
-    await expect(provider.apply(createChange(campaignSpec('taken', { description: 'other' })), context())).rejects.toBeInstanceOf(ConflictError)
+    const mine = campaignSpec('taken', { description: 'from this run' })
+    const outcome = await provider.apply(createChange(mine), context())
+    expect(outcome).toMatchObject({ adopted: true, steps: ['patched'] })
     expect(await campaignsNamed('taken')).toBe(1)
+    await expectConverged(provider, mine)
   })
 })
 

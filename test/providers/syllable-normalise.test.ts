@@ -4,8 +4,6 @@ import { SENSITIVE, SecretValue } from '../../src/model/secret.js'
 import { diffSpecs } from '../../src/plan/diff.js'
 import { changedSetters } from '../../src/providers/syllable/apply-batch.js'
 import { campaignCreateBody, campaignUpdateBody, batchUpdateBody } from '../../src/providers/syllable/bodies.js'
-import { createSafely } from '../../src/providers/safe-create.js'
-import { ConflictError, NetworkError, ValidationError } from '../../src/http/errors.js'
 import {
   BATCH_CAMPAIGN_IS_CREATE_ONLY,
   normaliseDesiredBatch,
@@ -368,68 +366,6 @@ describe('rules', () => {
     const rules = syllableRules('SyllableCampaign')
     expect(rules.createOnly).toEqual([])
     expect(rules.assess({ live: {} as never, fields: [{ path: ['hourly_rate'], kind: 'change' }], options: { pauseToUpdate: false } })).toBeUndefined()
-  })
-})
-
-describe('createSafely', () => {
-  const policy = { attempts: 3, backoffMs: 0, sleep: async () => undefined }
-  const lost = () => new NetworkError('POST', '/x', 'UND_ERR_SOCKET', true)
-
-  it('adopts what a lost create made, without posting again', async () => {
-    let posts = 0
-    const result = await createSafely(
-      {
-        post: async () => {
-          posts += 1
-          throw lost()
-        },
-        find: async () => ({ id: 5 }),
-        adopt: async (found) => ({ id: found.id, steps: [] }),
-      },
-      policy,
-    )
-    expect(result).toEqual({ adopted: { id: 5, steps: [] } })
-    expect(posts).toBe(1)
-  })
-
-  it('treats a 409 on a repeated create as "the earlier attempt worked", but not on the first', async () => {
-    let posts = 0
-    let exists = false
-    const create = {
-      post: async () => {
-        posts += 1
-        if (posts === 1) throw lost()
-        throw new ConflictError(409, 'POST', '/x', 'already exists')
-      },
-      // The lookup right after the lost answer misses it (e.g. a lagging read replica).
-      find: async () => {
-        const found = exists ? { id: 'b' } : undefined
-        exists = true
-        return found
-      },
-      adopt: async (found: { id: string }) => ({ id: found.id, steps: [] }),
-      mayHaveActed: (error: unknown, attempt: number) =>
-        (error instanceof NetworkError && error.ambiguous) || (error instanceof ConflictError && attempt > 1),
-    }
-    expect(await createSafely(create, policy)).toEqual({ adopted: { id: 'b', steps: [] } })
-    expect(posts).toBe(2)
-
-    const firstConflict = { ...create, post: async () => Promise.reject(new ConflictError(409, 'POST', '/x', 'already exists')) }
-    await expect(createSafely(firstConflict, policy)).rejects.toBeInstanceOf(ConflictError)
-  })
-
-  it('gives up after the bounded attempts, and never retries a clear refusal', async () => {
-    let posts = 0
-    const never = { find: async () => undefined, adopt: async () => ({ id: 0, steps: [] }) }
-    await expect(
-      createSafely({ ...never, post: async () => Promise.reject((posts += 1, lost())) }, policy),
-    ).rejects.toBeInstanceOf(NetworkError)
-    expect(posts).toBe(3)
-    posts = 0
-    await expect(
-      createSafely({ ...never, post: async () => Promise.reject((posts += 1, new ValidationError(422, 'POST', '/x', []))) }, policy),
-    ).rejects.toBeInstanceOf(ValidationError)
-    expect(posts).toBe(1)
   })
 })
 

@@ -3,7 +3,7 @@ import { randomBytes } from 'node:crypto'
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 
 import { HttpClient, type HttpMethod, type HttpResponse, type RequestOptions } from '../../src/http/client.js'
-import { ConflictError, NetworkError, ValidationError } from '../../src/http/errors.js'
+import { NetworkError, ValidationError } from '../../src/http/errors.js'
 import type { KindName } from '../../src/model/kinds.js'
 import type { ResourceChange, Spec } from '../../src/model/plan.js'
 import { resourceAddress, type Resource } from '../../src/model/resource.js'
@@ -47,7 +47,7 @@ beforeEach(async () => {
   const client = new RecordingClient({ baseUrl: sandbox.url, headers: { 'Syllable-API-Key': 'ci@example.com' }, retry: { baseDelayMs: 1, maxDelayMs: 5 } })
   const provider = createSyllableProvider(
     { config: { name: 'syllable', type: 'syllable', url: sandbox.url, actor: ACTOR }, client, target: 'sandbox' },
-    { createRetry: { backoffMs: 1 } },
+    { createRetry: { backoffMs: 1, settleDelaysMs: [1, 1, 1] } },
   )
   h = { sandbox, client, provider }
 })
@@ -363,6 +363,7 @@ describe('campaign create', () => {
       `POST ${CAMPAIGNS}`, // 500
       `GET ${CAMPAIGNS}`, // look for it by name
       `POST ${CAMPAIGNS}`,
+      `GET ${CAMPAIGNS}`, // is this the first campaign of its name?
     ])
     await expectConverged(resources)
   })
@@ -383,8 +384,82 @@ describe('campaign create', () => {
     await api('POST', CAMPAIGNS, { campaign_name: 'Twice', campaign_variables: {}, caller_id: null, active_days: [] })
     await scheduleFault('drop', `POST ${CAMPAIGNS}`)
     const change = changeFor(h.provider, campaign('Twice'), undefined)
-    await expect(h.provider.apply(change, contextFor(undefined))).rejects.toThrow(/2 campaigns of that name now exist/)
+    await expect(h.provider.apply(change, contextFor(undefined))).rejects.toThrow(/2 campaigns of that name now exist .*cac kept id \d+, the first/)
     expect(campaignsNamed('Twice')).toHaveLength(2)
+  })
+
+  it('a campaign another run created first: this run removes its own second copy and adopts the first', async () => {
+    const resources = [campaign('Raced twice', { hourly_rate: 12 })]
+    const { planned } = await plan(resources)
+    // Another run (another CI job, another machine) creates the same campaign after this run planned.
+    const first = await api('POST', CAMPAIGNS, { campaign_name: 'Raced twice', campaign_variables: {}, caller_id: null, active_days: ['sun'] })
+    const outcome = await h.provider.apply(planned[0]!.change, contextFor(undefined))
+    expect(campaignsNamed('Raced twice').map((c) => c.id)).toEqual([first.id])
+    expect(outcome).toEqual({
+      id: first.id,
+      adopted: true,
+      steps: ['adopted', `removed this run's second copy (id ${Number(first.id) + 1})`, 'updated'],
+    })
+    await expectConverged(resources)
+  })
+
+  it('any number of runs creating the same campaigns and batches at once end with exactly one of each', async () => {
+    const resources = [campaign('Stampede A'), campaign('Stampede B', { hourly_rate: 7 }), batch('stampede-a1', 'Stampede A'), batch('stampede-b1', 'Stampede B')]
+    const { planned } = await plan(resources)
+    const runs = 6
+    const providers = Array.from({ length: runs }, () =>
+      createSyllableProvider(
+        { config: { name: 'syllable', type: 'syllable', url: h.sandbox.url, actor: ACTOR }, client: new HttpClient({ baseUrl: h.sandbox.url, headers: { 'Syllable-API-Key': 'ci@example.com' } }), target: 'sandbox' },
+        { createRetry: { backoffMs: 1, settleDelaysMs: [1, 1, 1] } },
+      ),
+    )
+    h.sandbox.faults.update({ latency_ms: 5 })
+    try {
+      const results = await Promise.all(
+        providers.map(async (provider) => {
+          const ids = new Map<string, string | number>()
+          for (const kind of ['SyllableCampaign', 'SyllableBatch']) {
+            await Promise.all(
+              planned
+                .filter(({ change }) => change.kind === kind)
+                .map(async ({ change }) => ids.set(change.address, (await provider.apply(change, contextFor(undefined, ids))).id)),
+            )
+          }
+          return ids
+        }),
+      )
+      const campaigns = Object.values(stored().campaigns)
+      expect(campaigns.map((c) => c.campaign_name).sort()).toEqual(['Stampede A', 'Stampede B'])
+      const batches = Object.values(stored().batches).filter((b) => b.deleted_at === null)
+      expect(batches.map((b) => [b.batch_id, stored().campaigns[String(b.campaign_id)]?.campaign_name]).sort()).toEqual([
+        ['stampede-a1', 'Stampede A'],
+        ['stampede-b1', 'Stampede B'],
+      ])
+      // The runs did race: second copies were made, and removed by the runs that made them.
+      expect(routeCount(`POST ${CAMPAIGNS}`)).toBe(2 * runs)
+      expect(routeCount(`DELETE ${CAMPAIGNS}/{campaign_id}`)).toBe(2 * runs - 2)
+      // Every run ends up naming the same campaign.
+      for (const ids of results) expect(ids.get('syllable/campaign/Stampede A')).toBe(campaignsNamed('Stampede A')[0]!.id)
+    } finally {
+      h.sandbox.faults.update({ latency_ms: 0 })
+      await Promise.all(providers.map((provider) => provider.close()))
+    }
+    await expectConverged(resources)
+  })
+
+  it('a create the platform commits after its gateway gave up (504) is found by waiting, not made twice', async () => {
+    h.sandbox.faults.update({ late_commit_ms: 30 })
+    await scheduleFault('late_commit', `POST ${CAMPAIGNS}`)
+    const provider = createSyllableProvider(
+      { config: { name: 'syllable', type: 'syllable', url: h.sandbox.url, actor: ACTOR }, client: h.client, target: 'sandbox' },
+      { createRetry: { backoffMs: 1, settleDelaysMs: [20, 40, 80] } },
+    )
+    const resources = [campaign('Late')]
+    const outcome = await provider.apply(changeFor(provider, resources[0]!, undefined), contextFor(undefined))
+    expect(campaignsNamed('Late')).toHaveLength(1)
+    expect(outcome).toEqual({ id: campaignsNamed('Late')[0]!.id, adopted: true, steps: ['adopted'] })
+    expect(routeCount(`POST ${CAMPAIGNS}`)).toBe(1)
+    await expectConverged(resources)
   })
 
   it('gives up after three lost attempts, having created nothing', async () => {
@@ -564,12 +639,26 @@ describe('batches', () => {
     await expectConverged(reset)
   })
 
-  it('reports a batch_id taken before the first attempt as a conflict, not an adoption', async () => {
+  it('adopts a batch_id that someone else created first under the same campaign, and brings it to the file', async () => {
     await applyAll([campaign('Taken')])
     const id = campaignsNamed('Taken')[0]!.id
-    await api('POST', BATCHES, { batch_id: 'b-taken', campaign_id: id })
-    const change = changeFor(h.provider, batch('b-taken', 'Taken'), undefined)
-    await expect(h.provider.apply(change, contextFor(undefined, new Map([['syllable/campaign/Taken', id]])))).rejects.toBeInstanceOf(ConflictError)
+    await api('POST', BATCHES, { batch_id: 'b-taken', campaign_id: id, call_rate: 3 })
+    const resources = [batch('b-taken', 'Taken', { call_rate: 9 })]
+    const change = changeFor(h.provider, resources[0]!, undefined)
+    const outcome = await h.provider.apply(change, contextFor(undefined, new Map([['syllable/campaign/Taken', id]])))
+    expect(outcome).toEqual({ id: 'b-taken', adopted: true, steps: ['adopted', 'updated'] })
+    expect(stored().batches['b-taken']).toMatchObject({ campaign_id: id, call_rate: 9 })
+    await expectConverged([campaign('Taken'), ...resources])
+  })
+
+  it('refuses a batch_id that someone else took under another campaign', async () => {
+    await applyAll([campaign('Mine'), campaign('Theirs')])
+    const theirs = campaignsNamed('Theirs')[0]!.id
+    await api('POST', BATCHES, { batch_id: 'b-theirs', campaign_id: theirs })
+    const change = changeFor(h.provider, batch('b-theirs', 'Mine'), undefined)
+    await expect(
+      h.provider.apply(change, contextFor(undefined, new Map([['syllable/campaign/Mine', campaignsNamed('Mine')[0]!.id]]))),
+    ).rejects.toThrow(/already exists under campaign id .*give this one a new batch_id/)
   })
 
   it('a batch that names another campaign is a plan error with the reason', async () => {

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest'
 
 import { FaultError, FaultInjector, parseFaultSpec, seededRandom, validateFaultSettings } from '../../src/sandbox/faults.js'
+import { startSandbox } from '../../src/sandbox/index.js'
 
 describe('FaultInjector', () => {
   it('injects nothing by default', () => {
@@ -67,6 +68,7 @@ describe('fault settings', () => {
       retry_after_seconds: 2,
     })
     expect(parseFaultSpec('{"rate_500": 0.5, "routes": ["/batches"]}')).toEqual({ rate_500: 0.5, routes: ['/batches'] })
+    expect(parseFaultSpec('late=0.1,late-ms=200')).toEqual({ rate_late_commit: 0.1, late_commit_ms: 200 })
   })
 
   it.each([
@@ -83,6 +85,29 @@ describe('fault settings', () => {
 
   it('refuses settings that are not an object', () => {
     expect(() => validateFaultSettings([1])).toThrow(/must be an object/)
+  })
+})
+
+describe('a gateway that gives up first (late_commit)', () => {
+  it('answers 504 at once and commits the write late_commit_ms later', async () => {
+    const sandbox = await startSandbox({ faults: { late_commit_ms: 150 } })
+    try {
+      sandbox.faults.schedule({ fault: 'late_commit', route: 'POST /api/v1/outbound/campaigns' })
+      const response = await fetch(`${sandbox.url}/api/v1/outbound/campaigns`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', 'Syllable-API-Key': 'tester@example.com' },
+        body: JSON.stringify({ campaign_name: 'Late', campaign_variables: {}, caller_id: null, active_days: [] }),
+      })
+      expect(response.status).toBe(504)
+      expect(Object.keys(sandbox.store.state.syllable.campaigns)).toHaveLength(0)
+      const deadline = Date.now() + 5_000
+      while (Object.keys(sandbox.store.state.syllable.campaigns).length === 0 && Date.now() < deadline) {
+        await new Promise((resolve) => setTimeout(resolve, 20))
+      }
+      expect(Object.values(sandbox.store.state.syllable.campaigns).map((c) => c.campaign_name)).toEqual(['Late'])
+    } finally {
+      await sandbox.close()
+    }
   })
 })
 

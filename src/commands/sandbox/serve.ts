@@ -25,7 +25,7 @@ export default class SandboxServe extends BaseCommand<typeof SandboxServe> {
     latency: Flags.integer({ description: 'milliseconds added to every API request', default: 0, min: 0 }),
     faults: Flags.string({
       description:
-        'fault probabilities and seed, e.g. 429=0.1,500=0.05,503=0.05,reset=0.02,drop=0.05,seed=7,retry-after=1 (or JSON)',
+        'fault probabilities and seed, e.g. 429=0.1,500=0.05,503=0.05,reset=0.02,drop=0.05,seed=7,retry-after=1; late=0.1,late-ms=1500 answers 504 and commits later (or JSON)',
     }),
     now: Flags.string({ description: 'freeze the clock at this instant (ISO 8601); move it with PUT /__sandbox/clock' }),
     log: Flags.boolean({ description: 'print one line per API request (method, path, outcome, time)', default: false }),

@@ -5,7 +5,7 @@
  */
 import type { RetryEvent } from '../../http/client.js'
 import { ConflictError } from '../../http/errors.js'
-import { createSafely, isAmbiguousFailure, isConflictAfterRetry } from '../safe-create.js'
+import { createSafely } from '../safe-create.js'
 import type { FieldChange, ResourceChange, Spec } from '../../model/plan.js'
 import { diffSpecs } from '../../plan/diff.js'
 import type { ApplyContext, ApplyOutcome, LiveResource, PlanOptions } from '../provider.js'
@@ -22,6 +22,8 @@ export interface ApplyDeps {
   createAttempts: number
   /** First wait between create attempts; doubles per attempt. */
   createBackoffMs: number
+  /** Waits between lookups for a create the platform may still commit (see safe-create.ts). */
+  settleDelaysMs: readonly number[]
   sleep: (ms: number) => Promise<void>
   onRetry?: (event: RetryEvent) => void
 }
@@ -59,10 +61,10 @@ async function createCampaign(change: ResourceChange, context: ApplyContext, dep
 }
 
 /**
- * POSTs a create; after an ambiguous failure, looks the name up and adopts the campaign if it is
- * there now, else tries again (bounded, with backoff). A 409 on a repeated POST means an earlier
- * attempt did create it (its answer was lost), so it is adopted too. A 409 on the first POST is a
- * campaign someone else made: that is reported, not adopted.
+ * POSTs a create; after a failure that leaves it in doubt, looks the name up and adopts the
+ * campaign if it is there now, else tries again (bounded, with backoff). Names are unique per
+ * workspace, so a 409 means the campaign exists (made by an earlier attempt whose answer was
+ * lost, or by another run at the same time): it is adopted, and brought to the file's values.
  */
 async function createOrAdopt(body: Spec, deps: ApplyDeps): Promise<{ id: string; adopted: boolean }> {
   const result = await createSafely<string, string>(
@@ -70,11 +72,12 @@ async function createOrAdopt(body: Spec, deps: ApplyDeps): Promise<{ id: string;
       post: async () => (await deps.api.create(body)).campaign_id,
       find: () => lookUpByName(deps.api, String(body.name)),
       adopt: async (id) => ({ id, steps: [] }),
-      mayHaveActed: (error, attempt) => isAmbiguousFailure(error) || isConflictAfterRetry(error, attempt),
+      uniqueIdentity: true,
     },
     {
       attempts: deps.createAttempts,
       backoffMs: deps.createBackoffMs,
+      settleDelaysMs: deps.settleDelaysMs,
       sleep: deps.sleep,
       onRetry: (attempt, delayMs, failure) =>
         deps.onRetry?.({ method: 'POST', path: deps.api.campaignsPath, attempt, delayMs, reason: (failure as Error).message }),

@@ -10,6 +10,7 @@ import { applyCampaignChange, type ApplyDeps } from './apply.js'
 import { KIND, readLiveCampaigns, refreshCampaigns } from './live.js'
 import { normaliseDesiredCampaign } from './normalise.js'
 import { sarvamCampaignRules } from './rules.js'
+import { DEFAULT_CREATE_RETRY } from '../safe-create.js'
 
 export { normaliseCampaignSummary, normaliseDesiredCampaign, normaliseLiveCampaign } from './normalise.js'
 export { ACTIVE_REASON, CANCELLED_REASON, CREATE_ONLY_REASONS, ENDED_REASON, assessCampaignChange } from './rules.js'
@@ -21,6 +22,8 @@ export interface SarvamProviderOptions {
   createAttempts?: number
   /** First wait between create attempts, doubled each time (default 500 ms). */
   createBackoffMs?: number
+  /** Waits between lookups after a create left in doubt (default: safe-create's). */
+  settleDelaysMs?: readonly number[]
   sleep?: (ms: number) => Promise<void>
 }
 
@@ -33,6 +36,7 @@ export function createSarvamProvider(input: ProviderFactoryInput, options: Sarva
     provider: config.name,
     createAttempts: options.createAttempts ?? 3,
     createBackoffMs: options.createBackoffMs ?? 500,
+    settleDelaysMs: options.settleDelaysMs ?? DEFAULT_CREATE_RETRY.settleDelaysMs,
     sleep: options.sleep ?? ((ms) => new Promise((resolve) => setTimeout(resolve, ms))),
     ...(input.onRetry ? { onRetry: input.onRetry } : {}),
   }

@@ -94,6 +94,11 @@ export class SyllableApi {
     return (await this.client.put<ApiCampaign>(campaignPath(id), { json: body })).body
   }
 
+  /** Deletes a campaign; one that is already gone (404) counts as deleted. */
+  async deleteCampaign(id: string | number): Promise<void> {
+    await orUndefinedWhenMissing(() => this.client.delete(campaignPath(id)))
+  }
+
   async createBatch(body: Record<string, unknown>): Promise<ApiBatch> {
     return (await this.client.post<ApiBatch>(BATCHES_PATH, { json: body })).body
   }

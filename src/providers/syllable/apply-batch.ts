@@ -5,7 +5,7 @@ import { diffSpecs } from '../../plan/diff.js'
 import type { ApplyContext, ApplyOutcome } from '../provider.js'
 import type { ApiBatch, SyllableApi } from './api.js'
 import { batchCreateBody, batchUpdateBody } from './bodies.js'
-import { createSafely, isAmbiguousFailure, isConflictAfterRetry, type AdoptResult, type CreateRetryPolicy } from '../safe-create.js'
+import { createSafely, type AdoptResult, type CreateRetryPolicy } from '../safe-create.js'
 import { BATCH_SETTER_FIELDS, normaliseDesiredBatch, normaliseLiveBatch } from './normalise.js'
 
 export interface BatchApplyDeps {
@@ -45,7 +45,8 @@ async function createBatch(deps: BatchApplyDeps, change: ResourceChange, context
       post: () => deps.api.createBatch(batchCreateBody(desired, campaignId)),
       find: () => deps.api.getBatch(batchId),
       adopt: (found) => adoptBatch(deps, found, desired, campaignId),
-      mayHaveActed: (error, attempt) => isAmbiguousFailure(error) || isConflictAfterRetry(error, attempt),
+      // batch_id is unique: a 409 means the batch exists (made by an earlier attempt or another run).
+      uniqueIdentity: true,
     },
     deps.policy,
   )
@@ -53,7 +54,7 @@ async function createBatch(deps: BatchApplyDeps, change: ResourceChange, context
   return { id: result.adopted.id, adopted: true, steps: ['adopted', ...result.adopted.steps] }
 }
 
-/** Takes over a batch found after a lost create, if it is under the intended campaign. */
+/** Takes over a batch that exists already (a lost answer, or another run), if it is under the intended campaign. */
 async function adoptBatch(deps: BatchApplyDeps, found: ApiBatch, desired: Spec, campaignId: number): Promise<AdoptResult> {
   if (Number(found.campaign_id) !== campaignId) {
     throw new Error(
