@@ -6,6 +6,7 @@ import { Flags } from '@oclif/core'
 import { BaseCommand } from '../cli/base-command.js'
 import { planRequestFrom, platformFlags } from '../cli/shared-flags.js'
 import { hasPendingChanges } from '../model/plan.js'
+import { knownSecrets } from '../model/secret-scrubber.js'
 import { serialisePlan } from '../plan/plan-file.js'
 import { formatInvalidProject } from '../render/diagnostics.js'
 import { planToJson } from '../render/plan-json.js'
@@ -51,7 +52,9 @@ export default class Plan extends BaseCommand<typeof Plan> {
       const path = resolve(process.cwd(), this.flags.out)
       await fs.mkdir(dirname(path), { recursive: true })
       const temporary = `${path}.${process.pid}.tmp`
-      await fs.writeFile(temporary, serialisePlan(plan, { pauseToUpdate: this.flags['pause-to-update'] }, new Date().toISOString()))
+      // A platform may echo a secret in a live value: the file gets none (the scrubber guards output).
+      const saved = serialisePlan(knownSecrets.scrubValues(plan), { pauseToUpdate: this.flags['pause-to-update'] }, new Date().toISOString())
+      await fs.writeFile(temporary, saved)
       await fs.rename(temporary, path)
       process.stderr.write(`Saved the plan to ${this.flags.out}; apply exactly this plan with: cac apply ${this.flags.out}\n`)
     }

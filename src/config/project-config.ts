@@ -3,6 +3,7 @@ import { dirname, resolve } from 'node:path'
 
 import type { Diagnostics } from '../model/diagnostic.js'
 import { PROJECT_SECRET_PATHS, isSecretPath, type ProviderType } from '../model/kinds.js'
+import { knownSecrets } from '../model/secret-scrubber.js'
 import { displayPath } from './display-path.js'
 import type { Environment } from './interpolate.js'
 import { prepareDocument } from './prepare-document.js'
@@ -19,6 +20,8 @@ export interface ProviderConfig {
   type: ProviderType
   url: string
   apiKey?: string
+  /** The environment variable api_key names (for messages that must not show the key). */
+  apiKeyVariable?: string
   actor?: string
   orgId?: string
   workspaceId?: string
@@ -139,6 +142,9 @@ export async function loadProjectConfig(
     const provider: ProviderConfig = { name, type: fields.type, url: text('url') ?? '' }
     const apiKey = text('api_key')
     if (apiKey !== undefined) provider.apiKey = apiKey
+    const apiKeyVariable = source.interpolationAt(['providers', name, 'api_key'])?.references[0]?.name
+    if (apiKeyVariable !== undefined) provider.apiKeyVariable = apiKeyVariable
+    registerCredentials(provider)
     const actor = text('actor')
     if (actor !== undefined) provider.actor = actor
     const orgId = text('org_id')
@@ -153,4 +159,31 @@ export async function loadProjectConfig(
   }
   if (typeof sandboxRaw?.now === 'string') sandbox.now = sandboxRaw.now
   return { file, displayFile: shown, definitionsDir, providers, sandbox, source }
+}
+
+/**
+ * The provider's secrets, known to the output scrubber from the moment they are read: the API key,
+ * and any credentials or query a url carries (neither is ever shown; see the provider targets).
+ */
+function registerCredentials(provider: ProviderConfig): void {
+  knownSecrets.register(provider.apiKey)
+  let url: URL
+  try {
+    url = new URL(provider.url)
+  } catch {
+    return
+  }
+  for (const part of [url.username, url.password]) {
+    knownSecrets.register(part)
+    knownSecrets.register(safeDecode(part))
+  }
+  for (const value of url.searchParams.values()) knownSecrets.register(value)
+}
+
+function safeDecode(text: string): string {
+  try {
+    return decodeURIComponent(text)
+  } catch {
+    return text
+  }
 }

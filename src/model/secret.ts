@@ -1,3 +1,5 @@
+import { knownSecrets } from './secret-scrubber.js'
+
 /** What a secret looks like wherever it is shown: text, JSON, plans, logs. */
 export const SENSITIVE = '(sensitive)'
 
@@ -16,6 +18,8 @@ export class SecretValue {
     value: string | undefined,
   ) {
     this.#value = value
+    // Known to the output scrubber too, should the value ever come back in a platform's answer.
+    knownSecrets.register(value)
   }
 
   /** True when the variable was set when the value was read. */

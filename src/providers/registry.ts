@@ -1,6 +1,7 @@
 import { displayPath } from '../config/display-path.js'
 import type { ProjectConfig, ProviderConfig } from '../config/project-config.js'
 import { HttpClient, type RetryEvent } from '../http/client.js'
+import { headerValueProblem } from '../http/header-value.js'
 import type { PlanTarget } from '../model/plan.js'
 import type { RunningSandbox } from '../sandbox/index.js'
 import { ProviderSetupError } from './errors.js'
@@ -77,6 +78,7 @@ export async function openProviders(options: ProviderSessionOptions): Promise<Pr
         }
         target = baseUrl
       }
+      checkApiKey(config, key)
       const client = new HttpClient({
         baseUrl,
         headers: { [KEY_HEADERS[config.type]]: key },
@@ -96,6 +98,14 @@ export async function openProviders(options: ProviderSessionOptions): Promise<Pr
     ...(sandbox ? { sandbox } : {}),
     close: () => closeAll(providers, sandbox),
   }
+}
+
+/** A key that cannot travel in a header is refused before any request, naming where it came from. */
+function checkApiKey(config: ProviderConfig, key: string): void {
+  const problem = headerValueProblem(key)
+  if (problem === undefined) return
+  const source = config.apiKeyVariable ? `the api_key from ${config.apiKeyVariable}` : 'its api_key'
+  throw new ProviderSetupError(`provider ${config.name}: ${source} cannot be sent in an HTTP header: it ${problem}`)
 }
 
 function checkUrl(config: ProviderConfig): string {
