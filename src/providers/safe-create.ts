@@ -40,7 +40,7 @@ export interface SafeCreate<Created, Found> {
   /** Looks the resource up by identity; undefined when it does not exist. */
   find(): Promise<Found | undefined>
   /** Takes over a resource that exists already. */
-  adopt(found: Found, why: AdoptReason): Promise<AdoptResult>
+  adopt(found: Found, context: AdoptContext): Promise<AdoptResult>
   /** True when the platform refuses a second resource of the same identity (with a 409). */
   uniqueIdentity: boolean
   /**
@@ -50,8 +50,16 @@ export interface SafeCreate<Created, Found> {
   confirm?(created: Created): Promise<CreateResult<Created>>
 }
 
-/** Why an existing resource was adopted instead of created. */
-export type AdoptReason = 'lost-answer' | 'exists'
+/** Why an existing resource was adopted instead of created, and what is left of the wait for late commits. */
+export interface AdoptContext {
+  why: Exclude<CreateFailure, 'refused'>
+  /**
+   * For a request in doubt: how much longer the platform may still commit it (the settle waits not
+   * used up because the resource was found early). A kind whose identity is not unique watches that
+   * long for a late copy.
+   */
+  settleRemainingMs: number
+}
 
 export interface AdoptResult {
   id: string | number
@@ -59,7 +67,15 @@ export interface AdoptResult {
   steps: string[]
 }
 
+/** An adoption's steps start with why it happened (the report shows them). */
 export type CreateResult<Created> = { created: Created } | { adopted: AdoptResult }
+
+/** The first step of an adoption, for the report. */
+export const ADOPTED_BECAUSE: Record<AdoptContext['why'], string> = {
+  'in-doubt': 'adopted after an interrupted create',
+  answered: 'adopted after an interrupted create',
+  exists: 'adopted: it was created elsewhere first',
+}
 
 /** How a failed POST is read. */
 export type CreateFailure =
@@ -93,8 +109,13 @@ export async function createSafely<Created, Found>(
     } catch (error) {
       const failure = classifyCreateFailure(error)
       if (failure === 'refused') throw error
-      const found = await lookUp(create, settleDelays(failure, create.uniqueIdentity, policy), policy.sleep)
-      if (found !== undefined) return { adopted: await create.adopt(found, failure === 'exists' ? 'exists' : 'lost-answer') }
+      const delays = settleDelays(failure, create.uniqueIdentity, policy)
+      const { found, waited } = await lookUp(create, delays, policy.sleep)
+      if (found !== undefined) {
+        const settleRemainingMs = delays.slice(waited).reduce((sum, ms) => sum + ms, 0)
+        const adopted = await create.adopt(found, { why: failure, settleRemainingMs })
+        return { adopted: { id: adopted.id, steps: [ADOPTED_BECAUSE[failure], ...adopted.steps] } }
+      }
       // A conflict with nothing to be found cannot be settled by posting again.
       if (failure === 'exists' || attempt >= policy.attempts) throw error
       const delayMs = policy.backoffMs * 2 ** (attempt - 1)
@@ -116,16 +137,18 @@ function settleDelays(failure: CreateFailure, uniqueIdentity: boolean, policy: C
   return []
 }
 
+/** Looks, then looks again after each wait until found; says how many waits it took. */
 async function lookUp<Found>(
   create: SafeCreate<unknown, Found>,
   delaysMs: readonly number[],
   sleep: (ms: number) => Promise<void>,
-): Promise<Found | undefined> {
+): Promise<{ found: Found | undefined; waited: number }> {
   let found = await create.find()
-  for (const delayMs of delaysMs) {
-    if (found !== undefined) break
-    await sleep(delayMs)
+  let waited = 0
+  while (found === undefined && waited < delaysMs.length) {
+    await sleep(delaysMs[waited]!)
+    waited += 1
     found = await create.find()
   }
-  return found
+  return { found, waited }
 }

@@ -9,8 +9,8 @@ export function formatApplyEvent(event: ApplyEvent, style: Style): string | unde
       return undefined
     case 'success': {
       const verb = event.change.action === 'create' ? 'created' : 'updated'
+      // An adoption's steps say why it happened (see safe-create.ts).
       const details = [`id ${String(event.outcome.id)}`, ...(event.outcome.steps ?? [])]
-      if (event.outcome.adopted) details.push('adopted after an interrupted create')
       details.push(`${event.durationMs} ms`)
       return `${style.green(`✓ ${verb.padEnd(8)}`)} ${event.change.address}  ${style.dim(`(${details.join(', ')})`)}`
     }

@@ -40,12 +40,18 @@ export interface FaultSettings {
   rate_503?: number
   rate_reset?: number
   rate_drop?: number
+  /** A 504 at once, the write committed `late_commit_ms` later (a gateway that gave up first). */
+  rate_late_commit?: number
+  late_commit_ms?: number
+  /** Random faults only for these methods / routes containing these strings. */
+  methods?: string[]
+  routes?: string[]
   seed?: number
   retry_after_seconds?: number
   latency_ms?: number
 }
 
-export type ScheduledFaultKind = 'drop' | 'reset' | 'error500' | 'error503' | 'throttle'
+export type ScheduledFaultKind = 'drop' | 'reset' | 'error500' | 'error503' | 'throttle' | 'late_commit'
 
 /** A live campaign as the Syllable API returns it (the fields these tests read). */
 export interface SyllableCampaignReply {

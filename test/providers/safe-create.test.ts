@@ -14,12 +14,12 @@ const gatewayTimeout = () => new ServerError(504, 'POST', '/x', 'Gateway Timeout
 
 /** A create whose POSTs fail or succeed as scripted, and whose lookups find what `visible` says. */
 function scripted(posts: (() => Promise<{ id: number }>)[], visible: (lookup: number) => { id: number } | undefined, unique = false) {
-  const calls = { posts: 0, lookups: 0, adopted: [] as { id: number; why: string }[] }
+  const calls = { posts: 0, lookups: 0, adopted: [] as { id: number; why: string; settleRemainingMs: number }[] }
   const create: SafeCreate<{ id: number }, { id: number }> = {
     post: () => posts[calls.posts++]!(),
     find: async () => visible(++calls.lookups),
-    adopt: async (found, why) => {
-      calls.adopted.push({ id: found.id, why })
+    adopt: async (found, context) => {
+      calls.adopted.push({ id: found.id, ...context })
       return { id: found.id, steps: [] }
     },
     uniqueIdentity: unique,
@@ -46,8 +46,8 @@ describe('createSafely', () => {
   it('adopts what a lost create made, without posting again', async () => {
     const p = policy()
     const { create, calls } = scripted([() => Promise.reject(lost())], () => ({ id: 5 }))
-    expect(await createSafely(create, p)).toEqual({ adopted: { id: 5, steps: [] } })
-    expect(calls).toMatchObject({ posts: 1, lookups: 1, adopted: [{ id: 5, why: 'lost-answer' }] })
+    expect(await createSafely(create, p)).toEqual({ adopted: { id: 5, steps: ['adopted after an interrupted create'] } })
+    expect(calls).toMatchObject({ posts: 1, lookups: 1, adopted: [{ id: 5, why: 'in-doubt', settleRemainingMs: 70 }] })
     expect(p.waits).toEqual([])
   })
 
@@ -55,9 +55,11 @@ describe('createSafely', () => {
     const p = policy()
     // The platform commits the first POST while cac waits: the third lookup sees it.
     const { create, calls } = scripted([() => Promise.reject(gatewayTimeout())], (lookup) => (lookup >= 3 ? { id: 8 } : undefined))
-    expect(await createSafely(create, p)).toEqual({ adopted: { id: 8, steps: [] } })
+    expect(await createSafely(create, p)).toEqual({ adopted: { id: 8, steps: ['adopted after an interrupted create'] } })
     expect(calls.posts).toBe(1)
     expect(p.waits).toEqual([10, 20])
+    // The kind is told how long a late commit may still come: the one wait not used.
+    expect(calls.adopted).toEqual([{ id: 8, why: 'in-doubt', settleRemainingMs: 40 }])
   })
 
   it('posts again only once every lookup of a request in doubt came back empty, then gives up after the bounded attempts', async () => {
@@ -77,7 +79,7 @@ describe('createSafely', () => {
       () => (landed ? { id: 3 } : ((landed = true), undefined)),
       true,
     )
-    expect(await createSafely(create, p)).toEqual({ adopted: { id: 3, steps: [] } })
+    expect(await createSafely(create, p)).toEqual({ adopted: { id: 3, steps: ['adopted: it was created elsewhere first'] } })
     expect(calls).toMatchObject({ posts: 2, adopted: [{ id: 3, why: 'exists' }] })
     expect(p.waits).toEqual([100])
   })
@@ -85,7 +87,7 @@ describe('createSafely', () => {
   it('adopts a unique identity taken before the first POST (another run made it)', async () => {
     const p = policy()
     const { create, calls } = scripted([() => Promise.reject(new ConflictError(409, 'POST', '/x', 'exists'))], () => ({ id: 4 }), true)
-    expect(await createSafely(create, p)).toEqual({ adopted: { id: 4, steps: [] } })
+    expect(await createSafely(create, p)).toEqual({ adopted: { id: 4, steps: ['adopted: it was created elsewhere first'] } })
     expect(calls).toMatchObject({ posts: 1, adopted: [{ id: 4, why: 'exists' }] })
   })
 

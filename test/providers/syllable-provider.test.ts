@@ -278,6 +278,43 @@ describe('readLive', () => {
   })
 })
 
+describe('readLive of a name that is there twice', () => {
+  const copy = (name: string) => api('POST', CAMPAIGNS, { campaign_name: name, campaign_variables: {}, caller_id: null, active_days: [] })
+
+  it('reads the name again after a moment: a racing run removes its second copy, and one is left to plan against', async () => {
+    const first = await copy('Racing')
+    const second = await copy('Racing')
+    const sleeps: number[] = []
+    const provider = createSyllableProvider(
+      { config: { name: 'syllable', type: 'syllable', url: h.sandbox.url, actor: ACTOR }, client: h.client, target: 'sandbox' },
+      {
+        createRetry: {
+          settleDelaysMs: [5, 10, 20],
+          sleep: async (ms) => {
+            sleeps.push(ms)
+            if (sleeps.length === 2) await api('DELETE', `${CAMPAIGNS}/${String(second.id)}`)
+          },
+        },
+      },
+    )
+    const live = await provider.readLive(['SyllableCampaign'], [])
+    expect(live.map((item) => item.id)).toEqual([first.id])
+    expect(sleeps).toEqual([5, 10])
+  })
+
+  it('copies that stay are all reported (the planner says it cannot tell which one the file means)', async () => {
+    await copy('Twins')
+    await copy('Twins')
+    await copy('Single')
+    const provider = createSyllableProvider(
+      { config: { name: 'syllable', type: 'syllable', url: h.sandbox.url, actor: ACTOR }, client: h.client, target: 'sandbox' },
+      { createRetry: { settleDelaysMs: [1, 1], sleep: async () => undefined } },
+    )
+    const live = await provider.readLive(['SyllableCampaign'], [])
+    expect(live.map((item) => item.name).sort()).toEqual(['Single', 'Twins', 'Twins'])
+  })
+})
+
 describe('refresh', () => {
   it('re-reads campaigns by id, or by exact name for a planned create, and batches by batch_id', async () => {
     await applyAll([campaign('Alpha'), campaign('Alpha Beta'), campaign('alpha'), batch('b-1', 'Alpha')])
@@ -337,7 +374,7 @@ describe('campaign create', () => {
     const resources = [campaign('Dropped', { hourly_rate: 30, webhooks: [hook('https://h.example.com', { auth_values: { hmac_secret: secret() } })] })]
     const outcome = (await applyAll(resources)).get('syllable/campaign/Dropped')!
     expect(campaignsNamed('Dropped')).toHaveLength(1)
-    expect(outcome).toEqual({ id: campaignsNamed('Dropped')[0]!.id, adopted: true, steps: ['adopted'] })
+    expect(outcome).toEqual({ id: campaignsNamed('Dropped')[0]!.id, adopted: true, steps: ['adopted after an interrupted create'] })
     expect(routeCount(`POST ${CAMPAIGNS}`)).toBe(1)
     await expectConverged(resources)
   })
@@ -375,17 +412,57 @@ describe('campaign create', () => {
     await api('POST', CAMPAIGNS, { campaign_name: 'Raced', campaign_variables: {}, caller_id: null, active_days: ['sun'], hourly_rate: 3 })
     await scheduleFault('error503', `POST ${CAMPAIGNS}`)
     const outcome = await h.provider.apply(planned[0]!.change, contextFor(undefined))
-    expect(outcome).toEqual({ id: campaignsNamed('Raced')[0]!.id, adopted: true, steps: ['adopted', 'updated'] })
+    expect(outcome).toEqual({ id: campaignsNamed('Raced')[0]!.id, adopted: true, steps: ['adopted after an interrupted create', 'updated'] })
     expect(campaignsNamed('Raced')).toHaveLength(1)
     await expectConverged(resources)
   })
 
-  it('refuses to guess when several campaigns of the name exist after a lost answer', async () => {
-    await api('POST', CAMPAIGNS, { campaign_name: 'Twice', campaign_variables: {}, caller_id: null, active_days: [] })
+  it('after a lost answer, a later copy of the name is removed and the first adopted: exactly one is left', async () => {
+    const first = await api('POST', CAMPAIGNS, { campaign_name: 'Twice', campaign_variables: {}, caller_id: null, active_days: [] })
     await scheduleFault('drop', `POST ${CAMPAIGNS}`)
-    const change = changeFor(h.provider, campaign('Twice'), undefined)
-    await expect(h.provider.apply(change, contextFor(undefined))).rejects.toThrow(/2 campaigns of that name now exist .*cac kept id \d+, the first/)
-    expect(campaignsNamed('Twice')).toHaveLength(2)
+    const resources = [campaign('Twice')]
+    const outcome = await h.provider.apply(changeFor(h.provider, resources[0]!, undefined), contextFor(undefined))
+    expect(campaignsNamed('Twice').map((c) => c.id)).toEqual([first.id])
+    expect(outcome).toEqual({ id: first.id, adopted: true, steps: ['adopted after an interrupted create', `removed a second copy (id ${Number(first.id) + 1})`, 'updated'] })
+    await expectConverged(resources)
+  })
+
+  it('a later copy that cannot be removed (a batch is attached to it) is reported, never guessed at', async () => {
+    await api('POST', CAMPAIGNS, { campaign_name: 'Thrice', campaign_variables: {}, caller_id: null, active_days: [] })
+    const second = await api('POST', CAMPAIGNS, { campaign_name: 'Thrice', campaign_variables: {}, caller_id: null, active_days: [] })
+    await api('POST', BATCHES, { batch_id: 'on-second', campaign_id: second.id })
+    await scheduleFault('drop', `POST ${CAMPAIGNS}`)
+    const change = changeFor(h.provider, campaign('Thrice'), undefined)
+    await expect(h.provider.apply(change, contextFor(undefined))).rejects.toThrow(
+      new RegExp(`campaigns of that name now exist; cac keeps id \\d+, the first, and could not remove the others \\(id ${String(second.id)}: .*409`),
+    )
+    expect(campaignsNamed('Thrice').map((c) => c.id)).toContain(second.id)
+  })
+
+  it('a create whose gateway timed out while another run created the same campaign: the late copy is removed too', async () => {
+    h.sandbox.faults.update({ late_commit_ms: 30 })
+    await scheduleFault('late_commit', `POST ${CAMPAIGNS}`)
+    const provider = createSyllableProvider(
+      { config: { name: 'syllable', type: 'syllable', url: h.sandbox.url, actor: ACTOR }, client: h.client, target: 'sandbox' },
+      {
+        createRetry: {
+          backoffMs: 1,
+          settleDelaysMs: [100, 100],
+          // The other run's create lands during this run's first wait, before this run's own late commit.
+          sleep: async (ms) => {
+            if (campaignsNamed('Crossed').length === 0) await api('POST', CAMPAIGNS, { campaign_name: 'Crossed', campaign_variables: {}, caller_id: null, active_days: [] })
+            await new Promise((resolve) => setTimeout(resolve, ms))
+          },
+        },
+      },
+    )
+    const resources = [campaign('Crossed')]
+    const outcome = await provider.apply(changeFor(provider, resources[0]!, undefined), contextFor(undefined))
+    const left = campaignsNamed('Crossed')
+    expect(left).toHaveLength(1)
+    expect(outcome).toMatchObject({ id: left[0]!.id, adopted: true })
+    expect(outcome.steps).toContain(`removed a second copy (id ${left[0]!.id + 1})`)
+    await expectConverged(resources)
   })
 
   it('a campaign another run created first: this run removes its own second copy and adopts the first', async () => {
@@ -398,7 +475,7 @@ describe('campaign create', () => {
     expect(outcome).toEqual({
       id: first.id,
       adopted: true,
-      steps: ['adopted', `removed this run's second copy (id ${Number(first.id) + 1})`, 'updated'],
+      steps: ['adopted the first copy, made by another run at the same time', `removed this run's second copy (id ${Number(first.id) + 1})`, 'updated'],
     })
     await expectConverged(resources)
   })
@@ -457,7 +534,7 @@ describe('campaign create', () => {
     const resources = [campaign('Late')]
     const outcome = await provider.apply(changeFor(provider, resources[0]!, undefined), contextFor(undefined))
     expect(campaignsNamed('Late')).toHaveLength(1)
-    expect(outcome).toEqual({ id: campaignsNamed('Late')[0]!.id, adopted: true, steps: ['adopted'] })
+    expect(outcome).toEqual({ id: campaignsNamed('Late')[0]!.id, adopted: true, steps: ['adopted after an interrupted create'] })
     expect(routeCount(`POST ${CAMPAIGNS}`)).toBe(1)
     await expectConverged(resources)
   })
@@ -628,7 +705,7 @@ describe('batches', () => {
     await applyAll([campaign('Lossy')])
     await scheduleFault('drop', `POST ${BATCHES}`)
     const dropped = [campaign('Lossy'), batch('b-drop', 'Lossy', { call_rate: 7 })]
-    expect((await applyAll(dropped)).get('syllable/batch/b-drop')).toEqual({ id: 'b-drop', adopted: true, steps: ['adopted'] })
+    expect((await applyAll(dropped)).get('syllable/batch/b-drop')).toEqual({ id: 'b-drop', adopted: true, steps: ['adopted after an interrupted create'] })
     await expectConverged(dropped)
 
     await scheduleFault('reset', `POST ${BATCHES}`)
@@ -646,7 +723,7 @@ describe('batches', () => {
     const resources = [batch('b-taken', 'Taken', { call_rate: 9 })]
     const change = changeFor(h.provider, resources[0]!, undefined)
     const outcome = await h.provider.apply(change, contextFor(undefined, new Map([['syllable/campaign/Taken', id]])))
-    expect(outcome).toEqual({ id: 'b-taken', adopted: true, steps: ['adopted', 'updated'] })
+    expect(outcome).toEqual({ id: 'b-taken', adopted: true, steps: ['adopted: it was created elsewhere first', 'updated'] })
     expect(stored().batches['b-taken']).toMatchObject({ campaign_id: id, call_rate: 9 })
     await expectConverged([campaign('Taken'), ...resources])
   })

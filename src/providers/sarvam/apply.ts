@@ -57,7 +57,7 @@ async function createCampaign(change: ResourceChange, context: ApplyContext, dep
   const live = toLiveResource(deps.provider, detail, true)
   const fields = diffSpecs(live.spec, desired)
   const steps = fields.length > 0 ? await updateTo(live, desired, fields, context.options, deps) : []
-  return { id: created.id, adopted: true, steps }
+  return { id: created.id, adopted: true, steps: [...created.steps, ...steps] }
 }
 
 /**
@@ -66,7 +66,7 @@ async function createCampaign(change: ResourceChange, context: ApplyContext, dep
  * workspace, so a 409 means the campaign exists (made by an earlier attempt whose answer was
  * lost, or by another run at the same time): it is adopted, and brought to the file's values.
  */
-async function createOrAdopt(body: Spec, deps: ApplyDeps): Promise<{ id: string; adopted: boolean }> {
+async function createOrAdopt(body: Spec, deps: ApplyDeps): Promise<{ id: string; adopted: boolean; steps: string[] }> {
   const result = await createSafely<string, string>(
     {
       post: async () => (await deps.api.create(body)).campaign_id,
@@ -83,7 +83,9 @@ async function createOrAdopt(body: Spec, deps: ApplyDeps): Promise<{ id: string;
         deps.onRetry?.({ method: 'POST', path: deps.api.campaignsPath, attempt, delayMs, reason: (failure as Error).message }),
     },
   )
-  return 'created' in result ? { id: result.created, adopted: false } : { id: String(result.adopted.id), adopted: true }
+  return 'created' in result
+    ? { id: result.created, adopted: false, steps: [] }
+    : { id: String(result.adopted.id), adopted: true, steps: result.adopted.steps }
 }
 
 /**

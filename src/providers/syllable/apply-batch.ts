@@ -51,7 +51,7 @@ async function createBatch(deps: BatchApplyDeps, change: ResourceChange, context
     deps.policy,
   )
   if ('created' in result) return { id: result.created.batch_id }
-  return { id: result.adopted.id, adopted: true, steps: ['adopted', ...result.adopted.steps] }
+  return { id: result.adopted.id, adopted: true, steps: result.adopted.steps }
 }
 
 /** Takes over a batch that exists already (a lost answer, or another run), if it is under the intended campaign. */

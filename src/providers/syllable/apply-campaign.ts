@@ -4,7 +4,7 @@ import { diffSpecs } from '../../plan/diff.js'
 import type { ApplyContext, ApplyOutcome } from '../provider.js'
 import type { ApiCampaign, SyllableApi } from './api.js'
 import { campaignCreateBody, campaignUpdateBody } from './bodies.js'
-import { createSafely, type AdoptReason, type AdoptResult, type CreateResult, type CreateRetryPolicy } from '../safe-create.js'
+import { createSafely, type AdoptContext, type AdoptResult, type CreateResult, type CreateRetryPolicy } from '../safe-create.js'
 import { normaliseDesiredCampaign, normaliseLiveCampaign } from './normalise.js'
 
 export async function applyCampaignChange(
@@ -30,18 +30,18 @@ async function createCampaign(api: SyllableApi, policy: CreateRetryPolicy, desir
     {
       post: () => api.createCampaign(campaignCreateBody(desired)),
       find: async () => firstCopy(await api.campaignsNamed(name)),
-      adopt: (found, why) => adoptCampaign(api, policy, found, desired, why),
+      adopt: (found, context) => adoptCampaign(api, policy, found, desired, context),
       uniqueIdentity: false,
       confirm: (created) => keepFirstCopy(api, created, desired),
     },
     policy,
   )
   if ('created' in result) return { id: result.created.id }
-  return { id: result.adopted.id, adopted: true, steps: ['adopted', ...result.adopted.steps] }
+  return { id: result.adopted.id, adopted: true, steps: result.adopted.steps }
 }
 
 /** The campaign all runs agree on among copies of one name: the first created (lowest id). */
-function firstCopy(copies: readonly ApiCampaign[]): ApiCampaign | undefined {
+export function firstCopy(copies: readonly ApiCampaign[]): ApiCampaign | undefined {
   return copies.reduce<ApiCampaign | undefined>((first, copy) => (first === undefined || copy.id < first.id ? copy : first), undefined)
 }
 
@@ -61,38 +61,47 @@ async function keepFirstCopy(api: SyllableApi, created: ApiCampaign, desired: Sp
     )
   }
   const adopted = await bringToFile(api, first, desired)
-  return { adopted: { id: first.id, steps: [`removed this run's second copy (id ${created.id})`, ...adopted.steps] } }
+  const steps = ['adopted the first copy, made by another run at the same time', `removed this run's second copy (id ${created.id})`]
+  return { adopted: { id: first.id, steps: [...steps, ...adopted.steps] } }
 }
 
 /**
- * Takes over a campaign found after a create whose answer was lost. Other copies of the name that
- * are still there after a while cannot be told apart from the one this run may have made: they
- * are reported, never guessed at.
+ * Takes over a campaign found after a create that failed. When the request was left in doubt, the
+ * platform may still commit it after this run found another copy: the run watches for the rest of
+ * the settle time and removes any copy that is not the first (a second copy is removed by whichever
+ * run sees it first; the others find it gone). A copy that cannot be removed is reported.
  */
 async function adoptCampaign(
   api: SyllableApi,
   policy: CreateRetryPolicy,
   found: ApiCampaign,
   desired: Spec,
-  why: AdoptReason,
+  context: AdoptContext,
 ): Promise<AdoptResult> {
-  const adopted = await bringToFile(api, found, desired)
-  if (why !== 'lost-answer') return adopted
-  let others = (await api.campaignsNamed(found.campaign_name)).filter((copy) => copy.id !== found.id)
-  if (others.length > 0) {
-    // A concurrent run removes its own second copy: give it the time to.
-    await policy.sleep(policy.settleDelaysMs.at(-1) ?? 0)
-    others = (await api.campaignsNamed(found.campaign_name)).filter((copy) => copy.id !== found.id)
+  if (context.why !== 'in-doubt') return bringToFile(api, found, desired)
+  if (context.settleRemainingMs > 0) await policy.sleep(context.settleRemainingMs)
+  const copies = await api.campaignsNamed(found.campaign_name)
+  const first = firstCopy([found, ...copies])!
+  const removed: (string | number)[] = []
+  const stuck: string[] = []
+  for (const copy of copies.filter((candidate) => candidate.id !== first.id)) {
+    try {
+      await api.deleteCampaign(copy.id)
+      removed.push(copy.id)
+    } catch (error) {
+      stuck.push(`id ${copy.id}: ${(error as Error).message}`)
+    }
   }
-  if (others.length > 0) {
-    const ids = [found, ...others].map((copy) => copy.id).join(', ')
+  if (stuck.length > 0) {
     throw new Error(
-      `the create of campaign "${found.campaign_name}" failed without an answer, and ${others.length + 1} campaigns of that name now exist ` +
-        `(ids ${ids}); cac kept id ${found.id}, the first, and cannot tell which of the others it made: ` +
+      `the create of campaign "${first.campaign_name}" failed without an answer, and ${copies.length} campaigns of that name now exist; ` +
+        `cac keeps id ${first.id}, the first, and could not remove the others (${stuck.join('; ')}): ` +
         'delete the extra ones on the platform, then apply again',
     )
   }
-  return adopted
+  const adopted = await bringToFile(api, first, desired)
+  const steps = removed.length > 0 ? [`removed a second copy (id ${removed.join(', ')})`, ...adopted.steps] : adopted.steps
+  return { id: first.id, steps }
 }
 
 /** A PUT to the file's values when the live campaign differs from them. */

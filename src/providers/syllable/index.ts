@@ -10,7 +10,7 @@ import { resourceAddress, type Resource } from '../../model/resource.js'
 import type { ApplyContext, ApplyOutcome, KindRules, LiveResource, Provider, ProviderFactoryInput } from '../provider.js'
 import { DEFAULT_PAGE_SIZE, SyllableApi, type ApiCampaign } from './api.js'
 import { applyBatchChange } from './apply-batch.js'
-import { applyCampaignChange } from './apply-campaign.js'
+import { applyCampaignChange, firstCopy } from './apply-campaign.js'
 import { DEFAULT_CREATE_RETRY, type CreateRetryPolicy } from '../safe-create.js'
 import { batchToLive, campaignNamesById, campaignToLive } from './live.js'
 import { normaliseDesiredBatch, normaliseDesiredCampaign } from './normalise.js'
@@ -81,12 +81,34 @@ class SyllableProvider implements Provider {
     const wantCampaigns = kinds.includes('SyllableCampaign')
     const wantBatches = kinds.includes('SyllableBatch')
     if (!wantCampaigns && !wantBatches) return []
-    const [campaigns, batches] = await Promise.all([this.api.listCampaigns(), wantBatches ? this.api.listBatches() : []])
+    const [listed, batches] = await Promise.all([this.api.listCampaigns(), wantBatches ? this.api.listBatches() : []])
+    const campaigns = await this.settleCopies(listed)
     const names = campaignNamesById(campaigns)
     return [
       ...(wantCampaigns ? campaigns.map((campaign) => campaignToLive(this.name, campaign)) : []),
       ...batches.map((batch) => batchToLive(this.name, batch, names)),
     ]
+  }
+
+  /**
+   * Campaign names are not unique on the platform, and a run that races another one makes a second
+   * copy for a moment before it removes it (see apply-campaign.ts). A list that shows a name twice is
+   * read again for that name after short waits; copies that stay are left for the planner to report.
+   */
+  private async settleCopies(campaigns: ApiCampaign[]): Promise<ApiCampaign[]> {
+    const counts = new Map<string, number>()
+    for (const campaign of campaigns) counts.set(campaign.campaign_name, (counts.get(campaign.campaign_name) ?? 0) + 1)
+    let repeated = [...counts].filter(([, count]) => count > 1).map(([name]) => name)
+    if (repeated.length === 0) return campaigns
+    const fresh = new Map<string, ApiCampaign[]>()
+    for (const delayMs of this.createRetry.settleDelaysMs) {
+      await this.createRetry.sleep(delayMs)
+      const reread = await Promise.all(repeated.map(async (name) => [name, await this.api.campaignsNamed(name)] as const))
+      for (const [name, copies] of reread) fresh.set(name, copies)
+      repeated = reread.filter(([, copies]) => copies.length > 1).map(([name]) => name)
+      if (repeated.length === 0) break
+    }
+    return [...campaigns.filter((campaign) => !fresh.has(campaign.campaign_name)), ...[...fresh.values()].flat()]
   }
 
   async refresh(targets: readonly RefreshTarget[]): Promise<Map<string, LiveResource | undefined>> {
@@ -114,7 +136,7 @@ class SyllableProvider implements Provider {
   /** By id when there is one; by exact name for a planned create (did it appear since?). */
   private async refreshCampaign(target: RefreshTarget): Promise<LiveResource | undefined> {
     let campaign: ApiCampaign | undefined
-    if (target.id === undefined) campaign = (await this.api.campaignsNamed(target.name))[0]
+    if (target.id === undefined) campaign = firstCopy(await this.api.campaignsNamed(target.name))
     else campaign = await this.api.getCampaign(target.id)
     // Renamed since the plan: nothing lives at this address any more.
     if (!campaign || campaign.campaign_name !== target.name) return undefined
