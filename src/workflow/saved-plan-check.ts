@@ -78,8 +78,12 @@ export function checkSavedPlan(input: SavedPlanCheckInput): string[] {
     else if (provider.type !== needed) report(`a ${change.kind} needs a ${needed} provider; provider ${change.provider} is of type ${provider.type}`)
     if (change.action === 'create' || change.action === 'update') {
       const resource = declared.get(change.address)
-      if (!resource) report(`no file of this project declares this resource; a saved plan only creates or updates what the files declare`)
-      else if (resource.kind !== change.kind) report(`the files declare this address as a ${resource.kind}, not a ${change.kind}`)
+      if (!resource) {
+        // Its secrets cannot be the files' either: that is the same problem, reported once.
+        report(`no file of this project declares this resource; a saved plan only creates or updates what the files declare`)
+        return
+      }
+      if (resource.kind !== change.kind) report(`the files declare this address as a ${resource.kind}, not a ${change.kind}`)
     }
     for (const message of secretProblems(change, fileSecrets)) report(message)
   })

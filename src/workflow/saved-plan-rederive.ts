@@ -80,9 +80,10 @@ export function rederivePlan(input: RederiveInput): { plan: Plan; problems: stri
       )
       return change
     }
-    if (canonicalJson(again.fields) !== canonicalJson(change.fields)) {
+    const differing = differingFields(change.fields, again.fields)
+    if (differing.length > 0) {
       problems.push(
-        `${label}: the plan's field changes (${fieldNames(change.fields)}) do not follow from its desired spec and the live resource (${fieldNames(again.fields)})`,
+        `${label}: the plan's field changes do not follow from its desired spec and the live resource (they differ at ${differing.join(', ')})`,
       )
       return change
     }
@@ -100,6 +101,13 @@ function isWrite(change: ResourceChange): boolean {
   return change.action === 'create' || change.action === 'update'
 }
 
-function fieldNames(fields: readonly FieldChange[]): string {
-  return fields.length === 0 ? 'none' : fields.map((field) => formatFieldPath(field.path)).join(', ')
+/** The field paths whose entries are not the same in both diffs (named, never their values). */
+function differingFields(recorded: readonly FieldChange[], derived: readonly FieldChange[]): string[] {
+  const entries = (fields: readonly FieldChange[]) => new Map(fields.map((field) => [canonicalJson(field.path), canonicalJson(field)]))
+  const a = entries(recorded)
+  const b = entries(derived)
+  const paths = new Set<string>()
+  for (const [path, entry] of a) if (b.get(path) !== entry) paths.add(path)
+  for (const [path, entry] of b) if (a.get(path) !== entry) paths.add(path)
+  return [...paths].sort().map((path) => formatFieldPath(JSON.parse(path) as FieldChange['path']))
 }
