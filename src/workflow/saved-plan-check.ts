@@ -76,7 +76,9 @@ export function checkSavedPlan(input: SavedPlanCheckInput): string[] {
     const needed = KINDS[change.kind].providerType
     if (!provider) report(`names provider ${change.provider}, which ${input.config.displayFile} does not declare`)
     else if (provider.type !== needed) report(`a ${change.kind} needs a ${needed} provider; provider ${change.provider} is of type ${provider.type}`)
-    if (change.action === 'create' || change.action === 'update') {
+    // What is not sent needs no binding to the files (a noop of a resource the files dropped since).
+    if (change.action !== 'create' && change.action !== 'update') return
+    {
       const resource = declared.get(change.address)
       if (!resource) {
         // Its secrets cannot be the files' either: that is the same problem, reported once.
