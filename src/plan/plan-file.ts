@@ -132,8 +132,8 @@ export function parsePlanFile(text: string, env: Readonly<Record<string, string 
   }
 }
 
-/** The plan file limit in the terms `--help` and the README use. */
-export function planFileLimitText(): string {
+/** The plan file limit as messages state it. */
+function planFileLimitText(): string {
   return `${MAX_PLAN_FILE_BYTES / (1024 * 1024)} MiB`
 }
 

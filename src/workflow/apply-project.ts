@@ -17,7 +17,7 @@ import { checkSavedPlan, targetDifferences } from './saved-plan-check.js'
 import { dependenciesToLookUp, rederivePlan, withRecomputedDependencies } from './saved-plan-rederive.js'
 
 export interface ApplyRequest extends PlanRequest {
-  /** A saved plan to apply exactly (refused if the platform moved since). */
+  /** A saved plan to apply exactly (refused if it fails this project's checks, or the platform moved since). */
   planFile?: string
   /** Asked before changing anything (not called for a saved plan, or with --auto-approve). */
   confirm: (plan: Plan) => Promise<boolean>
@@ -30,7 +30,7 @@ export interface ApplyRequest extends PlanRequest {
 
 export type ApplyOutcome =
   | { kind: 'invalid'; outcome: Extract<PlanOutcome, { kind: 'invalid' }> }
-  /** The project file is unusable (saved-plan path). */
+  /** An `--env` file is unusable (saved-plan path). */
   | { kind: 'config-invalid'; diagnostics: Diagnostics }
   | { kind: 'plan-file-invalid'; file: string; message: string }
   /** A saved plan that does not pass this project's checks (each problem names its change): nothing was sent. */
@@ -64,6 +64,12 @@ export async function applyProject(request: ApplyRequest): Promise<ApplyOutcome>
   }
 }
 
+/**
+ * A saved plan is reviewed input: read field by field, bound to its targets, checked against the
+ * project's files (resources, secret references, schemas and rules) before any request; then the
+ * touched resources are re-read, and what runs is re-derived from the plan's specs and that
+ * fresh state. Any failure refuses the whole plan with nothing written.
+ */
 async function applySavedPlan(request: ApplyRequest, planFile: string): Promise<ApplyOutcome> {
   const read = await readPlanFile(resolve(request.cwd, planFile))
   if (!read.ok) return { kind: 'plan-file-invalid', file: planFile, message: read.message }
