@@ -77,6 +77,10 @@ export default class Apply extends BaseCommand<typeof Apply> {
       case 'plan-file-invalid':
         process.stderr.write(`Error: the plan file ${outcome.file} ${outcome.message}\n`)
         return this.exit(1)
+      case 'plan-rejected':
+        process.stderr.write(`Error: the saved plan ${outcome.file} does not pass this project's checks; nothing was applied:\n`)
+        for (const problem of outcome.problems) process.stderr.write(`  ${outcome.file}: ${problem}\n`)
+        return this.exit(1)
       case 'refused':
         process.stderr.write(`Error: nothing was applied: ${outcome.reason}\n`)
         return this.exit(1)

@@ -173,12 +173,15 @@ function registerCredentials(provider: ProviderConfig): void {
   } catch {
     return
   }
-  for (const part of [url.username, url.password]) {
-    knownSecrets.register(part)
-    knownSecrets.register(safeDecode(part))
+  for (const part of [url.password, safeDecode(url.password)]) knownSecrets.register(part)
+  // A user name or a query value may be a token, or a plain word ("admin", "json") that must not be
+  // masked everywhere: only the ones long enough to be a credential are registered.
+  for (const part of [safeDecode(url.username), ...url.searchParams.values()]) {
+    if (part.length >= CREDENTIAL_LIKE_LENGTH) knownSecrets.register(part)
   }
-  for (const value of url.searchParams.values()) knownSecrets.register(value)
 }
+
+const CREDENTIAL_LIKE_LENGTH = 12
 
 function safeDecode(text: string): string {
   try {

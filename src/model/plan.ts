@@ -60,12 +60,19 @@ export interface UnmanagedResource {
   id: string | number
 }
 
-/** Where a provider's changes go, as shown in every output (so a sandbox is never mistaken for production). */
+/**
+ * Where a provider's changes go, as shown in every output (so a sandbox is never mistaken for
+ * production). A saved plan is bound to its targets: apply refuses it where any of these differ.
+ */
 export interface PlanTarget {
   provider: string
   type: ProviderType
-  /** e.g. `sandbox (.cac/sandbox.json)` or `https://api.syllable.cloud`. */
+  /** e.g. `sandbox (.cac/sandbox.json)` or `https://api.syllable.cloud`: origin and path only, never userinfo or query. */
   target: string
+  /** The Sarvam organisation the provider names (never the key). */
+  orgId?: string
+  /** The Sarvam workspace the provider names. */
+  workspaceId?: string
 }
 
 export type PlanSummary = Record<PlanAction, number> & { unmanaged: number }

@@ -40,7 +40,9 @@ export function buildPlan(input: PlanInput): Plan {
   const liveByAddress = new Map<string, LiveResource[]>()
   for (const live of input.live) liveByAddress.set(live.address, [...(liveByAddress.get(live.address) ?? []), live])
 
-  const changes = input.desired.map((entry) => planResource(entry, liveByAddress.get(entry.resource.address) ?? [], input))
+  const changes = input.desired.map((entry) =>
+    planResource(entry, liveByAddress.get(entry.resource.address) ?? [], input.rules(entry.resource.provider, entry.resource.kind), input.options),
+  )
   const declared = new Set(input.desired.map((entry) => entry.resource.address))
   const managed = new Set(input.managedKinds.map((m) => `${m.provider}\u0000${m.kind}`))
   const unmanaged: UnmanagedResource[] = input.live
@@ -57,9 +59,13 @@ export function buildPlan(input: PlanInput): Plan {
   }
 }
 
-function planResource(entry: DesiredEntry, matches: LiveResource[], input: PlanInput): ResourceChange {
+/**
+ * One resource's change: desired against the live resources of its address, under its kind's
+ * rules. (Dependencies on other changes are checked across the plan, in buildPlan.) Also used to
+ * re-derive a saved plan's changes at apply time.
+ */
+export function planResource(entry: DesiredEntry, matches: readonly LiveResource[], rules: KindRules, options: PlanOptions): ResourceChange {
   const { resource, normalised } = entry
-  const rules = input.rules(resource.provider, resource.kind)
   const base: ResourceChange = {
     address: resource.address,
     kind: resource.kind,
@@ -93,7 +99,7 @@ function planResource(entry: DesiredEntry, matches: LiveResource[], input: PlanI
   // Only a change apply will make needs the fingerprint that a saved plan is checked against.
   withLive.liveFingerprint = fingerprint(live.spec)
   // The provider speaks first (its reasons are the most precise); create-only fields are the floor.
-  const verdict = rules.assess({ live, fields, options: input.options })
+  const verdict = rules.assess({ live, fields, options })
   if (verdict) return { ...withLive, action: verdict.action, reason: verdict.reason }
   const frozen = fields.filter((field) => rules.createOnly.includes(String(field.path[0])))
   if (frozen.length > 0) {

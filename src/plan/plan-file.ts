@@ -1,16 +1,18 @@
 import { createHash } from 'node:crypto'
 
-import { KIND_NAMES, type KindName } from '../model/kinds.js'
-import { PLAN_ACTIONS, type FieldChange, type Plan, type PlanAction, type ResourceChange, type Spec } from '../model/plan.js'
+import { PLAN_ACTIONS, type Plan, type PlanAction, type PlanTarget, type ResourceChange, type Spec } from '../model/plan.js'
 import { isSecretReference, SecretValue } from '../model/secret.js'
 import type { LiveResource, PlanOptions } from '../providers/provider.js'
 import { canonicalJson, fingerprint } from './build-plan.js'
 import { diffSpecs, formatFieldPath } from './diff.js'
+import { MAX_PLAN_DEPTH, nestsDeeperThan, PlanFileError, readPlanRecord, type ChangeRecord } from './plan-file-shape.js'
+
+export { PlanFileError } from './plan-file-shape.js'
 
 export const PLAN_FILE_FORMAT_VERSION = 1
 
-/** A saved plan that cannot be used: not a plan, another format, edited after it was written. */
-export class PlanFileError extends Error {}
+/** Plan files larger than this are refused before they are parsed. */
+export const MAX_PLAN_FILE_BYTES = 64 * 1024 * 1024
 
 export interface SavedPlan {
   plan: Plan
@@ -20,9 +22,11 @@ export interface SavedPlan {
 }
 
 /**
- * The plan file: canonical JSON (keys sorted, two-space indent), a format version, every change
- * with its field diff, the desired spec (secrets as `{"$env": NAME}`, never values), the
- * fingerprint and normalised form of the live object, and a checksum over all of it.
+ * The plan file: canonical JSON (keys sorted, two-space indent), a format version, the targets it
+ * is bound to, every change with its field diff, the desired spec (secrets as `{"$env": NAME}`,
+ * never values), the fingerprint and normalised form of the live object, and a checksum over it.
+ * The checksum guards against accidents (a truncated or hand-edited file), not against someone
+ * who recomputes it: apply re-checks a plan against the project (see saved-plan-check).
  */
 export function serialisePlan(plan: Plan, options: PlanOptions, createdAt: string): string {
   const body = planBody(plan, options)
@@ -41,13 +45,20 @@ function planBody(plan: Plan, options: PlanOptions) {
     format_version: PLAN_FILE_FORMAT_VERSION,
     tool: 'cac',
     options: { pause_to_update: options.pauseToUpdate },
-    targets: plan.targets,
+    targets: plan.targets.map(targetToJson),
     changes: plan.changes.map(changeToJson),
   }
 }
 
 function checksumOf(body: unknown): string {
   return `sha256:${createHash('sha256').update(canonicalJson(body)).digest('hex')}`
+}
+
+function targetToJson(target: PlanTarget): Record<string, unknown> {
+  const out: Record<string, unknown> = { provider: target.provider, type: target.type, target: target.target }
+  if (target.orgId !== undefined) out.org_id = target.orgId
+  if (target.workspaceId !== undefined) out.workspace_id = target.workspaceId
+  return out
 }
 
 function changeToJson(change: ResourceChange): Record<string, unknown> {
@@ -70,17 +81,29 @@ function changeToJson(change: ResourceChange): Record<string, unknown> {
   return out
 }
 
-/** Reads a plan file: format, checksum, shape. Secrets come back as SecretValues read from `env`. */
+/**
+ * Reads a plan file: size, format, checksum, then every field (see plan-file-shape). Secrets come
+ * back as SecretValues read from `env`. Dependencies are left empty: apply recomputes them from
+ * the kinds' rules rather than trusting the file.
+ */
 export function parsePlanFile(text: string, env: Readonly<Record<string, string | undefined>>): SavedPlan {
+  const bytes = Buffer.byteLength(text, 'utf8')
+  if (bytes > MAX_PLAN_FILE_BYTES) throw tooLarge(bytes)
   let document: Record<string, unknown>
   try {
     document = JSON.parse(text) as Record<string, unknown>
   } catch {
     throw new PlanFileError('is not a cac plan file (not JSON)')
   }
-  if (document === null || typeof document !== 'object' || document.tool !== 'cac') throw new PlanFileError('is not a cac plan file')
+  if (document === null || typeof document !== 'object' || Array.isArray(document) || document.tool !== 'cac') {
+    throw new PlanFileError('is not a cac plan file')
+  }
   if (document.format_version !== PLAN_FILE_FORMAT_VERSION) {
-    throw new PlanFileError(`has format_version ${String(document.format_version)}; this cac reads ${PLAN_FILE_FORMAT_VERSION}: make the plan again`)
+    const version = typeof document.format_version === 'number' ? String(document.format_version) : 'missing or not a number'
+    throw new PlanFileError(`has format_version ${version}; this cac reads ${PLAN_FILE_FORMAT_VERSION}: make the plan again`)
+  }
+  if (nestsDeeperThan(document, MAX_PLAN_DEPTH)) {
+    throw new PlanFileError(`nests deeper than ${MAX_PLAN_DEPTH} levels; cac never writes such a plan`)
   }
   const body = {
     format_version: document.format_version,
@@ -93,48 +116,61 @@ export function parsePlanFile(text: string, env: Readonly<Record<string, string 
   if (document.checksum !== checksum) {
     throw new PlanFileError('was changed after it was written (its checksum does not match): make the plan again')
   }
-  const options = document.options as { pause_to_update?: unknown }
-  const changes = (document.changes as Record<string, unknown>[]).map((raw) => changeFromJson(raw, env))
+  const record = readPlanRecord(document)
+  const changes = record.changes.map((change) => toResourceChange(change, env))
   const summary = Object.fromEntries(PLAN_ACTIONS.map((action) => [action, changes.filter((c) => c.action === action).length]))
-  const unmanaged = Array.isArray(document.unmanaged) ? (document.unmanaged as Plan['unmanaged']) : []
   return {
     plan: {
-      targets: document.targets as Plan['targets'],
+      targets: record.targets,
       changes,
-      unmanaged,
-      summary: { ...(summary as Record<PlanAction, number>), unmanaged: unmanaged.length },
+      unmanaged: record.unmanaged,
+      summary: { ...(summary as Record<PlanAction, number>), unmanaged: record.unmanaged.length },
     },
-    options: { pauseToUpdate: options?.pause_to_update === true },
-    createdAt: String(document.created_at ?? ''),
+    options: { pauseToUpdate: record.pauseToUpdate },
+    createdAt: record.createdAt,
     checksum,
   }
 }
 
-function changeFromJson(raw: Record<string, unknown>, env: Readonly<Record<string, string | undefined>>): ResourceChange {
-  if (!KIND_NAMES.includes(raw.kind as KindName) || !PLAN_ACTIONS.includes(raw.action as PlanAction)) {
-    throw new PlanFileError(`has a change cac does not understand (${String(raw.address)})`)
-  }
+/** The plan file limit as messages state it. */
+function planFileLimitText(): string {
+  return `${MAX_PLAN_FILE_BYTES / (1024 * 1024)} MiB`
+}
+
+function tooLarge(bytes: number): PlanFileError {
+  return new PlanFileError(`is ${(bytes / (1024 * 1024)).toFixed(1)} MiB, over the ${planFileLimitText()} limit for a plan file`)
+}
+
+/** Refuses a plan file by its size on disk, before reading it into memory. */
+export function checkPlanFileSize(bytes: number): void {
+  if (bytes > MAX_PLAN_FILE_BYTES) throw tooLarge(bytes)
+}
+
+function toResourceChange(record: ChangeRecord, env: Readonly<Record<string, string | undefined>>): ResourceChange {
   const change: ResourceChange = {
-    address: String(raw.address),
-    kind: raw.kind as KindName,
-    provider: String(raw.provider),
-    name: String(raw.name),
-    action: raw.action as PlanAction,
-    fields: raw.fields as FieldChange[],
-    desired: reviveSecrets(raw.desired, env) as Spec,
-    dependsOn: (raw.depends_on as string[]) ?? [],
+    address: record.address,
+    kind: record.kind,
+    provider: record.provider,
+    name: record.name,
+    action: record.action,
+    fields: record.fields,
+    desired: reviveSecrets(record.desired, env) as Spec,
+    dependsOn: [],
   }
-  if (typeof raw.reason === 'string') change.reason = raw.reason
-  if (raw.live_id !== undefined) change.liveId = raw.live_id as string | number
-  if (typeof raw.live_fingerprint === 'string') change.liveFingerprint = raw.live_fingerprint
-  if (raw.live !== undefined) change.live = raw.live as Spec
-  if (typeof raw.live_status === 'string') change.liveStatus = raw.live_status
-  if (raw.source !== undefined) change.source = raw.source as { file: string; line: number }
+  if (record.reason !== undefined) change.reason = record.reason
+  if (record.liveId !== undefined) change.liveId = record.liveId
+  if (record.liveFingerprint !== undefined) change.liveFingerprint = record.liveFingerprint
+  if (record.live !== undefined) change.live = record.live
+  if (record.liveStatus !== undefined) change.liveStatus = record.liveStatus
+  if (record.source !== undefined) change.source = record.source
   return change
 }
 
 function reviveSecrets(value: unknown, env: Readonly<Record<string, string | undefined>>): unknown {
-  if (isSecretReference(value)) return new SecretValue(value.$env, env[value.$env] === '' ? undefined : env[value.$env])
+  if (isSecretReference(value)) {
+    const set = Object.hasOwn(env, value.$env) ? env[value.$env] : undefined
+    return new SecretValue(value.$env, typeof set === 'string' && set !== '' ? set : undefined)
+  }
   if (Array.isArray(value)) return value.map((item) => reviveSecrets(item, env))
   if (value !== null && typeof value === 'object') {
     return Object.fromEntries(Object.entries(value).map(([key, item]) => [key, reviveSecrets(item, env)]))

@@ -49,18 +49,14 @@ export interface ProviderSession {
  */
 export async function openProviders(options: ProviderSessionOptions): Promise<ProviderSession> {
   const providers = new Map<string, Provider>()
-  const targets: PlanTarget[] = []
   let sandbox: RunningSandbox | undefined
-  const sandboxTarget = `sandbox (${displayPath(options.config.sandbox.statePath, options.cwd)})`
+  const targets = providerTargets(options)
   try {
-    for (const name of [...options.names].sort()) {
-      const config = options.config.providers[name]
-      if (!config) throw new ProviderSetupError(`provider ${name} is not declared in ${options.config.displayFile}`)
-      const useSandbox = options.forceSandbox || config.url.trim() === SANDBOX_URL
+    for (const target of targets) {
+      const config = options.config.providers[target.provider]!
       let baseUrl: string
       let key: string
-      let target: string
-      if (useSandbox) {
+      if (isSandboxTarget(config, options.forceSandbox)) {
         // Loaded only when a provider needs it: the emulator is a large module graph.
         const { startSandbox } = await import('../sandbox/index.js')
         sandbox ??= await startSandbox({
@@ -69,14 +65,12 @@ export async function openProviders(options: ProviderSessionOptions): Promise<Pr
         })
         baseUrl = sandbox.url
         key = config.apiKey || config.actor || 'cac@sandbox.local'
-        target = sandboxTarget
       } else {
-        baseUrl = checkUrl(config)
+        baseUrl = checkUrl(config).toString().replace(/\/+$/, '')
         key = config.apiKey ?? ''
         if (key.trim() === '') {
-          throw new ProviderSetupError(`provider ${name}: api_key is empty; set the environment variable its \${env:…} names`)
+          throw new ProviderSetupError(`provider ${config.name}: api_key is empty; set the environment variable its \${env:…} names`)
         }
-        target = baseUrl
       }
       checkApiKey(config, key)
       const client = new HttpClient({
@@ -85,8 +79,10 @@ export async function openProviders(options: ProviderSessionOptions): Promise<Pr
         connections: options.parallelism,
         ...(options.onRetry ? { onRetry: options.onRetry } : {}),
       })
-      providers.set(name, FACTORIES[config.type]({ config, client, target, ...(options.onRetry ? { onRetry: options.onRetry } : {}) }))
-      targets.push({ provider: name, type: config.type, target })
+      providers.set(
+        config.name,
+        FACTORIES[config.type]({ config, client, target: target.target, ...(options.onRetry ? { onRetry: options.onRetry } : {}) }),
+      )
     }
   } catch (error) {
     await closeAll(providers, sandbox)
@@ -108,17 +104,45 @@ function checkApiKey(config: ProviderConfig, key: string): void {
   throw new ProviderSetupError(`provider ${config.name}: ${source} cannot be sent in an HTTP header: it ${problem}`)
 }
 
-function checkUrl(config: ProviderConfig): string {
+
+/** What the providers a run needs are bound to (no connection is made): how plans name their targets. */
+export function providerTargets(options: Pick<ProviderSessionOptions, 'config' | 'names' | 'cwd' | 'forceSandbox'>): PlanTarget[] {
+  const sandboxTarget = `sandbox (${displayPath(options.config.sandbox.statePath, options.cwd)})`
+  return [...new Set(options.names)].sort().map((name) => {
+    const config = options.config.providers[name]
+    if (!config) throw new ProviderSetupError(`provider ${name} is not declared in ${options.config.displayFile}`)
+    const target = isSandboxTarget(config, options.forceSandbox) ? sandboxTarget : displayedUrl(checkUrl(config))
+    return {
+      provider: name,
+      type: config.type,
+      target,
+      ...(config.type === 'sarvam' && config.orgId !== undefined ? { orgId: config.orgId } : {}),
+      ...(config.type === 'sarvam' && config.workspaceId !== undefined ? { workspaceId: config.workspaceId } : {}),
+    }
+  })
+}
+
+function isSandboxTarget(config: ProviderConfig, forceSandbox: boolean): boolean {
+  return forceSandbox || config.url.trim() === SANDBOX_URL
+}
+
+function checkUrl(config: ProviderConfig): URL {
   let url: URL
   try {
     url = new URL(config.url)
   } catch {
-    throw new ProviderSetupError(`provider ${config.name}: url ${JSON.stringify(config.url)} is neither "sandbox" nor an http(s) URL`)
+    // The text is not shown: a url that does not parse may still carry a credential.
+    throw new ProviderSetupError(`provider ${config.name}: url is neither "sandbox" nor an http(s) URL`)
   }
   if (url.protocol !== 'https:' && url.protocol !== 'http:') {
     throw new ProviderSetupError(`provider ${config.name}: url must be http(s) or "sandbox"`)
   }
-  return url.toString().replace(/\/+$/, '')
+  return url
+}
+
+/** A provider URL as every output shows it: origin and path; userinfo and query may hold credentials. */
+export function displayedUrl(url: URL): string {
+  return `${url.origin}${url.pathname}`.replace(/\/+$/, '')
 }
 
 async function closeAll(providers: Map<string, Provider>, sandbox: RunningSandbox | undefined): Promise<void> {

@@ -66,7 +66,7 @@ export const APPLY_JSON_FORMAT_VERSION = 1
 export function applyResultToJson(plan: Plan, result: ApplyResult): string {
   const body = {
     format_version: APPLY_JSON_FORMAT_VERSION,
-    targets: plan.targets,
+    targets: plan.targets.map((t) => ({ provider: t.provider, type: t.type, target: t.target })),
     succeeded: result.succeeded.map(({ change, outcome }) => ({
       address: change.address,
       action: change.action,
