@@ -10,6 +10,7 @@ import {
   ROUTES,
   routeCounts,
   startExternalSandbox,
+  SANDBOX_ACTOR,
   SYLLABLE_BATCHES,
   syllableCampaign,
   type ExternalSandbox,
@@ -92,7 +93,8 @@ describe.concurrent('cac apply PLANFILE', { timeout: 180_000 }, () => {
     expectNoCrash(again)
     expect(again.code).toBe(1)
     expect(again.stderr).toContain('Error: the saved plan is stale; nothing was applied. Make a new plan. What moved:\n')
-    expect(again.stderr).toMatch(/^ {2}syllable\/campaign\/Alpha: changed on the platform since the plan by ci@example\.com at \S+: hourly_rate$/m)
+    expect(again.stderr).toContain(`  syllable/campaign/Alpha: changed on the platform since the plan by ${SANDBOX_ACTOR} at `)
+    expect(again.stderr).toMatch(/^ {2}syllable\/campaign\/Alpha: changed on the platform since the plan by \S+ at \S+: hourly_rate$/m)
     expect(again.stderr).toMatch(/^ {2}syllable\/campaign\/Beta: was created on the platform since the plan \(id \d+\)$/m)
     expect(again.stderr).toMatch(/^ {2}syllable\/batch\/beta-1: was created on the platform since the plan \(id beta-1\)$/m)
     expect(applyLines(again.stdout)).toEqual([])

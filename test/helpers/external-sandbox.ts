@@ -1,5 +1,6 @@
 import { expect } from 'vitest'
 
+import { actorForKey } from '../../src/sandbox/actor.js'
 import type { CounterSnapshot } from '../../src/sandbox/counters.js'
 import { startServingCli } from './run-cli.js'
 import { sandboxClient, type RequestOptions, type SandboxReply } from './sandbox.js'
@@ -9,6 +10,13 @@ import { sandboxClient, type RequestOptions, type SandboxReply } from './sandbox
  * now+7 days, so fixtures that start on 2026-11-25…2026-11-30 stay valid whatever the real date.
  */
 export const SANDBOX_NOW = '2026-11-24T00:00:00Z'
+
+/**
+ * The API key cac is given for an external sandbox. Like a real key it is a secret (cac masks it
+ * in every output), so it is not the identity the sandbox records for it: that is SANDBOX_ACTOR.
+ */
+export const SANDBOX_API_KEY = 'sk-sandbox-cac-ci-0001'
+export const SANDBOX_ACTOR = actorForKey(SANDBOX_API_KEY)
 
 /** The Syllable outbound API and the Sarvam workspace the default cac.yaml points at. */
 export const SYLLABLE_CAMPAIGNS = '/api/v1/outbound/campaigns'
@@ -130,8 +138,8 @@ export async function startExternalSandbox(
     env: {
       SYLLABLE_API_URL: server.url,
       SARVAM_API_URL: server.url,
-      SYLLABLE_API_KEY: 'ci@example.com',
-      SARVAM_API_KEY: 'ci@example.com',
+      SYLLABLE_API_KEY: SANDBOX_API_KEY,
+      SARVAM_API_KEY: SANDBOX_API_KEY,
     },
     counters,
     resetCounters: async () => void (await control('DELETE', '/counters')),
