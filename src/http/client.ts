@@ -227,13 +227,13 @@ export class HttpClient {
       const status = response.statusCode
       const responseHeaders = flattenHeaders(response.headers)
       if (status >= 300 && status < 400) {
-        response.body.destroy()
+        discard(response.body)
         throw new RedirectError(method, path, status, locationOrigin(responseHeaders.location, this.origin))
       }
       const success = status >= 200 && status < 300
       const announced = Number(responseHeaders['content-length'])
       if (success && Number.isFinite(announced) && announced > this.maxResponseBytes) {
-        response.body.destroy()
+        discard(response.body)
         throw new ResponseTooLargeError(method, path, status, this.maxResponseBytes, announced)
       }
       let read: BodyRead
@@ -264,15 +264,23 @@ interface BodyRead {
   complete: boolean
 }
 
-/** Reads a body as a stream, counting bytes, and stops (destroying the stream) at `limit`. */
-async function readBounded(body: AsyncIterable<unknown> & { destroy(): unknown }, limit: number): Promise<BodyRead> {
+type Body = AsyncIterable<unknown> & { destroy(): unknown; on(event: 'error', listener: () => void): unknown }
+
+/** Stops a body that will not be read. undici destroys it with an abort error, which must not go unheard. */
+function discard(body: Body): void {
+  body.on('error', () => undefined)
+  body.destroy()
+}
+
+/** Reads a body as a stream, counting bytes, and stops (discarding the rest) at `limit`. */
+async function readBounded(body: Body, limit: number): Promise<BodyRead> {
   const chunks: Buffer[] = []
   let size = 0
   for await (const chunk of body) {
     const bytes = chunk as Buffer
     if (size + bytes.length > limit) {
       chunks.push(bytes.subarray(0, limit - size))
-      body.destroy()
+      discard(body)
       return { text: Buffer.concat(chunks).toString('utf8'), complete: false }
     }
     chunks.push(bytes)

@@ -199,10 +199,11 @@ export function redirect(status: number, location: string): HostileHandler {
  * A JSON-looking body that goes on and on: `{"items": [` then the same object over and over, as
  * fast as the client reads, until it disconnects or `maxBytes` have been sent.
  */
-export function endlessJson(maxBytes = 2 * 1024 * 1024 * 1024): HostileHandler {
+export function endlessJson(options: { status?: number; maxBytes?: number } = {}): HostileHandler {
+  const maxBytes = options.maxBytes ?? 2 * 1024 * 1024 * 1024
   return (_request, response) =>
     new Promise<void>((resolve) => {
-      response.writeHead(200, { 'content-type': 'application/json' })
+      response.writeHead(options.status ?? 200, { 'content-type': 'application/json' })
       const chunk = Buffer.from(`${JSON.stringify({ id: 1, campaign_name: 'x'.repeat(1000) })},`.repeat(64))
       let sent = 0
       const pump = () => {
