@@ -117,8 +117,11 @@ export class HttpClient {
   private readonly deadlineMs: number
   private readonly maxResponseBytes: number
   readonly stats = { requests: 0, retries: 0 }
+  /** Requests this client sends at once (its pool's connections): more only wait their turn. */
+  readonly concurrency: number
 
   constructor(private readonly options: HttpClientOptions) {
+    this.concurrency = options.connections ?? 8
     const url = new URL(options.baseUrl)
     this.origin = url.origin
     this.prefix = url.pathname.replace(/\/+$/, '')
@@ -127,7 +130,7 @@ export class HttpClient {
     // The deadline below is the one that counts; undici's own timers only back it up.
     const backstop = this.deadlineMs + 1000
     this.pool = new Pool(url.origin, {
-      connections: options.connections ?? 8,
+      connections: this.concurrency,
       connect: { timeout: Math.min(options.connectTimeoutMs ?? 10_000, this.deadlineMs) },
       headersTimeout: backstop,
       bodyTimeout: backstop,

@@ -67,3 +67,30 @@ function firstRepeat<T>(pages: readonly PageRead<T>[], keyOf: (item: T) => strin
 export function checkItemCount(count: number, bounds: ListBounds, response: HttpResponse): void {
   if (count > bounds.maxItems) throw unexpected(response, `the list has more than ${bounds.maxItems} items, more than cac reads from one list`)
 }
+
+/**
+ * `read` for every input, at most `concurrency` at a time, results in input order. After the first
+ * failure nothing new is started (a refused list must not go on sending requests), and that
+ * failure is thrown once the requests in flight have ended.
+ */
+export async function readConcurrently<I, R>(inputs: readonly I[], concurrency: number, read: (input: I) => Promise<R>): Promise<R[]> {
+  const results: R[] = new Array<R>(inputs.length)
+  let next = 0
+  let failed = false
+  let failure: unknown
+  const worker = async (): Promise<void> => {
+    while (!failed && next < inputs.length) {
+      const index = next
+      next += 1
+      try {
+        results[index] = await read(inputs[index]!)
+      } catch (error) {
+        if (!failed) failure = error
+        failed = true
+      }
+    }
+  }
+  await Promise.all(Array.from({ length: Math.max(1, Math.min(concurrency, inputs.length)) }, worker))
+  if (failed) throw failure
+  return results
+}

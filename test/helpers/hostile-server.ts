@@ -36,7 +36,7 @@ export interface RouteOptions {
 
 export interface HostileServer {
   url: string
-  /** Scripts `METHOD path` (segments like `:id` match anything but a slash). Later routes win. */
+  /** Scripts `METHOD path` (segments like `:id` match anything but a slash). The first route that matches and has uses left answers. */
   route(method: string, pattern: string, handler: HostileHandler, options?: RouteOptions): void
   /** Requests per `METHOD /path` (query left out), forwarded ones included. */
   counts(): Record<string, number>
@@ -75,8 +75,7 @@ export async function startHostileServer(
     const seen = counts[key] ?? 0
     counts[key] = seen + 1
     const body = await readRequestBody(incoming)
-    for (let i = routes.length - 1; i >= 0; i -= 1) {
-      const route = routes[i]!
+    for (const route of routes) {
       const match = route.method === method && route.remaining > 0 ? route.pattern.exec(url.pathname) : null
       if (!match) continue
       route.remaining -= 1

@@ -5,7 +5,7 @@
 import type { ProviderConfig } from '../../config/project-config.js'
 import type { HttpClient } from '../../http/client.js'
 import { NotFoundError } from '../../http/errors.js'
-import { DEFAULT_LIST_BOUNDS, checkItemCount, readWithoutRepeats, type ListBounds, type PageRead } from '../list-reading.js'
+import { DEFAULT_LIST_BOUNDS, checkItemCount, readConcurrently, readWithoutRepeats, type ListBounds, type PageRead } from '../list-reading.js'
 import { integer, list, optionalText, readAnswer, record, same, ShapeProblem, text, unexpected } from '../response-shape.js'
 import type { CampaignStatus } from './normalise.js'
 
@@ -163,7 +163,7 @@ export class SarvamApi {
     }
     const offsets: number[] = []
     for (let offset = limit; offset < total; offset += limit) offsets.push(offset)
-    const rest = await Promise.all(offsets.map((offset) => this.readPage(offset, search)))
+    const rest = await readConcurrently(offsets, this.client.concurrency, (offset) => this.readPage(offset, search))
     const all = [first, ...rest]
     checkItemCount(
       all.reduce((sum, page) => sum + page.items.length, 0),

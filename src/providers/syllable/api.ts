@@ -5,7 +5,7 @@
  */
 import type { HttpClient, QueryValue } from '../../http/client.js'
 import { NotFoundError } from '../../http/errors.js'
-import { DEFAULT_LIST_BOUNDS, checkItemCount, readWithoutRepeats, type ListBounds, type PageRead } from '../list-reading.js'
+import { DEFAULT_LIST_BOUNDS, checkItemCount, readConcurrently, readWithoutRepeats, type ListBounds, type PageRead } from '../list-reading.js'
 import { integer, list, optionalInteger, optionalText, readAnswer, record, same, ShapeProblem, text, unexpected } from '../response-shape.js'
 
 export const CAMPAIGNS_PATH = '/api/v1/outbound/campaigns'
@@ -157,20 +157,21 @@ export class SyllableApi {
 
   /**
    * Every item of a list endpoint, each once. Page 0 first: with a count (total_count, else
-   * total_pages) and the page size the server actually served, all other pages are read at once;
+   * total_pages) and the page size the server actually served, all other pages are read
+   * concurrently (as many at once as the client has connections);
    * without one, pages are read until an empty or short one. Both are bounded (pages, items), and
    * an id served twice is refused after one fresh read of the list.
    */
   private listAll<T>(path: string, query: Query, readItem: ItemReader<T>, keyOf: (item: T) => string, what: string): Promise<T[]> {
-    return readWithoutRepeats(() => this.readPages(path, query, readItem), keyOf, what)
+    return readWithoutRepeats(() => this.readPages(path, query, readItem, keyOf), keyOf, what)
   }
 
-  private async readPages<T>(path: string, query: Query, readItem: ItemReader<T>): Promise<PageRead<T>[]> {
+  private async readPages<T>(path: string, query: Query, readItem: ItemReader<T>, keyOf: (item: T) => string): Promise<PageRead<T>[]> {
     const first = await this.page(path, query, 0, readItem)
     const planned = this.plannedPages(first)
     if (planned !== undefined) {
       const pages = [first]
-      pages.push(...(await Promise.all(range(1, planned).map((page) => this.page(path, query, page, readItem)))))
+      pages.push(...(await readConcurrently(range(1, planned), this.client.concurrency, (page) => this.page(path, query, page, readItem))))
       checkItemCount(
         pages.reduce((sum, page) => sum + page.items.length, 0),
         this.bounds,
@@ -178,7 +179,7 @@ export class SyllableApi {
       )
       return pages
     }
-    return this.pagesUntilShort(path, query, first, readItem)
+    return this.pagesUntilShort(path, query, first, readItem, keyOf)
   }
 
   /** Pages in all from the first page's totals, or undefined when it gives none; refused above the bounds. */
@@ -204,10 +205,20 @@ export class SyllableApi {
     return Math.max(1, pages)
   }
 
-  /** Without a page count (total_pages and total_count are nullable), pages are read until one is short, within the bounds. */
-  private async pagesUntilShort<T>(path: string, query: Query, first: PageRead<T> & { list: ListPage<T> }, readItem: ItemReader<T>): Promise<PageRead<T>[]> {
+  /**
+   * Without a page count (total_pages and total_count are nullable), pages are read until one is
+   * short, within the bounds. A page that repeats an id already read ends the reading at once (the
+   * caller decides what a repeat means), so a server serving one page forever is not read 10,000 times.
+   */
+  private async pagesUntilShort<T>(
+    path: string,
+    query: Query,
+    first: PageRead<T> & { list: ListPage<T> },
+    readItem: ItemReader<T>,
+    keyOf: (item: T) => string,
+  ): Promise<PageRead<T>[]> {
     const pages: PageRead<T>[] = [first]
-    let items = first.items.length
+    const seen = new Set(first.items.map(keyOf))
     let last = first
     while (last.items.length > 0 && last.items.length >= last.list.pageSize) {
       if (pages.length >= this.bounds.maxPages) {
@@ -215,15 +226,22 @@ export class SyllableApi {
       }
       last = await this.page(path, query, pages.length, readItem)
       pages.push(last)
-      items += last.items.length
-      checkItemCount(items, this.bounds, last.response)
+      const before = seen.size
+      for (const item of last.items) seen.add(keyOf(item))
+      if (seen.size < before + last.items.length) break
+      checkItemCount(seen.size, this.bounds, last.response)
     }
     return pages
   }
 
   private async page<T>(path: string, query: Query, page: number, readItem: ItemReader<T>): Promise<PageRead<T> & { list: ListPage<T> }> {
     const response = await this.client.get(path, { query: { ...query, page, limit: this.pageSize } })
-    const checked = readAnswer(response, (body) => readListPage(body, readItem))
+    const checked = readAnswer(response, (body) => {
+      const read = readListPage(body, readItem)
+      // A server that ignores `page` would serve page 0 again and again.
+      if (read.page !== page) throw new ShapeProblem(`page is ${read.page}, expected ${page} (the page asked for)`)
+      return read
+    })
     return { items: checked.items, response, label: `page ${page}`, list: checked }
   }
 }
