@@ -38,6 +38,8 @@ export interface HostileServer {
   url: string
   /** Scripts `METHOD path` (segments like `:id` match anything but a slash). The first route that matches and has uses left answers. */
   route(method: string, pattern: string, handler: HostileHandler, options?: RouteOptions): void
+  /** Forgets every scripted route: from now on everything goes to the upstream. */
+  clearRoutes(): void
   /** Requests per `METHOD /path` (query left out), forwarded ones included. */
   counts(): Record<string, number>
   /** Requests that were not GETs: what may have written. */
@@ -121,6 +123,7 @@ export async function startHostileServer(
         .join('/')
       routes.push({ method, pattern: new RegExp(`^${source}$`), names, handler, remaining: routeOptions.times ?? Number.POSITIVE_INFINITY })
     },
+    clearRoutes: () => void routes.splice(0),
     counts: () => ({ ...counts }),
     writes: () => Object.fromEntries(Object.entries(counts).filter(([key]) => !key.startsWith('GET '))),
     close,
