@@ -1,4 +1,4 @@
-import { Flags } from '@oclif/core'
+import { Errors, Flags } from '@oclif/core'
 
 import type { PlanRequest } from '../workflow/plan-project.js'
 
@@ -20,6 +20,12 @@ export const platformFlags = {
     description: 'only resources whose address matches this glob (repeatable), e.g. "syllable/campaign/*"',
     multiple: true,
   }),
+  timeout: Flags.custom<number>({
+    description: "seconds one request may take, connect to last byte (default: each provider's timeout, else 60)",
+    helpValue: 'SECONDS',
+    helpGroup: 'GLOBAL',
+    parse: async (input) => parseTimeoutSeconds(input),
+  })(),
   'pause-to-update': Flags.boolean({
     description: 'update an active Sarvam campaign by pausing it, updating it and resuming it',
     default: false,
@@ -34,6 +40,7 @@ export interface PlatformFlagValues {
   'pause-to-update': boolean
   sandbox: boolean
   parallelism: number
+  timeout?: number | undefined
 }
 
 /** What plan and apply ask the workflow for, from their flags and the process. */
@@ -47,5 +54,18 @@ export function planRequestFrom(flags: PlatformFlagValues): PlanRequest {
     options: { pauseToUpdate: flags['pause-to-update'] },
     forceSandbox: flags.sandbox,
     parallelism: flags.parallelism,
+    ...(flags.timeout !== undefined ? { timeoutSeconds: flags.timeout } : {}),
   }
+}
+
+/** The longest --timeout accepted: one hour for a single request is already a hang. */
+const MAX_TIMEOUT_SECONDS = 3600
+
+/** `--timeout SECONDS`: a positive number of seconds (fractions allowed), at most an hour. A CLIError, so it reads as a usage error. */
+export function parseTimeoutSeconds(input: string): number {
+  const seconds = Number(input.trim())
+  if (input.trim() === '' || !Number.isFinite(seconds) || seconds <= 0 || seconds > MAX_TIMEOUT_SECONDS) {
+    throw new Errors.CLIError(`--timeout must be a number of seconds above 0 and at most ${MAX_TIMEOUT_SECONDS}, got ${JSON.stringify(input.slice(0, 40))}`)
+  }
+  return seconds
 }

@@ -25,6 +25,10 @@ export interface ProviderConfig {
   actor?: string
   orgId?: string
   workspaceId?: string
+  /** `timeout`: seconds one request may take, connect to last byte (the client's default when absent). */
+  timeoutSeconds?: number
+  /** `max_response_mb`: the largest answer read, in MiB (the client's default when absent). */
+  maxResponseMb?: number
 }
 
 /** The embedded sandbox (providers whose url is `sandbox`). */
@@ -151,6 +155,12 @@ export async function loadProjectConfig(
     if (orgId !== undefined) provider.orgId = orgId
     const workspaceId = text('workspace_id')
     if (workspaceId !== undefined) provider.workspaceId = workspaceId
+    const positive = (key: string): number | undefined =>
+      typeof fields[key] === 'number' && Number.isFinite(fields[key]) && (fields[key] as number) > 0 ? (fields[key] as number) : undefined
+    const timeoutSeconds = positive('timeout')
+    if (timeoutSeconds !== undefined) provider.timeoutSeconds = timeoutSeconds
+    const maxResponseMb = positive('max_response_mb')
+    if (maxResponseMb !== undefined) provider.maxResponseMb = maxResponseMb
     providers[name] = provider
   }
   const sandboxRaw = (raw as { sandbox?: { state?: unknown; now?: unknown } }).sandbox

@@ -1,6 +1,16 @@
 import { Pool } from 'undici'
 
-import { NetworkError, statusError, type HttpStatusError } from './errors.js'
+import {
+  ApiError,
+  NetworkError,
+  RedirectError,
+  RequestDeadlineError,
+  ResponseTooLargeError,
+  UnexpectedResponseError,
+  statusError,
+  type HttpStatusError,
+} from './errors.js'
+import { htmlText, safeExcerpt } from './excerpt.js'
 
 export type HttpMethod = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE'
 
@@ -14,12 +24,17 @@ export interface RequestOptions {
   /** An `application/x-www-form-urlencoded` body. */
   form?: Record<string, string>
   headers?: Record<string, string>
+  /** The answer may have an empty body (a DELETE whose answer is unspecified); otherwise a 2xx must carry JSON. */
+  allowEmptyBody?: boolean
 }
 
 export interface HttpResponse<T = unknown> {
+  method: HttpMethod
+  /** The path asked for, without the query string (safe to put in a message). */
+  path: string
   status: number
   headers: Record<string, string>
-  /** Parsed JSON, or the text when the body is not JSON (undefined when empty). */
+  /** The parsed JSON (undefined only for an empty body the request allowed). Not checked for shape: callers do that. */
   body: T
 }
 
@@ -50,8 +65,13 @@ export interface HttpClientOptions {
   /** Keep-alive connections in the pool; requests beyond it wait their turn. */
   connections?: number
   connectTimeoutMs?: number
-  /** Time allowed for the response headers, and again for the body. */
+  /**
+   * The deadline of one request: connecting, the headers and the whole body, under one timer, so a
+   * server that trickles its answer is stopped too (default 60 s). A request past it is not retried.
+   */
   requestTimeoutMs?: number
+  /** The largest answer read (default 64 MiB); a larger one is refused, never buffered past the cap. */
+  maxResponseBytes?: number
   retry?: Partial<RetryPolicy>
   /** Injectable for tests. */
   sleep?: (ms: number) => Promise<void>
@@ -61,13 +81,26 @@ export interface HttpClientOptions {
 
 export const DEFAULT_RETRY: RetryPolicy = { maxAttempts: 5, baseDelayMs: 200, maxDelayMs: 8000, maxRetryAfterMs: 60_000 }
 
+/** Deadline of one request, connect to last byte. */
+export const DEFAULT_REQUEST_TIMEOUT_MS = 60_000
+/** Cap on the size of one answer. */
+export const DEFAULT_MAX_RESPONSE_BYTES = 64 * 1024 * 1024
+/** An error answer is only read this far: only an excerpt of it is ever shown. */
+const ERROR_BODY_LIMIT = 64 * 1024
+
 /** Transport failures that happen before a request is sent: retrying them cannot duplicate anything. */
 const NOT_SENT_CODES = new Set(['ECONNREFUSED', 'UND_ERR_CONNECT_TIMEOUT', 'EAI_AGAIN', 'ENETUNREACH', 'EHOSTUNREACH'])
 const RETRIED_STATUSES = new Set([429, 500, 502, 503, 504])
 
 /**
- * The one HTTP client: an undici keep-alive pool per API, timeouts on every request, and retries
- * with exponential backoff and jitter that honour `Retry-After`.
+ * The one HTTP client: an undici keep-alive pool per API, a deadline and a size cap on every
+ * request, every answer checked before it is returned, and retries with exponential backoff and
+ * jitter that honour `Retry-After`.
+ *
+ * Only a 2xx with a JSON body (by content type, and parsed) is a success. A 3xx is an error and is
+ * never followed; an error status becomes a typed HttpStatusError with a short, sanitised excerpt
+ * of the server's words. A deadline or size overrun, or an answer that is not what the contract
+ * says (UnexpectedResponseError), is never retried.
  *
  * GET, PUT, PATCH and DELETE are retried on 429, 5xx and network errors. POST (a create) is never
  * retried blind: only a 429 (refused, not processed) or a failure before the request left is
@@ -80,17 +113,27 @@ export class HttpClient {
   private readonly retry: RetryPolicy
   private readonly sleep: (ms: number) => Promise<void>
   private readonly random: () => number
+  private readonly origin: string
+  private readonly deadlineMs: number
+  private readonly maxResponseBytes: number
   readonly stats = { requests: 0, retries: 0 }
+  /** Requests this client sends at once (its pool's connections): more only wait their turn. */
+  readonly concurrency: number
 
   constructor(private readonly options: HttpClientOptions) {
+    this.concurrency = options.connections ?? 8
     const url = new URL(options.baseUrl)
+    this.origin = url.origin
     this.prefix = url.pathname.replace(/\/+$/, '')
-    const requestTimeout = options.requestTimeoutMs ?? 30_000
+    this.deadlineMs = options.requestTimeoutMs ?? DEFAULT_REQUEST_TIMEOUT_MS
+    this.maxResponseBytes = options.maxResponseBytes ?? DEFAULT_MAX_RESPONSE_BYTES
+    // The deadline below is the one that counts; undici's own timers only back it up.
+    const backstop = this.deadlineMs + 1000
     this.pool = new Pool(url.origin, {
-      connections: options.connections ?? 8,
-      connect: { timeout: options.connectTimeoutMs ?? 10_000 },
-      headersTimeout: requestTimeout,
-      bodyTimeout: requestTimeout,
+      connections: this.concurrency,
+      connect: { timeout: Math.min(options.connectTimeoutMs ?? 10_000, this.deadlineMs) },
+      headersTimeout: backstop,
+      bodyTimeout: backstop,
       keepAliveTimeout: 10_000,
     })
     this.retry = { ...DEFAULT_RETRY, ...options.retry }
@@ -140,6 +183,8 @@ export class HttpClient {
   private retryDelay(method: HttpMethod, error: unknown, attempt: number): number | undefined {
     if (attempt >= this.retry.maxAttempts) return undefined
     let retryAfterMs: number | undefined
+    // A run must end within its deadline, and a refused answer would be refused again.
+    if (error instanceof RequestDeadlineError || error instanceof UnexpectedResponseError) return undefined
     if (error instanceof NetworkError) {
       if (method === 'POST' && error.ambiguous) return undefined
     } else if (isStatusError(error)) {
@@ -166,26 +211,150 @@ export class HttpClient {
     }
     const target = this.prefix + path + queryString(options.query)
     this.stats.requests += 1
-    let response
+    // One timer for the whole request: connect, headers and every byte of the body.
+    const controller = new AbortController()
+    let expired = false
+    const timer = setTimeout(() => {
+      expired = true
+      controller.abort()
+    }, this.deadlineMs)
     try {
-      response = await this.pool.request({ method, path: target, headers, body })
+      let response
+      try {
+        response = await this.pool.request({ method, path: target, headers, body, signal: controller.signal })
+      } catch (error) {
+        if (expired) throw new RequestDeadlineError(method, path, this.deadlineMs)
+        const code = (error as NodeJS.ErrnoException).code ?? 'UNKNOWN'
+        throw new NetworkError(method, path, code, !NOT_SENT_CODES.has(code))
+      }
+      const status = response.statusCode
+      const responseHeaders = flattenHeaders(response.headers)
+      if (status >= 300 && status < 400) {
+        discard(response.body)
+        throw new RedirectError(method, path, status, locationOrigin(responseHeaders.location, this.origin))
+      }
+      const success = status >= 200 && status < 300
+      const announced = Number(responseHeaders['content-length'])
+      if (success && Number.isFinite(announced) && announced > this.maxResponseBytes) {
+        discard(response.body)
+        throw new ResponseTooLargeError(method, path, status, this.maxResponseBytes, announced)
+      }
+      let read: BodyRead
+      try {
+        read = await readBounded(response.body, success ? this.maxResponseBytes : ERROR_BODY_LIMIT)
+      } catch (error) {
+        if (expired) throw new RequestDeadlineError(method, path, this.deadlineMs, status)
+        throw new NetworkError(method, path, (error as NodeJS.ErrnoException).code ?? 'UND_ERR_SOCKET', true)
+      }
+      const contentType = responseHeaders['content-type']
+      if (!success) {
+        throw statusError(status, method, path, errorDetail(read.text, contentType), retryAfter(responseHeaders['retry-after']))
+      }
+      if (!read.complete) throw new ResponseTooLargeError(method, path, status, this.maxResponseBytes)
+      return { method, path, status, headers: responseHeaders, body: successBody(read.text, contentType, options, method, path, status) as T }
     } catch (error) {
-      const code = (error as NodeJS.ErrnoException).code ?? 'UNKNOWN'
-      throw new NetworkError(method, path, code, !NOT_SENT_CODES.has(code))
+      if (expired && !(error instanceof ApiError)) throw new RequestDeadlineError(method, path, this.deadlineMs)
+      throw error
+    } finally {
+      clearTimeout(timer)
     }
-    let text: string
+  }
+}
+
+interface BodyRead {
+  text: string
+  /** False when the body went on past the limit: `text` holds its beginning only. */
+  complete: boolean
+}
+
+type Body = AsyncIterable<unknown> & { destroy(): unknown; on(event: 'error', listener: () => void): unknown }
+
+/** Stops a body that will not be read. undici destroys it with an abort error, which must not go unheard. */
+function discard(body: Body): void {
+  body.on('error', () => undefined)
+  body.destroy()
+}
+
+/** Reads a body as a stream, counting bytes, and stops (discarding the rest) at `limit`. */
+async function readBounded(body: Body, limit: number): Promise<BodyRead> {
+  const chunks: Buffer[] = []
+  let size = 0
+  for await (const chunk of body) {
+    const bytes = chunk as Buffer
+    if (size + bytes.length > limit) {
+      chunks.push(bytes.subarray(0, limit - size))
+      discard(body)
+      return { text: Buffer.concat(chunks).toString('utf8'), complete: false }
+    }
+    chunks.push(bytes)
+    size += bytes.length
+  }
+  return { text: Buffer.concat(chunks, size).toString('utf8'), complete: true }
+}
+
+/** The media type of a Content-Type header, lower case, without parameters ('' when absent). */
+function mediaType(contentType: string | undefined): string {
+  return (contentType ?? '').split(';')[0]!.trim().toLowerCase()
+}
+
+/** application/json, or a structured `+json` type such as application/problem+json. */
+function isJsonMedia(media: string): boolean {
+  return media === 'application/json' || /^[a-z0-9.+-]+\/[a-z0-9.+-]+\+json$/.test(media)
+}
+
+/** A 2xx body: JSON by content type and by parse, or empty where the request allows it. */
+function successBody(text: string, contentType: string | undefined, options: RequestOptions, method: HttpMethod, path: string, status: number): unknown {
+  if (text === '') {
+    if (options.allowEmptyBody) return undefined
+    throw new UnexpectedResponseError(method, path, status, 'the answer is empty, expected JSON')
+  }
+  const media = mediaType(contentType)
+  if (!isJsonMedia(media)) {
+    const shown = media === '' ? 'has no content type' : `is ${safeExcerpt(media, 60)}`
+    const excerpt = media.startsWith('text/') ? textExcerpt(text, media, 80) : ''
+    throw new UnexpectedResponseError(method, path, status, `the answer ${shown}, expected JSON${excerpt ? `: "${excerpt}"` : ''}`)
+  }
+  try {
+    return JSON.parse(text) as unknown
+  } catch {
+    // The parser's own message quotes the body: say only what was wrong.
+    throw new UnexpectedResponseError(method, path, status, 'the answer is not valid JSON')
+  }
+}
+
+/** What an error answer says, for the message: FastAPI's detail, or a short excerpt of the text. */
+function errorDetail(text: string, contentType: string | undefined): unknown {
+  if (text === '') return undefined
+  const media = mediaType(contentType)
+  if (media === '' || isJsonMedia(media)) {
     try {
-      text = await response.body.text()
-    } catch (error) {
-      throw new NetworkError(method, path, (error as NodeJS.ErrnoException).code ?? 'UND_ERR_SOCKET', true)
+      const parsed = JSON.parse(text) as unknown
+      if (parsed !== null && typeof parsed === 'object' && !Array.isArray(parsed)) {
+        const fields = parsed as Record<string, unknown>
+        for (const key of ['detail', 'message', 'error']) if (fields[key] !== undefined && fields[key] !== null) return fields[key]
+        return Object.keys(fields).length > 0 ? parsed : undefined
+      }
+      return parsed
+    } catch {
+      // Not JSON after all: shown as text.
     }
-    const responseHeaders = flattenHeaders(response.headers)
-    const parsed = parseBody(text, responseHeaders['content-type'])
-    if (response.statusCode >= 400) {
-      const detail = (parsed as { detail?: unknown } | undefined)?.detail ?? (typeof parsed === 'string' ? parsed : undefined)
-      throw statusError(response.statusCode, method, path, detail, retryAfter(responseHeaders['retry-after']))
-    }
-    return { status: response.statusCode, headers: responseHeaders, body: parsed as T }
+  }
+  return textExcerpt(text, media)
+}
+
+function textExcerpt(text: string, media: string, max?: number): string {
+  return safeExcerpt(media.includes('html') || /^\s*</.test(text) ? htmlText(text) : text.slice(0, 4096), max)
+}
+
+/** The origin of a redirect's Location (resolved against the API's origin), never its path or query. */
+function locationOrigin(location: string | undefined, base: string): string | undefined {
+  if (location === undefined || location.trim() === '') return undefined
+  try {
+    const url = new URL(location, base)
+    if (url.protocol === 'http:' || url.protocol === 'https:') return safeExcerpt(url.origin, 120)
+    return `a ${safeExcerpt(url.protocol, 20)} URL`
+  } catch {
+    return undefined
   }
 }
 
@@ -211,18 +380,6 @@ function flattenHeaders(headers: Record<string, string | string[] | undefined>):
     if (value !== undefined) out[key.toLowerCase()] = Array.isArray(value) ? value.join(', ') : value
   }
   return out
-}
-
-function parseBody(text: string, contentType: string | undefined): unknown {
-  if (text === '') return undefined
-  if (contentType === undefined || contentType.includes('json')) {
-    try {
-      return JSON.parse(text)
-    } catch {
-      return text
-    }
-  }
-  return text
 }
 
 /** `Retry-After` in seconds or as an HTTP date, in milliseconds from now. */

@@ -1,7 +1,10 @@
 /**
- * Typed failures of the one HTTP client. Messages name the method, the path and the API's
- * `detail`, never a header (credentials live there) nor a request body (secrets may).
+ * Typed failures of the one HTTP client. Messages name the method, the path (never its query)
+ * and what was wrong, with at most a short, sanitised excerpt of what the server said: never a
+ * header (credentials live there) nor a request body (secrets may).
  */
+import { safeExcerpt } from './excerpt.js'
+
 export abstract class ApiError extends Error {
   abstract readonly kind: string
 
@@ -52,31 +55,90 @@ export class ServerError extends HttpStatusError {
   override readonly kind = 'server'
 }
 
-/** The server answered, but not as the contract says (content type, JSON, shape). */
-export class UnexpectedResponseError extends ApiError {
-  readonly kind = 'unexpected-response'
-
-  constructor(
-    method: string,
-    path: string,
-    readonly status: number,
-    readonly problem: string,
-  ) {
-    super(`${method} ${path} → ${status}: ${problem}`, method, path)
-  }
-}
-
 /** The request failed in transit. `ambiguous` is true when it may have reached the server. */
 export class NetworkError extends ApiError {
-  readonly kind = 'network'
+  readonly kind: string = 'network'
 
   constructor(
     method: string,
     path: string,
     readonly code: string,
     readonly ambiguous: boolean,
+    /** Replaces the generic wording of the code (subclasses say more). */
+    message?: string,
   ) {
-    super(`${method} ${path} failed: ${describeCode(code)}`, method, path)
+    super(message ?? `${method} ${path} failed: ${describeCode(code)}`, method, path)
+  }
+}
+
+/**
+ * The whole request (connect, headers and body) did not finish within its deadline. Never
+ * retried: a run must end within its deadline. Ambiguous, since the server may have acted.
+ */
+export class RequestDeadlineError extends NetworkError {
+  override readonly kind = 'deadline'
+
+  constructor(
+    method: string,
+    path: string,
+    readonly deadlineMs: number,
+    /** The status, when the headers came in time and the body did not. */
+    readonly status?: number,
+  ) {
+    const what = status === undefined ? `${method} ${path}: no answer` : `${method} ${path} → ${status}: the answer did not complete`
+    super(method, path, 'DEADLINE', true, `${what} within ${formatSeconds(deadlineMs)} (raise --timeout or the provider's timeout)`)
+  }
+}
+
+/**
+ * The answer was not what the platform's contract says: a 2xx that is not JSON, JSON that does
+ * not parse, a body of the wrong shape, a redirect, an answer too large to read. Not retried, and
+ * never read as "nothing exists". On a POST the server may still have acted.
+ */
+export class UnexpectedResponseError extends ApiError {
+  readonly kind: string = 'unexpected-response'
+
+  constructor(
+    method: string,
+    path: string,
+    readonly status: number,
+    /** What was wrong, in a few words (already safe to print). */
+    readonly problem: string,
+  ) {
+    super(`${method} ${path} → ${status}: ${problem}`, method, path)
+  }
+}
+
+/** A 3xx: never followed. Only the origin of its Location is named (its path or query may carry tokens). */
+export class RedirectError extends UnexpectedResponseError {
+  override readonly kind = 'redirect'
+
+  constructor(
+    method: string,
+    path: string,
+    status: number,
+    /** Origin of the Location header, when it had a usable one. */
+    readonly locationOrigin: string | undefined,
+  ) {
+    const where = locationOrigin === undefined ? 'redirected' : `redirected to ${locationOrigin}`
+    super(method, path, status, `${where}, not followed (check the provider's url)`)
+  }
+}
+
+/** The answer is larger than the cap on response size: reading stopped there. */
+export class ResponseTooLargeError extends UnexpectedResponseError {
+  override readonly kind = 'too-large'
+
+  constructor(
+    method: string,
+    path: string,
+    status: number,
+    readonly limitBytes: number,
+    /** The size the server announced, when it announced one over the cap. */
+    readonly announcedBytes?: number,
+  ) {
+    const size = announcedBytes === undefined ? 'the answer is larger than' : `the answer announces ${formatBytes(announcedBytes)}, more than`
+    super(method, path, status, `${size} the ${formatBytes(limitBytes)} cap on response size (max_response_mb), not read`)
   }
 }
 
@@ -97,10 +159,11 @@ export function describeDetail(detail: unknown): string {
   if (detail === undefined || detail === null || detail === '') return ''
   if (typeof detail === 'string') return `: ${truncate(detail)}`
   if (Array.isArray(detail)) {
-    const parts = detail.slice(0, 5).map((entry) => {
-      const e = entry as { loc?: unknown[]; msg?: string }
-      const loc = Array.isArray(e.loc) ? e.loc.filter((part) => part !== 'body').join('.') : ''
-      return `${loc}${loc ? ': ' : ''}${e.msg ?? 'invalid'}`
+    const parts = detail.slice(0, 5).map((entry: unknown) => {
+      // A server's list need not hold FastAPI's {loc, msg}: anything else reads as "invalid".
+      const e = entry !== null && typeof entry === 'object' ? (entry as { loc?: unknown; msg?: unknown }) : {}
+      const loc = Array.isArray(e.loc) ? e.loc.filter((part) => part !== 'body').map((part) => String(part)).join('.') : ''
+      return `${loc}${loc ? ': ' : ''}${typeof e.msg === 'string' ? e.msg : 'invalid'}`
     })
     return `: ${truncate(parts.join('; '))}${detail.length > 5 ? ` (+${detail.length - 5} more)` : ''}`
   }
@@ -108,7 +171,19 @@ export function describeDetail(detail: unknown): string {
 }
 
 function truncate(text: string): string {
-  return text.length > 300 ? `${text.slice(0, 297)}...` : text
+  return safeExcerpt(text, 300)
+}
+
+/** `2 s`, `0.25 s`, `60 s`. */
+export function formatSeconds(ms: number): string {
+  return `${Number((ms / 1000).toFixed(3))} s`
+}
+
+/** `64 MiB`, `1.5 MiB`, `512 KiB`, `100 bytes`. */
+export function formatBytes(bytes: number): string {
+  if (bytes >= 1024 * 1024) return `${Number((bytes / (1024 * 1024)).toFixed(2))} MiB`
+  if (bytes >= 1024) return `${Number((bytes / 1024).toFixed(2))} KiB`
+  return `${bytes} bytes`
 }
 
 function describeCode(code: string): string {

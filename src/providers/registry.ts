@@ -32,6 +32,8 @@ export interface ProviderSessionOptions {
   forceSandbox: boolean
   /** Connections per API; also the number of changes applied at once. */
   parallelism: number
+  /** `--timeout`: seconds one request may take, for every provider (overrides their `timeout`). */
+  timeoutSeconds?: number
   onRetry?: (event: RetryEvent) => void
 }
 
@@ -77,6 +79,7 @@ export async function openProviders(options: ProviderSessionOptions): Promise<Pr
         baseUrl,
         headers: { [KEY_HEADERS[config.type]]: key },
         connections: options.parallelism,
+        ...httpLimits(config, options.timeoutSeconds),
         ...(options.onRetry ? { onRetry: options.onRetry } : {}),
       })
       providers.set(
@@ -124,6 +127,15 @@ export function providerTargets(options: Pick<ProviderSessionOptions, 'config' |
 
 function isSandboxTarget(config: ProviderConfig, forceSandbox: boolean): boolean {
   return forceSandbox || config.url.trim() === SANDBOX_URL
+}
+
+/** The request deadline (--timeout, else the provider's `timeout`) and the response size cap, where set. */
+function httpLimits(config: ProviderConfig, timeoutFlag: number | undefined): { requestTimeoutMs?: number; maxResponseBytes?: number } {
+  const seconds = timeoutFlag ?? config.timeoutSeconds
+  return {
+    ...(seconds !== undefined ? { requestTimeoutMs: Math.round(seconds * 1000) } : {}),
+    ...(config.maxResponseMb !== undefined ? { maxResponseBytes: Math.round(config.maxResponseMb * 1024 * 1024) } : {}),
+  }
 }
 
 function checkUrl(config: ProviderConfig): URL {

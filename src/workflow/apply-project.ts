@@ -117,6 +117,7 @@ async function applySavedPlan(request: ApplyRequest, planFile: string): Promise<
     cwd: request.cwd,
     forceSandbox: request.forceSandbox,
     parallelism: request.parallelism,
+    ...(request.timeoutSeconds !== undefined ? { timeoutSeconds: request.timeoutSeconds } : {}),
     ...(request.onRetry ? { onRetry: request.onRetry } : {}),
   })
   try {

@@ -20,6 +20,8 @@ export interface PlanRequest {
   options: PlanOptions
   forceSandbox: boolean
   parallelism: number
+  /** `--timeout`: seconds one request may take (overrides the providers' `timeout`). */
+  timeoutSeconds?: number
   onRetry?: (event: RetryEvent) => void
 }
 
@@ -67,6 +69,7 @@ export async function planProject(request: PlanRequest): Promise<PlanOutcome> {
     cwd: request.cwd,
     forceSandbox: request.forceSandbox,
     parallelism: request.parallelism,
+    ...(request.timeoutSeconds !== undefined ? { timeoutSeconds: request.timeoutSeconds } : {}),
     ...(request.onRetry ? { onRetry: request.onRetry } : {}),
   })
   try {

@@ -4,7 +4,7 @@ import type { AddressInfo } from 'node:net'
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest'
 
 import { HttpClient, retryAfter, type RetryEvent } from '../../src/http/client.js'
-import { NetworkError, NotFoundError, RateLimitedError, ServerError, ValidationError } from '../../src/http/errors.js'
+import { NetworkError, NotFoundError, RateLimitedError, RequestDeadlineError, ServerError, ValidationError } from '../../src/http/errors.js'
 import { startSandbox, type RunningSandbox } from '../../src/sandbox/index.js'
 
 const CAMPAIGNS = '/api/v1/outbound/campaigns'
@@ -132,8 +132,8 @@ describe('HttpClient', () => {
     const port = (silent.address() as AddressInfo).port
     const impatient = new HttpClient({ baseUrl: `http://127.0.0.1:${port}`, requestTimeoutMs: 200, retry: { maxAttempts: 1 } })
     const error = await impatient.get('/slow').catch((e: unknown) => e)
-    expect(error).toBeInstanceOf(NetworkError)
-    expect((error as Error).message).toBe('GET /slow failed: timed out waiting for the response')
+    expect(error).toBeInstanceOf(RequestDeadlineError)
+    expect((error as Error).message).toBe("GET /slow: no answer within 0.2 s (raise --timeout or the provider's timeout)")
     await impatient.close()
     silent.closeAllConnections()
     await new Promise<void>((resolve) => silent.close(() => resolve()))

@@ -376,11 +376,11 @@ describe('list pagination without a page count', () => {
     constructor(private readonly items: { id: number; campaign_name: string }[]) {
       super({ baseUrl: 'http://127.0.0.1:9' })
     }
-    override async request<T>(_method: HttpMethod, _path: string, options: RequestOptions = {}): Promise<HttpResponse<T>> {
+    override async request<T>(method: HttpMethod, path: string, options: RequestOptions = {}): Promise<HttpResponse<T>> {
       const page = Number(options.query?.page)
       this.pages.push(page)
       const body = { items: this.items.slice(page * 2, page * 2 + 2), page, page_size: 2, total_pages: null, total_count: null }
-      return { status: 200, headers: {}, body: body as T }
+      return { method, path, status: 200, headers: {}, body: body as T }
     }
   }
 

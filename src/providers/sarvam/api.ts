@@ -5,6 +5,8 @@
 import type { ProviderConfig } from '../../config/project-config.js'
 import type { HttpClient } from '../../http/client.js'
 import { NotFoundError } from '../../http/errors.js'
+import { DEFAULT_LIST_BOUNDS, checkItemCount, readConcurrently, readWithoutRepeats, type ListBounds, type PageRead } from '../list-reading.js'
+import { integer, list, optionalText, readAnswer, record, same, ShapeProblem, text, unexpected } from '../response-shape.js'
 import type { CampaignStatus } from './normalise.js'
 
 /** CampaignSummary: returned by create, update, status and as list items. */
@@ -79,31 +81,22 @@ export class SarvamApi {
     private readonly client: HttpClient,
     /** e.g. `/api/scheduling/v1/orgs/acme/workspaces/outbound/campaigns`. */
     readonly campaignsPath: string,
+    private readonly bounds: ListBounds = DEFAULT_LIST_BOUNDS,
   ) {}
 
   /** One page of the list, oldest first so that campaigns created while we page only add to the end. */
   async listPage(offset: number, search?: string): Promise<CampaignPage> {
-    const response = await this.client.get<CampaignPage>(this.campaignsPath, {
-      query: { offset, limit: PAGE_LIMIT, sort_by: 'created_at', sort_order: 'asc', search },
-    })
-    return response.body
+    return (await this.readPage(offset, search)).page
   }
 
   /**
-   * Every campaign of the list (optionally filtered by `search`): the first page, then all the
-   * others at once, since `total` tells how many there are. A campaign seen on two pages (the list
-   * moved while we read it) is kept once.
+   * Every campaign of the list (optionally filtered by `search`), each once: the first page, then
+   * all the others at once, stepping by the page size the server served, since `total` tells how
+   * many there are. Bounded (pages, items); a campaign_id served twice is refused after one fresh
+   * read of the list.
    */
-  async listAll(search?: string): Promise<CampaignSummary[]> {
-    const first = await this.listPage(0, search)
-    // The server may serve smaller pages than asked for; step by what it actually served.
-    const limit = first.limit > 0 ? first.limit : PAGE_LIMIT
-    const offsets: number[] = []
-    for (let offset = limit; offset < first.total; offset += limit) offsets.push(offset)
-    const rest = await Promise.all(offsets.map((offset) => this.listPage(offset, search)))
-    const byId = new Map<string, CampaignSummary>()
-    for (const page of [first, ...rest]) for (const item of page.items) byId.set(item.campaign_id, item)
-    return [...byId.values()]
+  listAll(search?: string): Promise<CampaignSummary[]> {
+    return readWithoutRepeats(() => this.readPages(search), (campaign) => campaign.campaign_id, 'campaign_id')
   }
 
   /**
@@ -118,26 +111,108 @@ export class SarvamApi {
   /** The detail of one campaign, or undefined when it does not exist (404). */
   async get(id: string): Promise<CampaignDetail | undefined> {
     try {
-      return (await this.client.get<CampaignDetail>(this.campaignPath(id))).body
+      return readAnswer(await this.client.get(this.campaignPath(id)), (body) => {
+        const detail = readDetail(body)
+        same(detail.campaign_id, id, 'campaign_id')
+        return detail
+      })
     } catch (error) {
       if (error instanceof NotFoundError) return undefined
       throw error
     }
   }
 
+  /** The created campaign's summary: a non-empty campaign_id and the name sent. */
   async create(body: Record<string, unknown>): Promise<CampaignSummary> {
-    return (await this.client.post<CampaignSummary>(this.campaignsPath, { json: body })).body
+    return readAnswer(await this.client.post(this.campaignsPath, { json: body }), (answer) => {
+      const summary = readSummary(answer, '')
+      same(summary.name, String(body.name), 'name', 'the one sent')
+      return summary
+    })
   }
 
   async patch(id: string, body: Record<string, unknown>): Promise<CampaignSummary> {
-    return (await this.client.patch<CampaignSummary>(this.campaignPath(id), { json: body })).body
+    return readAnswer(await this.client.patch(this.campaignPath(id), { json: body }), (answer) => {
+      const summary = readSummary(answer, '')
+      same(summary.campaign_id, id, 'campaign_id')
+      return summary
+    })
   }
 
   async setStatus(id: string, action: StatusAction): Promise<CampaignSummary> {
-    return (await this.client.put<CampaignSummary>(`${this.campaignPath(id)}/status`, { json: { action } })).body
+    return readAnswer(await this.client.put(`${this.campaignPath(id)}/status`, { json: { action } }), (answer) => {
+      const summary = readSummary(answer, '')
+      same(summary.campaign_id, id, 'campaign_id')
+      return summary
+    })
   }
 
   private campaignPath(id: string): string {
     return `${this.campaignsPath}/${encodeURIComponent(id)}`
   }
+
+  private async readPages(search: string | undefined): Promise<PageRead<CampaignSummary>[]> {
+    const first = await this.readPage(0, search)
+    const { total, limit } = first.page
+    if (total > this.bounds.maxItems) {
+      throw unexpected(first.response, `total is ${total}, more than the ${this.bounds.maxItems} items cac reads from one list`)
+    }
+    const pages = Math.ceil(total / limit)
+    if (pages > this.bounds.maxPages) {
+      throw unexpected(first.response, `the list claims ${pages} pages of ${limit} (total ${total}), more than the ${this.bounds.maxPages} pages cac reads from one list`)
+    }
+    const offsets: number[] = []
+    for (let offset = limit; offset < total; offset += limit) offsets.push(offset)
+    const rest = await readConcurrently(offsets, this.client.concurrency, (offset) => this.readPage(offset, search))
+    const all = [first, ...rest]
+    checkItemCount(
+      all.reduce((sum, page) => sum + page.items.length, 0),
+      this.bounds,
+      first.response,
+    )
+    return all
+  }
+
+  private async readPage(offset: number, search: string | undefined): Promise<PageRead<CampaignSummary> & { page: CampaignPage }> {
+    const response = await this.client.get(this.campaignsPath, {
+      query: { offset, limit: PAGE_LIMIT, sort_by: 'created_at', sort_order: 'asc', search },
+    })
+    const page = readAnswer(response, readCampaignPage)
+    return { items: page.items, response, label: `offset ${offset}`, page }
+  }
+}
+
+// ---- The contract of each answer (sarvam.md §2.3, §3) ----
+
+function field(where: string, name: string): string {
+  return where === '' ? name : `${where}.${name}`
+}
+
+/** The list envelope: an items array, integer total ≥ 0, limit ≥ 1 and offset ≥ 0. */
+function readCampaignPage(body: unknown): CampaignPage {
+  const envelope = record(body, 'the answer')
+  const items = list(envelope.items, 'items').map((item, index) => readSummary(item, `items[${index}]`))
+  const total = integer(envelope.total, 'total', { min: 0 })
+  const limit = integer(envelope.limit, 'limit', { min: 1 })
+  const offset = integer(envelope.offset, 'offset', { min: 0 })
+  if (items.length > limit) throw new ShapeProblem(`items holds ${items.length} entries, more than limit ${limit}`)
+  return { items, total, limit, offset }
+}
+
+/** CampaignSummary: a non-empty campaign_id, a string name and status. */
+function readSummary(value: unknown, where: string): CampaignSummary {
+  const summary = record(value, where || 'the answer')
+  text(summary.campaign_id, field(where, 'campaign_id'), { nonEmpty: true })
+  text(summary.name, field(where, 'name'))
+  text(summary.status, field(where, 'status'), { nonEmpty: true })
+  optionalText(summary.created_at, field(where, 'created_at'))
+  optionalText(summary.updated_at, field(where, 'updated_at'))
+  return summary as CampaignSummary
+}
+
+/** CampaignDetail: a summary with an app_config object. */
+function readDetail(value: unknown): CampaignDetail {
+  const detail = readSummary(value, '')
+  record(detail.app_config, 'app_config')
+  return detail as CampaignDetail
 }

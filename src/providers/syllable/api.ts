@@ -1,10 +1,12 @@
 /**
- * The Syllable outbound endpoints cac uses, over the one HTTP client: typed request helpers and the
- * list pagination. No retry logic here: the client retries reads and PUTs, and creates are made safe
- * by the callers (see create.ts).
+ * The Syllable outbound endpoints cac uses, over the one HTTP client: typed request helpers, the
+ * shape check of every answer (syllable.md §2), and the bounded list pagination. No retry logic
+ * here: the client retries reads and PUTs, and creates are made safe by the callers.
  */
 import type { HttpClient, QueryValue } from '../../http/client.js'
 import { NotFoundError } from '../../http/errors.js'
+import { DEFAULT_LIST_BOUNDS, checkItemCount, readConcurrently, readWithoutRepeats, type ListBounds, type PageRead } from '../list-reading.js'
+import { integer, list, optionalInteger, optionalText, readAnswer, record, same, ShapeProblem, text, unexpected } from '../response-shape.js'
 
 export const CAMPAIGNS_PATH = '/api/v1/outbound/campaigns'
 export const BATCHES_PATH = '/api/v1/outbound/batches'
@@ -42,30 +44,32 @@ export interface ApiBatch {
   [field: string]: unknown
 }
 
-/** ListResponse_OutboundCampaign_ / ListResponse_CommunicationBatch_. */
-interface ListResponse<T> {
+/** One page of ListResponse_OutboundCampaign_ / ListResponse_CommunicationBatch_, checked. */
+interface ListPage<T> {
   items: T[]
   page: number
-  page_size: number
-  total_pages?: number | null
-  total_count?: number | null
+  pageSize: number
+  totalPages?: number
+  totalCount?: number
 }
 
 type Query = Record<string, QueryValue>
+type ItemReader<T> = (value: unknown, where: string) => T
 
 export class SyllableApi {
   constructor(
     private readonly client: HttpClient,
     private readonly pageSize: number = DEFAULT_PAGE_SIZE,
+    private readonly bounds: ListBounds = DEFAULT_LIST_BOUNDS,
   ) {}
 
   listCampaigns(query: Query = {}): Promise<ApiCampaign[]> {
-    return this.listAll<ApiCampaign>(CAMPAIGNS_PATH, query, (campaign) => String(campaign.id))
+    return this.listAll(CAMPAIGNS_PATH, query, readCampaign, (campaign) => String(campaign.id), 'campaign id')
   }
 
   /** Batches that are not deleted (deletion is soft: a deleted batch keeps its id but is gone). */
   async listBatches(query: Query = {}): Promise<ApiBatch[]> {
-    return (await this.listAll<ApiBatch>(BATCHES_PATH, query, (batch) => batch.batch_id)).filter(isNotDeleted)
+    return (await this.listAll(BATCHES_PATH, query, readBatch, (batch) => batch.batch_id, 'batch_id')).filter(isNotDeleted)
   }
 
   /**
@@ -78,67 +82,167 @@ export class SyllableApi {
   }
 
   async getCampaign(id: string | number): Promise<ApiCampaign | undefined> {
-    return orUndefinedWhenMissing(async () => (await this.client.get<ApiCampaign>(campaignPath(id))).body)
+    return orUndefinedWhenMissing(async () =>
+      readAnswer(await this.client.get(campaignPath(id)), (body) => {
+        const campaign = readCampaign(body, '')
+        same(campaign.id, id, 'id')
+        return campaign
+      }),
+    )
   }
 
   async getBatch(batchId: string): Promise<ApiBatch | undefined> {
-    const batch = await orUndefinedWhenMissing(async () => (await this.client.get<ApiBatch>(batchPath(batchId))).body)
+    const batch = await orUndefinedWhenMissing(async () =>
+      readAnswer(await this.client.get(batchPath(batchId)), (body) => {
+        const found = readBatch(body, '')
+        same(found.batch_id, batchId, 'batch_id')
+        return found
+      }),
+    )
     return batch && isNotDeleted(batch) ? batch : undefined
   }
 
+  /** The created campaign: an object with a safe-integer id and the campaign_name sent. */
   async createCampaign(body: Record<string, unknown>): Promise<ApiCampaign> {
-    return (await this.client.post<ApiCampaign>(CAMPAIGNS_PATH, { json: body })).body
+    const response = await this.client.post(CAMPAIGNS_PATH, { json: body })
+    return readAnswer(response, (answer) => {
+      const campaign = readCampaign(answer, '')
+      same(campaign.campaign_name, String(body.campaign_name), 'campaign_name', 'the one sent')
+      return campaign
+    })
   }
 
   async replaceCampaign(id: string | number, body: Record<string, unknown>): Promise<ApiCampaign> {
-    return (await this.client.put<ApiCampaign>(campaignPath(id), { json: body })).body
-  }
-
-  /** Deletes a campaign; one that is already gone (404) counts as deleted. */
-  async deleteCampaign(id: string | number): Promise<void> {
-    await orUndefinedWhenMissing(() => this.client.delete(campaignPath(id)))
-  }
-
-  async createBatch(body: Record<string, unknown>): Promise<ApiBatch> {
-    return (await this.client.post<ApiBatch>(BATCHES_PATH, { json: body })).body
-  }
-
-  async updateBatch(batchId: string, body: Record<string, unknown>): Promise<ApiBatch> {
-    return (await this.client.put<ApiBatch>(batchPath(batchId), { json: body })).body
+    const response = await this.client.put(campaignPath(id), { json: body })
+    return readAnswer(response, (answer) => {
+      const campaign = readCampaign(answer, '')
+      same(campaign.id, id, 'id')
+      same(campaign.campaign_name, String(body.campaign_name), 'campaign_name', 'the one sent')
+      return campaign
+    })
   }
 
   /**
-   * Every item of a list endpoint: page 0 first (it tells how many pages there are), then all other
-   * pages at once. An item that moved between pages while they were read appears once.
+   * Deletes a campaign (its answer is unspecified JSON or empty). True when it was deleted, false
+   * when it was already gone (404).
    */
-  private async listAll<T>(path: string, query: Query, keyOf: (item: T) => string): Promise<T[]> {
-    const first = await this.page<T>(path, query, 0)
-    const pages = pageCount(first)
-    const rest =
-      pages === undefined
-        ? await this.pagesUntilShort<T>(path, query, first)
-        : await Promise.all(range(1, pages).map((page) => this.page<T>(path, query, page)))
-    const byKey = new Map<string, T>()
-    for (const item of [first, ...rest].flatMap((response) => response.items ?? [])) {
-      const key = keyOf(item)
-      if (!byKey.has(key)) byKey.set(key, item)
+  async deleteCampaign(id: string | number): Promise<boolean> {
+    try {
+      await this.client.delete(campaignPath(id), { allowEmptyBody: true })
+      return true
+    } catch (error) {
+      if (error instanceof NotFoundError) return false
+      throw error
     }
-    return [...byKey.values()]
   }
 
-  /** Without a page count (total_pages and total_count are nullable), pages are read until one is short. */
-  private async pagesUntilShort<T>(path: string, query: Query, first: ListResponse<T>): Promise<ListResponse<T>[]> {
-    const pages: ListResponse<T>[] = []
+  async createBatch(body: Record<string, unknown>): Promise<ApiBatch> {
+    const response = await this.client.post(BATCHES_PATH, { json: body })
+    return readAnswer(response, (answer) => {
+      const batch = readBatch(answer, '')
+      same(batch.batch_id, String(body.batch_id), 'batch_id', 'the one sent')
+      same(batch.campaign_id, String(body.campaign_id), 'campaign_id', 'the one sent')
+      return batch
+    })
+  }
+
+  async updateBatch(batchId: string, body: Record<string, unknown>): Promise<ApiBatch> {
+    const response = await this.client.put(batchPath(batchId), { json: body })
+    return readAnswer(response, (answer) => {
+      const batch = readBatch(answer, '')
+      same(batch.batch_id, batchId, 'batch_id')
+      return batch
+    })
+  }
+
+  /**
+   * Every item of a list endpoint, each once. Page 0 first: with a count (total_count, else
+   * total_pages) and the page size the server actually served, all other pages are read
+   * concurrently (as many at once as the client has connections);
+   * without one, pages are read until an empty or short one. Both are bounded (pages, items), and
+   * an id served twice is refused after one fresh read of the list.
+   */
+  private listAll<T>(path: string, query: Query, readItem: ItemReader<T>, keyOf: (item: T) => string, what: string): Promise<T[]> {
+    return readWithoutRepeats(() => this.readPages(path, query, readItem, keyOf), keyOf, what)
+  }
+
+  private async readPages<T>(path: string, query: Query, readItem: ItemReader<T>, keyOf: (item: T) => string): Promise<PageRead<T>[]> {
+    const first = await this.page(path, query, 0, readItem)
+    const planned = this.plannedPages(first)
+    if (planned !== undefined) {
+      const pages = [first]
+      pages.push(...(await readConcurrently(range(1, planned), this.client.concurrency, (page) => this.page(path, query, page, readItem))))
+      checkItemCount(
+        pages.reduce((sum, page) => sum + page.items.length, 0),
+        this.bounds,
+        first.response,
+      )
+      return pages
+    }
+    return this.pagesUntilShort(path, query, first, readItem, keyOf)
+  }
+
+  /** Pages in all from the first page's totals, or undefined when it gives none; refused above the bounds. */
+  private plannedPages(first: PageRead<unknown> & { list: ListPage<unknown> }): number | undefined {
+    const { pageSize, totalPages, totalCount } = first.list
+    let pages: number
+    if (totalCount !== undefined) {
+      if (totalCount > this.bounds.maxItems) {
+        throw unexpected(first.response, `total_count is ${totalCount}, more than the ${this.bounds.maxItems} items cac reads from one list`)
+      }
+      pages = Math.ceil(totalCount / pageSize)
+    } else if (totalPages !== undefined) {
+      pages = totalPages
+    } else {
+      return undefined
+    }
+    if (pages > this.bounds.maxPages) {
+      throw unexpected(first.response, `the list claims ${pages} pages of ${pageSize}, more than the ${this.bounds.maxPages} pages cac reads from one list`)
+    }
+    if (pages * pageSize > this.bounds.maxItems && totalCount === undefined) {
+      throw unexpected(first.response, `total_pages is ${pages} of ${pageSize} items, more than the ${this.bounds.maxItems} items cac reads from one list`)
+    }
+    return Math.max(1, pages)
+  }
+
+  /**
+   * Without a page count (total_pages and total_count are nullable), pages are read until one is
+   * short, within the bounds. A page that repeats an id already read ends the reading at once (the
+   * caller decides what a repeat means), so a server serving one page forever is not read 10,000 times.
+   */
+  private async pagesUntilShort<T>(
+    path: string,
+    query: Query,
+    first: PageRead<T> & { list: ListPage<T> },
+    readItem: ItemReader<T>,
+    keyOf: (item: T) => string,
+  ): Promise<PageRead<T>[]> {
+    const pages: PageRead<T>[] = [first]
+    const seen = new Set(first.items.map(keyOf))
     let last = first
-    for (let page = 1; isFullPage(last); page += 1) {
-      last = await this.page<T>(path, query, page)
+    while (last.items.length > 0 && last.items.length >= last.list.pageSize) {
+      if (pages.length >= this.bounds.maxPages) {
+        throw unexpected(last.response, `more than ${this.bounds.maxPages} full pages and no total_pages or total_count: cac reads no more from one list`)
+      }
+      last = await this.page(path, query, pages.length, readItem)
       pages.push(last)
+      const before = seen.size
+      for (const item of last.items) seen.add(keyOf(item))
+      if (seen.size < before + last.items.length) break
+      checkItemCount(seen.size, this.bounds, last.response)
     }
     return pages
   }
 
-  private async page<T>(path: string, query: Query, page: number): Promise<ListResponse<T>> {
-    return (await this.client.get<ListResponse<T>>(path, { query: { ...query, page, limit: this.pageSize } })).body
+  private async page<T>(path: string, query: Query, page: number, readItem: ItemReader<T>): Promise<PageRead<T> & { list: ListPage<T> }> {
+    const response = await this.client.get(path, { query: { ...query, page, limit: this.pageSize } })
+    const checked = readAnswer(response, (body) => {
+      const read = readListPage(body, readItem)
+      // A server that ignores `page` would serve page 0 again and again.
+      if (read.page !== page) throw new ShapeProblem(`page is ${read.page}, expected ${page} (the page asked for)`)
+      return read
+    })
+    return { items: checked.items, response, label: `page ${page}`, list: checked }
   }
 }
 
@@ -150,20 +254,56 @@ export function batchPath(batchId: string): string {
   return `${BATCHES_PATH}/${encodeURIComponent(batchId)}`
 }
 
-/** Pages in all, from the first page's answer (the server may cap page_size below the limit asked). */
-function pageCount(first: ListResponse<unknown>): number | undefined {
-  if (typeof first.total_pages === 'number') return first.total_pages
-  if (typeof first.total_count === 'number' && first.page_size > 0) return Math.ceil(first.total_count / first.page_size)
-  return undefined
+// ---- The contract of each answer (syllable.md §2.2, §2.6, §2.11) ----
+
+function field(where: string, name: string): string {
+  return where === '' ? name : `${where}.${name}`
+}
+
+/** ListResponse: an object with an items array, page and page_size, and nullable totals. */
+function readListPage<T>(body: unknown, readItem: ItemReader<T>): ListPage<T> {
+  const envelope = record(body, 'the answer')
+  const items = list(envelope.items, 'items').map((item, index) => readItem(item, `items[${index}]`))
+  const page = integer(envelope.page, 'page', { min: 0 })
+  const pageSize = integer(envelope.page_size, 'page_size', { min: 1 })
+  const totalPages = optionalInteger(envelope.total_pages, 'total_pages', { min: 0 })
+  const totalCount = optionalInteger(envelope.total_count, 'total_count', { min: 0 })
+  if (items.length > pageSize) throw new ShapeProblem(`items holds ${items.length} entries, more than page_size ${pageSize}`)
+  return {
+    items,
+    page,
+    pageSize,
+    ...(totalPages !== undefined ? { totalPages } : {}),
+    ...(totalCount !== undefined ? { totalCount } : {}),
+  }
+}
+
+/** OutboundCampaign: a safe-integer id, a non-empty campaign_name, webhooks an array (of objects with ids) or null. */
+function readCampaign(value: unknown, where: string): ApiCampaign {
+  const campaign = record(value, where || 'the answer')
+  integer(campaign.id, field(where, 'id'), { min: 0 })
+  text(campaign.campaign_name, field(where, 'campaign_name'), { nonEmpty: true })
+  if (campaign.webhooks !== null && campaign.webhooks !== undefined) {
+    list(campaign.webhooks, field(where, 'webhooks')).forEach((entry, index) => {
+      const webhook = record(entry, `${field(where, 'webhooks')}[${index}]`)
+      integer(webhook.id, `${field(where, 'webhooks')}[${index}].id`, { min: 0 })
+    })
+  }
+  return campaign as ApiCampaign
+}
+
+/** CommunicationBatch: a non-empty batch_id, an integer campaign_id, deleted_at a string or null. */
+function readBatch(value: unknown, where: string): ApiBatch {
+  const batch = record(value, where || 'the answer')
+  text(batch.batch_id, field(where, 'batch_id'), { nonEmpty: true })
+  integer(batch.campaign_id, field(where, 'campaign_id'), { min: 0 })
+  optionalText(batch.deleted_at, field(where, 'deleted_at'))
+  optionalText(batch.status, field(where, 'status'))
+  return batch as ApiBatch
 }
 
 function isNotDeleted(batch: ApiBatch): boolean {
   return batch.deleted_at === undefined || batch.deleted_at === null
-}
-
-function isFullPage(response: ListResponse<unknown>): boolean {
-  const count = response.items?.length ?? 0
-  return count > 0 && count >= response.page_size
 }
 
 function range(from: number, to: number): number[] {
