@@ -78,7 +78,7 @@ describe.concurrent('cac apply under faults', { timeout: 300_000 }, () => {
       expect([0, 1], `exit code of run ${runs.length + 1}\n${apply.stderr}`).toContain(apply.code)
       // A run that got as far as applying reports truthfully; one whose plan failed says why on one line.
       if (applySummary(apply.stdout) !== undefined) expectTruthfulReport(apply)
-      else expect(apply.stderr).toMatch(/^Error: (GET|POST|PUT) \S+ .*\n$/)
+      else expect(apply.stderr).toMatch(/^Error: \S+ → \S+: (GET|POST|PUT) \S+ .*\n$/)
       runs.push(apply)
     }
     expect(runs.at(-1)!.code, `apply converged within ${runs.length} runs`).toBe(0)

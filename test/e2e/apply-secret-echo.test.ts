@@ -106,8 +106,8 @@ describe.concurrent('no secret is ever echoed', { timeout: 120_000 }, () => {
       expect(apply.code).toBe(1)
       expectNoSecret(apply.stdout + apply.stderr, [KEY, HMAC])
       if (format === 'json') {
-        const result = JSON.parse(apply.stdout) as { failed: { message: string }[] }
-        expect(result.failed[0]?.message).toContain('(sensitive)')
+        const result = JSON.parse(apply.stdout) as { failed: { address: string; message: string }[] }
+        expect(result.failed.map((failure) => failure.address)).toEqual(['syllable/campaign/Echo'])
       }
     }
   })
