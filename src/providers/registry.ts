@@ -1,6 +1,7 @@
 import { displayPath } from '../config/display-path.js'
 import type { ProjectConfig, ProviderConfig } from '../config/project-config.js'
 import { HttpClient, type RetryEvent } from '../http/client.js'
+import type { LockWait } from '../lock/file-lock.js'
 import type { PlanTarget } from '../model/plan.js'
 import type { RunningSandbox } from '../sandbox/index.js'
 import { ProviderSetupError } from './errors.js'
@@ -32,6 +33,11 @@ export interface ProviderSessionOptions {
   /** Connections per API; also the number of changes applied at once. */
   parallelism: number
   onRetry?: (event: RetryEvent) => void
+  /**
+   * Given (apply): the embedded sandbox persists what it is sent, holding its state file's lock
+   * while open (waiting as told). Absent (plan): it loads the state file read-only, with no lock.
+   */
+  sandboxStateLock?: LockWait
 }
 
 export interface ProviderSession {
@@ -64,6 +70,7 @@ export async function openProviders(options: ProviderSessionOptions): Promise<Pr
         const { startSandbox } = await import('../sandbox/index.js')
         sandbox ??= await startSandbox({
           statePath: options.config.sandbox.statePath,
+          stateAccess: options.sandboxStateLock ? { command: 'cac apply', lock: options.sandboxStateLock } : { readOnly: true },
           ...(options.config.sandbox.now !== undefined ? { now: options.config.sandbox.now } : {}),
         })
         baseUrl = sandbox.url

@@ -3,6 +3,7 @@ import { resolve } from 'node:path'
 
 import { executePlan, type ApplyEvent, type ApplyResult } from '../apply/executor.js'
 import { loadProjectConfig, type ProjectConfig } from '../config/project-config.js'
+import { LockWaitAbortedError, type HeldLock, type LockWait } from '../lock/file-lock.js'
 import { Diagnostics } from '../model/diagnostic.js'
 import type { Plan, ResourceChange } from '../model/plan.js'
 import { isSecretValue } from '../model/secret.js'
@@ -11,6 +12,12 @@ import { PlatformError } from '../providers/errors.js'
 import type { LiveResource } from '../providers/provider.js'
 import { openProviders, type ProviderSession } from '../providers/registry.js'
 import { planProject, type PlanOutcome, type PlanRequest } from './plan-project.js'
+import { lockProject } from './project-lock.js'
+
+/** How long an apply waits for another apply of the same project, by default. */
+export const DEFAULT_LOCK_TIMEOUT_MS = 60_000
+/** After an interrupt, how long closing the connections may take before the run reports anyway. */
+const CLOSE_AFTER_INTERRUPT_MS = 5_000
 
 export interface ApplyRequest extends PlanRequest {
   /** A saved plan to apply exactly (refused if the platform moved since). */
@@ -22,6 +29,17 @@ export interface ApplyRequest extends PlanRequest {
   onPlan?: (plan: Plan) => void
   /** Called with notes that are not changes (e.g. secrets stood in for the sandbox). */
   onNotes?: (notes: string[]) => void
+  /**
+   * Aborted by an interrupt. Before anything is applied the apply ends at once as `interrupted`;
+   * while executing, nothing new is started and the result says what happened.
+   */
+  signal?: AbortSignal
+  /** How long to wait for another process's project lock (and embedded sandbox state lock); 0 = refuse at once. */
+  lockTimeoutMs?: number
+  /** Told when the apply waits for a lock, or takes over one left by a dead process. */
+  onLockNote?: (message: string) => void
+  /** After an interrupt, how long to wait for the changes in flight. */
+  drainTimeoutMs?: number
 }
 
 export type ApplyOutcome =
@@ -34,14 +52,47 @@ export type ApplyOutcome =
   /** A saved plan no longer matches the platform. */
   | { kind: 'stale'; plan: Plan; stale: StaleChange[] }
   | { kind: 'declined'; plan: Plan }
+  /** Interrupted before anything was applied (waiting for the lock, planning, at the prompt). */
+  | { kind: 'interrupted' }
   | { kind: 'applied'; plan: Plan; result: ApplyResult }
 
+/** The run was interrupted before it applied anything. */
+class InterruptedBeforeApply extends Error {}
+
 /**
- * Re-plan (or load a saved plan and check the platform has not moved since), confirm, execute.
+ * Locks the project, then re-plans (or loads a saved plan and checks the platform has not moved
+ * since), confirms and executes. The project lock is taken once the files are valid and before any
+ * live state is read, and released however the apply ends; the embedded sandbox, if any, holds its
+ * state file's lock while open.
  */
 export async function applyProject(request: ApplyRequest): Promise<ApplyOutcome> {
-  if (request.planFile !== undefined) return applySavedPlan(request, request.planFile)
-  const outcome = await planProject(request)
+  let lock: HeldLock | undefined
+  const wait: LockWait = {
+    timeoutMs: request.lockTimeoutMs ?? DEFAULT_LOCK_TIMEOUT_MS,
+    ...(request.signal ? { signal: request.signal } : {}),
+    ...(request.onLockNote ? { onNote: request.onLockNote } : {}),
+  }
+  const locking: ApplyRequest = {
+    ...request,
+    beforeLiveRead: async (config) => {
+      lock = await lockProject(config, request.cwd, wait)
+    },
+    sandboxStateLock: wait,
+  }
+  try {
+    return await (request.planFile !== undefined ? applySavedPlan(locking, request.planFile) : applyFreshPlan(locking))
+  } catch (error) {
+    if (error instanceof InterruptedBeforeApply || error instanceof LockWaitAbortedError) return { kind: 'interrupted' }
+    throw error
+  } finally {
+    await lock?.release()
+  }
+}
+
+async function applyFreshPlan(request: ApplyRequest): Promise<ApplyOutcome> {
+  const outcome = await beforeAnyWrite(planProject(request), request.signal, async (late) => {
+    if (late.kind === 'planned') await late.session.close()
+  })
   if (outcome.kind === 'invalid') return { kind: 'invalid', outcome }
   const { plan, live, session } = outcome
   try {
@@ -50,12 +101,62 @@ export async function applyProject(request: ApplyRequest): Promise<ApplyOutcome>
     const refusal = refusalReason(plan)
     if (refusal) return { kind: 'refused', plan, reason: refusal }
     if (plan.summary.create + plan.summary.update > 0 && !(await request.confirm(plan))) {
+      // A signal at the prompt (not Ctrl+C typed on the terminal, which is an answer).
+      if (request.signal?.aborted) throw new InterruptedBeforeApply()
       return { kind: 'declined', plan }
     }
+    if (request.signal?.aborted) throw new InterruptedBeforeApply()
     return { kind: 'applied', plan, result: await execute(plan, live, session, request) }
   } finally {
-    await session.close()
+    await closeSession(session, request.signal)
   }
+}
+
+/**
+ * Waits for work that sends no write (planning, re-reading), unless an interrupt comes first: then
+ * the apply ends at once (nothing was applied), and `lateCleanup` disposes of what the abandoned
+ * work yields if it ever finishes.
+ */
+function beforeAnyWrite<T>(work: Promise<T>, signal: AbortSignal | undefined, lateCleanup?: (value: T) => Promise<void>): Promise<T> {
+  if (!signal) return work
+  return new Promise<T>((resolve, reject) => {
+    let settled = false
+    const onAbort = () => {
+      if (settled) return
+      settled = true
+      void work.then((value) => lateCleanup?.(value)).catch(() => undefined)
+      reject(new InterruptedBeforeApply())
+    }
+    if (signal.aborted) return onAbort()
+    signal.addEventListener('abort', onAbort, { once: true })
+    work.then(
+      (value) => {
+        signal.removeEventListener('abort', onAbort)
+        if (settled) return void lateCleanup?.(value)?.catch(() => undefined)
+        settled = true
+        resolve(value)
+      },
+      (error: unknown) => {
+        signal.removeEventListener('abort', onAbort)
+        if (settled) return
+        settled = true
+        reject(error)
+      },
+    )
+  })
+}
+
+/** Closes the providers (and the embedded sandbox); after an interrupt, without waiting long for it. */
+async function closeSession(session: ProviderSession, signal: AbortSignal | undefined): Promise<void> {
+  if (!signal?.aborted) return session.close()
+  let timer: NodeJS.Timeout | undefined
+  await Promise.race([
+    session.close().catch(() => undefined),
+    new Promise<void>((resolve) => {
+      timer = setTimeout(resolve, CLOSE_AFTER_INTERRUPT_MS)
+    }),
+  ])
+  clearTimeout(timer)
 }
 
 async function applySavedPlan(request: ApplyRequest, planFile: string): Promise<ApplyOutcome> {
@@ -84,6 +185,7 @@ async function applySavedPlan(request: ApplyRequest, planFile: string): Promise<
     diagnostics,
   )
   if (!config || diagnostics.hasErrors) return { kind: 'config-invalid', diagnostics }
+  await request.beforeLiveRead?.(config)
   const session = await openProviders({
     config,
     names: [...new Set(plan.changes.map((change) => change.provider))],
@@ -91,6 +193,7 @@ async function applySavedPlan(request: ApplyRequest, planFile: string): Promise<
     forceSandbox: request.forceSandbox,
     parallelism: request.parallelism,
     ...(request.onRetry ? { onRetry: request.onRetry } : {}),
+    ...(request.sandboxStateLock ? { sandboxStateLock: request.sandboxStateLock } : {}),
   })
   try {
     const moved = session.targets.filter((now) => {
@@ -104,14 +207,15 @@ async function applySavedPlan(request: ApplyRequest, planFile: string): Promise<
         reason: `the plan was made for ${moved.map((m) => `${m.provider} → ${plan.targets.find((t) => t.provider === m.provider)!.target}`).join(', ')}, but this run targets ${moved.map((m) => m.target).join(', ')}`,
       }
     }
-    const fresh = await refreshTouched(plan.changes, session)
+    const fresh = await beforeAnyWrite(refreshTouched(plan.changes, session), request.signal)
     const stale = findStaleChanges(plan, fresh)
     if (stale.length > 0) return { kind: 'stale', plan, stale }
     const live = new Map([...fresh].filter((entry): entry is [string, LiveResource] => entry[1] !== undefined))
+    if (request.signal?.aborted) throw new InterruptedBeforeApply()
     // The plan is applied as it was reviewed, with the options it was made with.
     return { kind: 'applied', plan, result: await execute(plan, live, session, { ...request, options: saved.options }) }
   } finally {
-    await session.close()
+    await closeSession(session, request.signal)
   }
 }
 
@@ -142,6 +246,8 @@ function execute(plan: Plan, live: Map<string, LiveResource>, session: ProviderS
     options: request.options,
     parallelism: request.parallelism,
     ...(request.onEvent ? { onEvent: request.onEvent } : {}),
+    ...(request.signal ? { signal: request.signal } : {}),
+    ...(request.drainTimeoutMs !== undefined ? { drainTimeoutMs: request.drainTimeoutMs } : {}),
   })
 }
 
