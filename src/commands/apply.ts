@@ -9,7 +9,7 @@ import { applyResultToJson, applySucceeded, ApplyProgress, formatApplySummary } 
 import { formatInvalidProject, formatValidationText } from '../render/diagnostics.js'
 import { formatPlanText } from '../render/plan-text.js'
 import { createStyle } from '../render/style.js'
-import { applyProject, type ApplyOutcome } from '../workflow/apply-project.js'
+import { applyProject, DEFAULT_LOCK_TIMEOUT_MS, type ApplyOutcome } from '../workflow/apply-project.js'
 
 export default class Apply extends BaseCommand<typeof Apply> {
   static override summary = 'Make the platforms match the files: re-plan (or load a saved plan), confirm, execute.'
@@ -38,7 +38,7 @@ export default class Apply extends BaseCommand<typeof Apply> {
     ...platformFlags,
     'auto-approve': Flags.boolean({ description: 'apply without asking (needed with no terminal or CI=true)', default: false }),
     format: Flags.string({ description: 'output format', options: ['text', 'json'], default: 'text' }),
-    'lock-timeout': lockTimeoutFlag(60, 'the project lock'),
+    'lock-timeout': lockTimeoutFlag(DEFAULT_LOCK_TIMEOUT_MS / 1000, 'the project lock'),
   }
 
   public async run(): Promise<void> {

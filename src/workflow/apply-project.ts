@@ -11,6 +11,7 @@ import { findStaleChanges, parsePlanFile, PlanFileError, type StaleChange } from
 import { PlatformError } from '../providers/errors.js'
 import type { LiveResource } from '../providers/provider.js'
 import { openProviders, type ProviderSession } from '../providers/registry.js'
+import { InterruptedBeforeApply, throwIfInterrupted, unlessInterrupted } from './interruptible.js'
 import { planProject, type PlanOutcome, type PlanRequest } from './plan-project.js'
 import { lockProject } from './project-lock.js'
 
@@ -56,9 +57,6 @@ export type ApplyOutcome =
   | { kind: 'interrupted' }
   | { kind: 'applied'; plan: Plan; result: ApplyResult }
 
-/** The run was interrupted before it applied anything. */
-class InterruptedBeforeApply extends Error {}
-
 /**
  * Locks the project, then re-plans (or loads a saved plan and checks the platform has not moved
  * since), confirms and executes. The project lock is taken once the files are valid and before any
@@ -90,7 +88,7 @@ export async function applyProject(request: ApplyRequest): Promise<ApplyOutcome>
 }
 
 async function applyFreshPlan(request: ApplyRequest): Promise<ApplyOutcome> {
-  const outcome = await beforeAnyWrite(planProject(request), request.signal, async (late) => {
+  const outcome = await unlessInterrupted(planProject(request), request.signal, async (late) => {
     if (late.kind === 'planned') await late.session.close()
   })
   if (outcome.kind === 'invalid') return { kind: 'invalid', outcome }
@@ -102,48 +100,14 @@ async function applyFreshPlan(request: ApplyRequest): Promise<ApplyOutcome> {
     if (refusal) return { kind: 'refused', plan, reason: refusal }
     if (plan.summary.create + plan.summary.update > 0 && !(await request.confirm(plan))) {
       // A signal at the prompt (not Ctrl+C typed on the terminal, which is an answer).
-      if (request.signal?.aborted) throw new InterruptedBeforeApply()
+      throwIfInterrupted(request.signal)
       return { kind: 'declined', plan }
     }
-    if (request.signal?.aborted) throw new InterruptedBeforeApply()
+    throwIfInterrupted(request.signal)
     return { kind: 'applied', plan, result: await execute(plan, live, session, request) }
   } finally {
     await closeSession(session, request.signal)
   }
-}
-
-/**
- * Waits for work that sends no write (planning, re-reading), unless an interrupt comes first: then
- * the apply ends at once (nothing was applied), and `lateCleanup` disposes of what the abandoned
- * work yields if it ever finishes.
- */
-function beforeAnyWrite<T>(work: Promise<T>, signal: AbortSignal | undefined, lateCleanup?: (value: T) => Promise<void>): Promise<T> {
-  if (!signal) return work
-  return new Promise<T>((resolve, reject) => {
-    let settled = false
-    const onAbort = () => {
-      if (settled) return
-      settled = true
-      void work.then((value) => lateCleanup?.(value)).catch(() => undefined)
-      reject(new InterruptedBeforeApply())
-    }
-    if (signal.aborted) return onAbort()
-    signal.addEventListener('abort', onAbort, { once: true })
-    work.then(
-      (value) => {
-        signal.removeEventListener('abort', onAbort)
-        if (settled) return void lateCleanup?.(value)?.catch(() => undefined)
-        settled = true
-        resolve(value)
-      },
-      (error: unknown) => {
-        signal.removeEventListener('abort', onAbort)
-        if (settled) return
-        settled = true
-        reject(error)
-      },
-    )
-  })
 }
 
 /** Closes the providers (and the embedded sandbox); after an interrupt, without waiting long for it. */
@@ -207,11 +171,11 @@ async function applySavedPlan(request: ApplyRequest, planFile: string): Promise<
         reason: `the plan was made for ${moved.map((m) => `${m.provider} → ${plan.targets.find((t) => t.provider === m.provider)!.target}`).join(', ')}, but this run targets ${moved.map((m) => m.target).join(', ')}`,
       }
     }
-    const fresh = await beforeAnyWrite(refreshTouched(plan.changes, session), request.signal)
+    const fresh = await unlessInterrupted(refreshTouched(plan.changes, session), request.signal)
     const stale = findStaleChanges(plan, fresh)
     if (stale.length > 0) return { kind: 'stale', plan, stale }
     const live = new Map([...fresh].filter((entry): entry is [string, LiveResource] => entry[1] !== undefined))
-    if (request.signal?.aborted) throw new InterruptedBeforeApply()
+    throwIfInterrupted(request.signal)
     // The plan is applied as it was reviewed, with the options it was made with.
     return { kind: 'applied', plan, result: await execute(plan, live, session, { ...request, options: saved.options }) }
   } finally {

@@ -118,11 +118,14 @@ describe.concurrent('one apply at a time per project', { timeout: 240_000 }, () 
     const project = await tempProject(pairs(count), { onTestFinished })
     const sandbox = await startExternalSandbox(project, onTestFinished)
     const untouched = await startExternalSandbox(project, onTestFinished)
-    await sandbox.setFaults({ latency_ms: 150 })
+    await sandbox.setFaults({ latency_ms: 50 })
     const cac = cacIn(project, sandbox.env)
 
     const first = startCli(['apply', '--auto-approve', '--parallelism', '1'], { cwd: project, env: sandbox.env, timeoutMs: CLI_TIMEOUT_MS })
     await first.waitFor(/^✓ created/m)
+    // Held still (alive, holding the lock) while the others try, however loaded the machine is.
+    first.signal('SIGSTOP')
+    onTestFinished(() => first.signal('SIGCONT'))
     const second = startCli(['apply', '--auto-approve'], { cwd: project, env: sandbox.env, timeoutMs: CLI_TIMEOUT_MS })
     await second.waitFor(/waiting up to 60 s/)
 
@@ -139,6 +142,7 @@ describe.concurrent('one apply at a time per project', { timeout: 240_000 }, () 
     )
     expect(refused.durationMs).toBeLessThan(10_000)
     expect((await untouched.counters()).routes).toEqual({})
+    first.signal('SIGCONT')
 
     const [firstResult, secondResult] = await Promise.all([first.ended, second.ended])
     expect(firstResult.code, firstResult.stderr).toBe(0)
