@@ -1,3 +1,4 @@
+import { warningOf } from '../model/change-warning.js'
 import { compareText } from '../model/diagnostic.js'
 import type { Plan, ResourceChange } from '../model/plan.js'
 import type { ApplyOutcome, LiveResource, PlanOptions, Provider } from '../providers/provider.js'
@@ -11,14 +12,24 @@ export type ApplyEvent =
 
 export interface ApplyResult {
   succeeded: { change: ResourceChange; outcome: ApplyOutcome }[]
-  failed: { change: ResourceChange; message: string }[]
+  /** `warning`: what the failure left behind that needs the user (e.g. a campaign left paused). */
+  failed: { change: ResourceChange; message: string; warning?: string }[]
   skipped: { change: ResourceChange; reason: string }[]
   /** Changes the plan could not make (blocked, error): not attempted. */
   notAttempted: ResourceChange[]
+  /** True when the run was interrupted: nothing was started after that. */
+  interrupted: boolean
+  /** Changes never started because the run was interrupted. */
+  notStarted: { change: ResourceChange; reason: string }[]
+  /** Changes still in flight when the bounded wait after an interrupt ended: their outcome is unknown. */
+  unfinished: { change: ResourceChange; reason: string }[]
   unchanged: number
   /** Wall time of the execution (planning and confirmation excluded). */
   durationMs: number
 }
+
+/** How long an interrupted run waits for the changes in flight, by default. */
+export const DEFAULT_DRAIN_TIMEOUT_MS = 30_000
 
 export interface ExecuteOptions {
   providers: ReadonlyMap<string, Provider>
@@ -28,12 +39,17 @@ export interface ExecuteOptions {
   /** Changes in flight at once (independent ones run concurrently). */
   parallelism: number
   onEvent?: (event: ApplyEvent) => void
+  /** Once aborted (an interrupt), no change is started; those in flight are waited for, up to `drainTimeoutMs`. */
+  signal?: AbortSignal
+  drainTimeoutMs?: number
 }
 
 /**
  * Executes a plan: each create or update once its dependencies are done (a batch after its
  * campaign, using the campaign's new id), independent ones concurrently up to `parallelism`.
- * A failure does not stop independent changes; its dependants are skipped. Never prints.
+ * A failure does not stop independent changes; its dependants are skipped. After `signal` aborts,
+ * nothing new starts; the result comes once the changes in flight have ended, or the drain
+ * timeout has passed (those still running are reported as unfinished). Never prints.
  */
 export async function executePlan(plan: Plan, execute: ExecuteOptions): Promise<ApplyResult> {
   const result: ApplyResult = {
@@ -41,6 +57,9 @@ export async function executePlan(plan: Plan, execute: ExecuteOptions): Promise<
     failed: [],
     skipped: [],
     notAttempted: plan.changes.filter((c) => c.action === 'blocked' || c.action === 'error'),
+    interrupted: false,
+    notStarted: [],
+    unfinished: [],
     unchanged: plan.changes.filter((c) => c.action === 'noop').length,
     durationMs: 0,
   }
@@ -49,7 +68,17 @@ export async function executePlan(plan: Plan, execute: ExecuteOptions): Promise<
   const planned = new Map(plan.changes.map((c) => [c.address, c]))
   const outcomes = new Map<string, ApplyOutcome>()
   const finished = new Map<string, Promise<boolean>>()
-  const emit = (event: ApplyEvent) => execute.onEvent?.(event)
+  const inFlight = new Set<ResourceChange>()
+  // Set when the result is handed back: a change that ends later no longer changes it or emits.
+  let sealed = false
+  const emit = (event: ApplyEvent) => {
+    if (!sealed) execute.onEvent?.(event)
+  }
+  const aborted = () => execute.signal?.aborted === true
+  const notStarted = (change: ResourceChange) => {
+    if (!sealed) result.notStarted.push({ change, reason: 'not started: the run was interrupted' })
+    return false
+  }
   const limit = semaphore(Math.max(1, execute.parallelism))
 
   const resolveId = (address: string): string | number | undefined =>
@@ -63,29 +92,37 @@ export async function executePlan(plan: Plan, execute: ExecuteOptions): Promise<
         const upstream = planned.get(dependency)
         if (!upstream || (upstream.action !== 'create' && upstream.action !== 'update')) continue
         if (!(await run(upstream))) {
+          if (aborted()) return notStarted(change)
           const reason = `${dependency} was not applied`
-          result.skipped.push({ change, reason })
+          if (!sealed) result.skipped.push({ change, reason })
           emit({ type: 'skip', change, reason })
           return false
         }
       }
+      if (aborted()) return notStarted(change)
       const provider = execute.providers.get(change.provider)
       if (!provider) throw new Error(`no provider named ${change.provider}`)
       return limit(async () => {
+        // Checked again after waiting for a slot: the interrupt may have come meanwhile.
+        if (aborted()) return notStarted(change)
         emit({ type: 'start', change })
+        inFlight.add(change)
         const started = Date.now()
         try {
           const live = execute.live.get(change.address)
           const outcome = await provider.apply(change, { ...(live ? { live } : {}), resolveId, options: execute.options })
           outcomes.set(change.address, outcome)
-          result.succeeded.push({ change, outcome })
+          if (!sealed) result.succeeded.push({ change, outcome })
           emit({ type: 'success', change, outcome, durationMs: Date.now() - started })
           return true
         } catch (error) {
           const message = error instanceof Error ? error.message : String(error)
-          result.failed.push({ change, message })
+          const warning = warningOf(error)
+          if (!sealed) result.failed.push({ change, message, ...(warning !== undefined ? { warning } : {}) })
           emit({ type: 'failure', change, message, durationMs: Date.now() - started })
           return false
+        } finally {
+          inFlight.delete(change)
         }
       })
     })()
@@ -93,13 +130,53 @@ export async function executePlan(plan: Plan, execute: ExecuteOptions): Promise<
     return promise
   }
 
-  await Promise.all(work.map(run))
+  const all = Promise.all(work.map(run))
+  const drain = drainDeadline(execute.signal, execute.drainTimeoutMs ?? DEFAULT_DRAIN_TIMEOUT_MS)
+  try {
+    await Promise.race([all, drain.expired])
+  } finally {
+    drain.cancel()
+  }
+  sealed = true
+  result.interrupted = aborted()
+  for (const change of inFlight) {
+    result.unfinished.push({ change, reason: 'still in flight when the run stopped: its outcome is unknown (run plan to see)' })
+  }
+  // Anything neither started nor reported yet (waiting for a slot or a dependency when the wait ended).
+  const reported = new Set(
+    [...result.succeeded, ...result.failed, ...result.skipped, ...result.notStarted, ...result.unfinished].map((entry) => entry.change.address),
+  )
+  for (const change of work) if (!reported.has(change.address)) result.notStarted.push({ change, reason: 'not started: the run was interrupted' })
+
   result.durationMs = performance.now() - started
   const byAddress = (a: { change: ResourceChange }, b: { change: ResourceChange }) => compareText(a.change.address, b.change.address)
   result.succeeded.sort(byAddress)
   result.failed.sort(byAddress)
   result.skipped.sort(byAddress)
+  result.notStarted.sort(byAddress)
+  result.unfinished.sort(byAddress)
   return result
+}
+
+/** Resolves `drainMs` after the signal aborts (never, without a signal); `cancel` clears its timer. */
+function drainDeadline(signal: AbortSignal | undefined, drainMs: number): { expired: Promise<void>; cancel: () => void } {
+  let timer: NodeJS.Timeout | undefined
+  let onAbort: (() => void) | undefined
+  const expired = new Promise<void>((resolve) => {
+    if (!signal) return
+    onAbort = () => {
+      timer = setTimeout(resolve, drainMs)
+    }
+    if (signal.aborted) onAbort()
+    else signal.addEventListener('abort', onAbort, { once: true })
+  })
+  return {
+    expired,
+    cancel: () => {
+      if (timer) clearTimeout(timer)
+      if (onAbort) signal?.removeEventListener('abort', onAbort)
+    },
+  }
 }
 
 /** Runs at most `size` tasks at once; others wait in arrival order. */

@@ -1,6 +1,7 @@
 import { Command, Errors, Flags, type Interfaces } from '@oclif/core'
 
 import { ApiError } from '../http/errors.js'
+import { LockError } from '../lock/file-lock.js'
 import { PlatformError, ProviderSetupError } from '../providers/errors.js'
 import { shouldColor } from '../render/style.js'
 import { StateFileError } from '../sandbox/store.js'
@@ -84,7 +85,7 @@ export abstract class BaseCommand<T extends typeof Command> extends Command {
 }
 
 function isOperationalError(error: Error): boolean {
-  return error instanceof ApiError || error instanceof ProviderSetupError || error instanceof PlatformError || error instanceof StateFileError
+  return error instanceof ApiError || error instanceof ProviderSetupError || error instanceof PlatformError || error instanceof StateFileError || error instanceof LockError
 }
 
 function isParseError(error: Error & { oclif?: { exit?: number } }): boolean {

@@ -6,13 +6,28 @@ export function isNonInteractive(env: NodeJS.ProcessEnv = process.env): boolean 
   return ci || process.stdin.isTTY !== true
 }
 
-/** Asks on the terminal; only the word "yes" goes ahead. */
-export async function askYes(question: string): Promise<boolean> {
+/**
+ * Asks on the terminal; only the word "yes" goes ahead. Ctrl+C (a key on a terminal in raw
+ * mode, not a signal), Ctrl+D (the end of input) and `signal` all answer no: the prompt always
+ * settles, so the caller can say that nothing was changed.
+ */
+export async function askYes(question: string, signal?: AbortSignal): Promise<boolean> {
   const prompt = createInterface({ input: process.stdin, output: process.stderr })
+  let onAbort: (() => void) | undefined
   try {
-    const answer = await prompt.question(`${question} Only "yes" is accepted: `)
-    return answer.trim() === 'yes'
+    const answer = await new Promise<string | undefined>((resolve) => {
+      prompt.once('close', () => resolve(undefined))
+      prompt.once('SIGINT', () => resolve(undefined))
+      onAbort = () => resolve(undefined)
+      if (signal?.aborted) onAbort()
+      signal?.addEventListener('abort', onAbort, { once: true })
+      prompt.question(`${question} Only "yes" is accepted: `).then(resolve, () => resolve(undefined))
+    })
+    // The cursor is still on the prompt's line after Ctrl+C or Ctrl+D.
+    if (answer === undefined) process.stderr.write('\n')
+    return answer?.trim() === 'yes'
   } finally {
+    if (onAbort) signal?.removeEventListener('abort', onAbort)
     prompt.close()
   }
 }

@@ -32,6 +32,16 @@ export const platformFlags = {
   }),
 }
 
+/** `--lock-timeout SECONDS`: how long to wait for another cac process's lock (0 = refuse at once). */
+export function lockTimeoutFlag(defaultSeconds: number, what: string) {
+  return Flags.integer({
+    description: `seconds to wait for ${what} while another cac process holds it (0 = refuse at once)`,
+    default: defaultSeconds,
+    min: 0,
+    max: 86_400,
+  })
+}
+
 /** The parsed flags plan and apply share. */
 export interface PlatformFlagValues {
   config?: string | undefined

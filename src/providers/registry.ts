@@ -2,6 +2,7 @@ import { displayPath } from '../config/display-path.js'
 import type { ProjectConfig, ProviderConfig } from '../config/project-config.js'
 import { HttpClient, type RetryEvent } from '../http/client.js'
 import { headerValueProblem } from '../http/header-value.js'
+import type { LockWait } from '../lock/file-lock.js'
 import type { PlanTarget } from '../model/plan.js'
 import type { RunningSandbox } from '../sandbox/index.js'
 import { ProviderSetupError } from './errors.js'
@@ -35,6 +36,11 @@ export interface ProviderSessionOptions {
   /** `--timeout`: seconds one request may take, for every provider (overrides their `timeout`). */
   timeoutSeconds?: number
   onRetry?: (event: RetryEvent) => void
+  /**
+   * Given (apply): the embedded sandbox persists what it is sent, holding its state file's lock
+   * while open (waiting as told). Absent (plan): it loads the state file read-only, with no lock.
+   */
+  sandboxStateLock?: LockWait
 }
 
 export interface ProviderSession {
@@ -63,6 +69,7 @@ export async function openProviders(options: ProviderSessionOptions): Promise<Pr
         const { startSandbox } = await import('../sandbox/index.js')
         sandbox ??= await startSandbox({
           statePath: options.config.sandbox.statePath,
+          stateAccess: options.sandboxStateLock ? { command: 'cac apply', lock: options.sandboxStateLock } : { readOnly: true },
           ...(options.config.sandbox.now !== undefined ? { now: options.config.sandbox.now } : {}),
         })
         baseUrl = sandbox.url

@@ -21,11 +21,18 @@ export function formatApplyEvent(event: ApplyEvent, style: Style): string | unde
   }
 }
 
+/** How the run ended, beyond its result: the signal that interrupted it, if one did. */
+export interface ApplyEnding {
+  interruptedBy?: string
+}
+
 /**
  * The end of an apply: what succeeded, failed, was skipped or not attempted, and a summary line
- * ("Apply complete: 2 created, 3 updated, 14 unchanged." / "Apply failed: …").
+ * ("Apply complete: 2 created, 3 updated, 14 unchanged." / "Apply incomplete: …" /
+ * "Apply interrupted (SIGINT): …"). What a failure left behind (a campaign left paused) is a
+ * marked warning line just above the summary, where it is not missed.
  */
-export function formatApplySummary(result: ApplyResult, color: boolean): string {
+export function formatApplySummary(result: ApplyResult, color: boolean, ending: ApplyEnding = {}): string {
   const style = createStyle(color)
   const created = result.succeeded.filter((s) => s.change.action === 'create').length
   const updated = result.succeeded.length - created
@@ -42,28 +49,53 @@ export function formatApplySummary(result: ApplyResult, color: boolean): string 
     lines.push('Skipped:')
     for (const { change, reason } of result.skipped) lines.push(`  ${change.address}: ${reason}`)
   }
+  if (result.unfinished.length > 0) {
+    lines.push('Unfinished (outcome unknown):')
+    for (const { change, reason } of result.unfinished) lines.push(`  ${change.address}: ${reason}`)
+  }
+  if (result.notStarted.length > 0) {
+    lines.push('Not started (interrupted):')
+    for (const { change } of result.notStarted) lines.push(`  ${change.address}`)
+  }
+  for (const { change, warning } of result.failed) {
+    if (warning !== undefined) lines.push(style.yellow(`⚠ WARNING: ${change.address}: ${warning}`))
+  }
   const parts = [`${created} created`, `${updated} updated`]
   if (result.failed.length > 0) parts.push(`${result.failed.length} failed`)
   if (result.skipped.length > 0) parts.push(`${result.skipped.length} skipped`)
   const blocked = result.notAttempted.filter((c) => c.action === 'blocked').length
   if (blocked > 0) parts.push(`${blocked} blocked`)
+  if (result.unfinished.length > 0) parts.push(`${result.unfinished.length} unfinished`)
+  if (result.notStarted.length > 0) parts.push(`${result.notStarted.length} not started`)
   parts.push(`${result.unchanged} unchanged`)
   const ok = applySucceeded(result)
-  const line = `Apply ${ok ? 'complete' : 'incomplete'}: ${parts.join(', ')}.`
+  const state = result.interrupted ? `interrupted${ending.interruptedBy ? ` (${ending.interruptedBy})` : ''}` : ok ? 'complete' : 'incomplete'
+  const line = `Apply ${state}: ${parts.join(', ')}.`
   lines.push(ok ? style.green(line) : style.red(line))
-  if (!ok) lines.push('Run apply again to retry what did not complete; what succeeded is not repeated.')
+  if (result.interrupted) {
+    lines.push('Nothing was started after the interrupt. Run apply again to finish; what succeeded is not repeated.')
+  } else if (!ok) {
+    lines.push('Run apply again to retry what did not complete; what succeeded is not repeated.')
+  }
   return `${lines.join('\n')}\n`
 }
 
-/** Everything the plan asked for was done. */
+/** Everything the plan asked for was done, and the run was not interrupted. */
 export function applySucceeded(result: ApplyResult): boolean {
-  return result.failed.length === 0 && result.skipped.length === 0 && result.notAttempted.length === 0
+  return (
+    !result.interrupted &&
+    result.failed.length === 0 &&
+    result.skipped.length === 0 &&
+    result.notAttempted.length === 0 &&
+    result.notStarted.length === 0 &&
+    result.unfinished.length === 0
+  )
 }
 
 export const APPLY_JSON_FORMAT_VERSION = 1
 
-/** The result for tools: a versioned envelope. */
-export function applyResultToJson(plan: Plan, result: ApplyResult): string {
+/** The result for tools: a versioned envelope (one complete document, also when interrupted). */
+export function applyResultToJson(plan: Plan, result: ApplyResult, ending: ApplyEnding = {}): string {
   const body = {
     format_version: APPLY_JSON_FORMAT_VERSION,
     targets: plan.targets.map((t) => ({ provider: t.provider, type: t.type, target: t.target })),
@@ -74,11 +106,16 @@ export function applyResultToJson(plan: Plan, result: ApplyResult): string {
       adopted: outcome.adopted === true,
       steps: outcome.steps ?? [],
     })),
-    failed: result.failed.map(({ change, message }) => ({ address: change.address, action: change.action, message })),
+    failed: result.failed.map(({ change, message, warning }) => ({ address: change.address, action: change.action, message, warning: warning ?? null })),
     skipped: result.skipped.map(({ change, reason }) => ({ address: change.address, action: change.action, reason })),
     not_attempted: result.notAttempted.map((change) => ({ address: change.address, action: change.action, reason: change.reason ?? null })),
+    not_started: result.notStarted.map(({ change, reason }) => ({ address: change.address, action: change.action, reason })),
+    unfinished: result.unfinished.map(({ change, reason }) => ({ address: change.address, action: change.action, reason })),
+    warnings: result.failed.flatMap(({ change, warning }) => (warning === undefined ? [] : [{ address: change.address, message: warning }])),
     unchanged: result.unchanged,
     complete: applySucceeded(result),
+    interrupted: result.interrupted,
+    signal: result.interrupted ? (ending.interruptedBy ?? null) : null,
     timing: { execute_ms: Math.round(result.durationMs) },
   }
   return `${JSON.stringify(body, null, 2)}\n`

@@ -9,7 +9,7 @@ import { ApiError, Router, type ApiRequest, type ApiResponse } from './http-kit.
 import type { PlatformContext, PlatformModule } from './platform.js'
 import { RequestValidationError } from './request-validation.js'
 import { sarvamPlatform } from './sarvam/routes.js'
-import { SandboxStore } from './store.js'
+import { SandboxStore, type StoreAccess } from './store.js'
 import { syllablePlatform } from './syllable/routes.js'
 
 export const MAX_BODY_BYTES = 1024 * 1024
@@ -21,6 +21,11 @@ export interface SandboxOptions {
   port?: number
   /** Persist state to this JSON file (atomic writes); in memory when absent. */
   statePath?: string
+  /**
+   * How the state file is opened: by default writable, holding its lock while the sandbox runs
+   * (refused at once when another process holds it); `{ readOnly: true }` loads it and never writes.
+   */
+  stateAccess?: StoreAccess
   /** Initial fault settings (latency, probabilities, seed). */
   faults?: Partial<FaultSettings>
   /** Freeze the clock at this instant (tests); real time when absent. */
@@ -49,7 +54,16 @@ const PLATFORMS: PlatformModule[] = [syllablePlatform, sarvamPlatform]
  * `cac sandbox serve`, the CLI's embedded sandbox, the tests and the benchmarks.
  */
 export async function startSandbox(options: SandboxOptions = {}): Promise<RunningSandbox> {
-  const store = await SandboxStore.open(options.statePath)
+  const store = await SandboxStore.open(options.statePath, options.stateAccess)
+  try {
+    return await serve(store, options)
+  } catch (error) {
+    await store.close()
+    throw error
+  }
+}
+
+async function serve(store: SandboxStore, options: SandboxOptions): Promise<RunningSandbox> {
   const clock = new SandboxClock(options.now)
   const faults = new FaultInjector(options.faults)
   const counters = new RequestCounters()

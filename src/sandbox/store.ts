@@ -1,6 +1,8 @@
 import { promises as fs } from 'node:fs'
 import { dirname } from 'node:path'
 
+import { acquireFileLock, type HeldLock, type LockWait } from '../lock/file-lock.js'
+
 import { emptySarvamState, type SarvamState } from './sarvam/state.js'
 import { emptySyllableState, type SyllableState } from './syllable/state.js'
 
@@ -20,10 +22,29 @@ export function emptyState(): SandboxState {
 /** The state file is unusable (not JSON, or of another format version). */
 export class StateFileError extends Error {}
 
+/** A store that may write its file: takes `FILE.lock` before loading it and holds it until closed. */
+export interface WritableAccess {
+  readOnly?: false
+  /** How long to wait for another process's lock (default: refuse at once). */
+  lock?: LockWait
+  /** Recorded in the lock as its holder's command, e.g. `cac apply`. */
+  command?: string
+}
+
+/** How a store opens its file: read-only (`cac plan`: no lock, nothing persisted), or writable under the file's lock. */
+export type StoreAccess = { readOnly: true } | WritableAccess
+
+/** The lock file of a state file. */
+export function stateLockPath(statePath: string): string {
+  return `${statePath}.lock`
+}
+
 /**
  * The emulator's state, in memory, optionally persisted to a JSON file. Writes are atomic (a
  * temporary file renamed over the old one), so a killed process never leaves a torn file; writes
- * requested while one is in flight are coalesced into the next one.
+ * requested while one is in flight are coalesced into the next one. A store that writes its file
+ * holds the file's lock from before it reads it until it is closed: the file is loaded whole and
+ * rewritten whole, so two writers would silently lose each other's changes.
  */
 export class SandboxStore {
   private writing: Promise<void> | undefined
@@ -33,30 +54,40 @@ export class SandboxStore {
   private constructor(
     public state: SandboxState,
     readonly path: string | undefined,
+    /** True when nothing is ever written (the file is only read). */
+    readonly readOnly: boolean,
+    private readonly lock: HeldLock | undefined,
   ) {}
 
-  /** Opens a store: in memory when `path` is undefined, else loaded from the file (empty if absent). */
-  static async open(path?: string): Promise<SandboxStore> {
-    if (path === undefined) return new SandboxStore(emptyState(), undefined)
-    let text: string
+  /**
+   * Opens a store: in memory when `path` is undefined, else loaded from the file (empty if absent);
+   * unless read-only, after taking the file's lock (LockError when another process holds it).
+   */
+  static async open(path?: string, access: StoreAccess = {}): Promise<SandboxStore> {
+    if (path === undefined) return new SandboxStore(emptyState(), undefined, false, undefined)
+    const lock = access.readOnly === true ? undefined : await lockStateFile(path, access)
     try {
-      text = await fs.readFile(path, 'utf8')
+      return new SandboxStore(await loadState(path), path, access.readOnly === true, lock)
     } catch (error) {
-      if ((error as NodeJS.ErrnoException).code === 'ENOENT') return new SandboxStore(emptyState(), path)
-      throw new StateFileError(`cannot read the sandbox state file ${path}: ${(error as Error).message}`)
+      await lock?.release()
+      throw error
     }
-    return new SandboxStore(parseState(text, path), path)
   }
 
-  /** Writes an empty state to a file (whatever it held, even something unreadable). */
-  static async resetFile(path: string): Promise<void> {
-    const store = new SandboxStore(emptyState(), path)
-    await store.commit()
+  /** Writes an empty state to a file (whatever it held, even something unreadable), under its lock. */
+  static async resetFile(path: string, access: WritableAccess = {}): Promise<void> {
+    const lock = await lockStateFile(path, access)
+    try {
+      const store = new SandboxStore(emptyState(), path, false, undefined)
+      await store.commit()
+    } finally {
+      await lock.release()
+    }
   }
 
   /** Persists the current state; resolves once a write that includes every change so far is on disk. */
   commit(): Promise<void> {
-    if (this.path === undefined) return Promise.resolve()
+    if (this.path === undefined || this.readOnly) return Promise.resolve()
     if (this.queued) return this.queued
     if (!this.writing) return this.startWrite()
     this.queued = this.writing.then(() => this.startWrite())
@@ -69,9 +100,10 @@ export class SandboxStore {
     await this.commit()
   }
 
-  /** Waits for pending writes. */
+  /** Waits for pending writes, then releases the file's lock. */
   async close(): Promise<void> {
     await (this.queued ?? this.writing)?.catch(() => undefined)
+    await this.lock?.release()
   }
 
   private clearWriting(finished: Promise<void>): void {
@@ -97,6 +129,30 @@ export class SandboxStore {
     this.writing = settled
     return write
   }
+}
+
+function lockStateFile(path: string, access: WritableAccess): Promise<HeldLock> {
+  const lockPath = stateLockPath(path)
+  return acquireFileLock({
+    path: lockPath,
+    shownPath: lockPath,
+    subject: `the sandbox state file ${path}`,
+    command: access.command ?? 'cac sandbox',
+    timeoutMs: access.lock?.timeoutMs ?? 0,
+    ...(access.lock?.signal ? { signal: access.lock.signal } : {}),
+    ...(access.lock?.onNote ? { onNote: access.lock.onNote } : {}),
+  })
+}
+
+async function loadState(path: string): Promise<SandboxState> {
+  let text: string
+  try {
+    text = await fs.readFile(path, 'utf8')
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return emptyState()
+    throw new StateFileError(`cannot read the sandbox state file ${path}: ${(error as Error).message}`)
+  }
+  return parseState(text, path)
 }
 
 function parseState(text: string, path: string): SandboxState {

@@ -4,17 +4,25 @@ import { resolve } from 'node:path'
 import { executePlan, type ApplyEvent, type ApplyResult } from '../apply/executor.js'
 import { loadEnvironment } from '../config/env-file.js'
 import { loadProject } from '../config/load-project.js'
+import { LockWaitAbortedError, type HeldLock, type LockWait } from '../lock/file-lock.js'
 import { Diagnostics } from '../model/diagnostic.js'
-import type { Plan, ResourceChange } from '../model/plan.js'
+import type { Plan } from '../model/plan.js'
 import { isSecretValue } from '../model/secret.js'
 import type { KindName } from '../model/kinds.js'
 import { checkPlanFileSize, findStaleChanges, parsePlanFile, PlanFileError, type StaleChange } from '../plan/plan-file.js'
 import { PlatformError } from '../providers/errors.js'
 import type { LiveResource } from '../providers/provider.js'
 import { openProviders, providerTargets, type ProviderSession } from '../providers/registry.js'
+import { InterruptedBeforeApply, throwIfInterrupted, unlessInterrupted } from './interruptible.js'
 import { planProject, type PlanOutcome, type PlanRequest } from './plan-project.js'
+import { lockProject } from './project-lock.js'
 import { checkSavedPlan, targetDifferences } from './saved-plan-check.js'
 import { dependenciesToLookUp, rederivePlan, withRecomputedDependencies } from './saved-plan-rederive.js'
+
+/** How long an apply waits for another apply of the same project, by default. */
+export const DEFAULT_LOCK_TIMEOUT_MS = 60_000
+/** After an interrupt, how long closing the connections may take before the run reports anyway. */
+const CLOSE_AFTER_INTERRUPT_MS = 5_000
 
 export interface ApplyRequest extends PlanRequest {
   /** A saved plan to apply exactly (refused if it fails this project's checks, or the platform moved since). */
@@ -26,6 +34,17 @@ export interface ApplyRequest extends PlanRequest {
   onPlan?: (plan: Plan) => void
   /** Called with notes that are not changes (e.g. secrets stood in for the sandbox). */
   onNotes?: (notes: string[]) => void
+  /**
+   * Aborted by an interrupt. Before anything is applied the apply ends at once as `interrupted`;
+   * while executing, nothing new is started and the result says what happened.
+   */
+  signal?: AbortSignal
+  /** How long to wait for another process's project lock (and embedded sandbox state lock); 0 = refuse at once. */
+  lockTimeoutMs?: number
+  /** Told when the apply waits for a lock, or takes over one left by a dead process. */
+  onLockNote?: (message: string) => void
+  /** After an interrupt, how long to wait for the changes in flight. */
+  drainTimeoutMs?: number
 }
 
 export type ApplyOutcome =
@@ -40,14 +59,44 @@ export type ApplyOutcome =
   /** A saved plan no longer matches the platform. */
   | { kind: 'stale'; plan: Plan; stale: StaleChange[] }
   | { kind: 'declined'; plan: Plan }
+  /** Interrupted before anything was applied (waiting for the lock, planning, at the prompt). */
+  | { kind: 'interrupted' }
   | { kind: 'applied'; plan: Plan; result: ApplyResult }
 
 /**
- * Re-plan (or load a saved plan and check the platform has not moved since), confirm, execute.
+ * Locks the project, then re-plans (or loads a saved plan and checks the platform has not moved
+ * since), confirms and executes. The project lock is taken once the files are valid and before any
+ * live state is read, and released however the apply ends; the embedded sandbox, if any, holds its
+ * state file's lock while open.
  */
 export async function applyProject(request: ApplyRequest): Promise<ApplyOutcome> {
-  if (request.planFile !== undefined) return applySavedPlan(request, request.planFile)
-  const outcome = await planProject(request)
+  let lock: HeldLock | undefined
+  const wait: LockWait = {
+    timeoutMs: request.lockTimeoutMs ?? DEFAULT_LOCK_TIMEOUT_MS,
+    ...(request.signal ? { signal: request.signal } : {}),
+    ...(request.onLockNote ? { onNote: request.onLockNote } : {}),
+  }
+  const locking: ApplyRequest = {
+    ...request,
+    beforeLiveRead: async (config) => {
+      lock = await lockProject(config, request.cwd, wait)
+    },
+    sandboxStateLock: wait,
+  }
+  try {
+    return await (request.planFile !== undefined ? applySavedPlan(locking, request.planFile) : applyFreshPlan(locking))
+  } catch (error) {
+    if (error instanceof InterruptedBeforeApply || error instanceof LockWaitAbortedError) return { kind: 'interrupted' }
+    throw error
+  } finally {
+    await lock?.release()
+  }
+}
+
+async function applyFreshPlan(request: ApplyRequest): Promise<ApplyOutcome> {
+  const outcome = await unlessInterrupted(planProject(request), request.signal, async (late) => {
+    if (late.kind === 'planned') await late.session.close()
+  })
   if (outcome.kind === 'invalid') return { kind: 'invalid', outcome }
   const { plan, live, session } = outcome
   try {
@@ -56,12 +105,28 @@ export async function applyProject(request: ApplyRequest): Promise<ApplyOutcome>
     const refusal = refusalReason(plan)
     if (refusal) return { kind: 'refused', plan, reason: refusal }
     if (plan.summary.create + plan.summary.update > 0 && !(await request.confirm(plan))) {
+      // A signal at the prompt (not Ctrl+C typed on the terminal, which is an answer).
+      throwIfInterrupted(request.signal)
       return { kind: 'declined', plan }
     }
+    throwIfInterrupted(request.signal)
     return { kind: 'applied', plan, result: await execute(plan, live, session, request) }
   } finally {
-    await session.close()
+    await closeSession(session, request.signal)
   }
+}
+
+/** Closes the providers (and the embedded sandbox); after an interrupt, without waiting long for it. */
+async function closeSession(session: ProviderSession, signal: AbortSignal | undefined): Promise<void> {
+  if (!signal?.aborted) return session.close()
+  let timer: NodeJS.Timeout | undefined
+  await Promise.race([
+    session.close().catch(() => undefined),
+    new Promise<void>((resolve) => {
+      timer = setTimeout(resolve, CLOSE_AFTER_INTERRUPT_MS)
+    }),
+  ])
+  clearTimeout(timer)
 }
 
 /**
@@ -110,6 +175,7 @@ async function applySavedPlan(request: ApplyRequest, planFile: string): Promise<
   if (problems.length > 0) return { kind: 'plan-rejected', file: planFile, plan, problems }
   const missing = missingSecret(plan)
   if (missing) return { kind: 'refused', plan, reason: missing }
+  await request.beforeLiveRead?.(config)
 
   const session = await openProviders({
     config,
@@ -119,22 +185,24 @@ async function applySavedPlan(request: ApplyRequest, planFile: string): Promise<
     parallelism: request.parallelism,
     ...(request.timeoutSeconds !== undefined ? { timeoutSeconds: request.timeoutSeconds } : {}),
     ...(request.onRetry ? { onRetry: request.onRetry } : {}),
+    ...(request.sandboxStateLock ? { sandboxStateLock: request.sandboxStateLock } : {}),
   })
   try {
     const withDependencies = withRecomputedDependencies(plan, session.providers)
     const identities = new Map<string, RefreshTarget>()
     for (const resource of load.resources) identities.set(resource.address, { kind: resource.kind, name: resource.name })
     for (const change of plan.changes) identities.set(change.address, { kind: change.kind, name: change.name })
-    const fresh = await refreshTouched(withDependencies, identities, session)
+    const fresh = await unlessInterrupted(refreshTouched(withDependencies, identities, session), request.signal)
     const stale = findStaleChanges(withDependencies, fresh)
     if (stale.length > 0) return { kind: 'stale', plan, stale }
     const live = new Map([...fresh].filter((entry): entry is [string, LiveResource] => entry[1] !== undefined))
+    throwIfInterrupted(request.signal)
     // The plan is applied as it was reviewed, with the options it was made with.
     const rederived = rederivePlan({ plan: withDependencies, live, providers: session.providers, options: saved.options })
     if (rederived.problems.length > 0) return { kind: 'plan-rejected', file: planFile, plan, problems: rederived.problems }
     return { kind: 'applied', plan: rederived.plan, result: await execute(rederived.plan, live, session, { ...request, options: saved.options }) }
   } finally {
-    await session.close()
+    await closeSession(session, request.signal)
   }
 }
 
@@ -195,6 +263,8 @@ function execute(plan: Plan, live: Map<string, LiveResource>, session: ProviderS
     options: request.options,
     parallelism: request.parallelism,
     ...(request.onEvent ? { onEvent: request.onEvent } : {}),
+    ...(request.signal ? { signal: request.signal } : {}),
+    ...(request.drainTimeoutMs !== undefined ? { drainTimeoutMs: request.drainTimeoutMs } : {}),
   })
 }
 

@@ -1,6 +1,8 @@
 import { loadProject, type ProjectLoad } from '../config/load-project.js'
+import type { ProjectConfig } from '../config/project-config.js'
 import type { Environment } from '../config/interpolate.js'
 import type { RetryEvent } from '../http/client.js'
+import type { LockWait } from '../lock/file-lock.js'
 import type { KindName } from '../model/kinds.js'
 import type { Plan } from '../model/plan.js'
 import { buildPlan, type DesiredEntry } from '../plan/build-plan.js'
@@ -23,6 +25,10 @@ export interface PlanRequest {
   /** `--timeout`: seconds one request may take (overrides the providers' `timeout`). */
   timeoutSeconds?: number
   onRetry?: (event: RetryEvent) => void
+  /** Apply: called once the files are valid, before any provider is opened or live state read (takes the project lock). */
+  beforeLiveRead?: (config: ProjectConfig) => Promise<void>
+  /** Apply: the embedded sandbox may persist writes, under its state file's lock; plan leaves it read-only. */
+  sandboxStateLock?: LockWait
 }
 
 export type PlanOutcome =
@@ -63,6 +69,7 @@ export async function planProject(request: PlanRequest): Promise<PlanOutcome> {
     (variable) => `${variable} is not set: the sandbox is given a generated stand-in secret (a real platform would need the real one)`,
   )
   const providerNames = [...new Set(load.resources.map((resource) => resource.provider))]
+  await request.beforeLiveRead?.(config)
   const session = await openProviders({
     config: load.config,
     names: providerNames,
@@ -71,6 +78,7 @@ export async function planProject(request: PlanRequest): Promise<PlanOutcome> {
     parallelism: request.parallelism,
     ...(request.timeoutSeconds !== undefined ? { timeoutSeconds: request.timeoutSeconds } : {}),
     ...(request.onRetry ? { onRetry: request.onRetry } : {}),
+    ...(request.sandboxStateLock ? { sandboxStateLock: request.sandboxStateLock } : {}),
   })
   try {
     const managedKinds = uniqueKinds(resources)

@@ -1,4 +1,5 @@
 import { spawn } from 'node:child_process'
+import { existsSync } from 'node:fs'
 import { readFile } from 'node:fs/promises'
 import { join } from 'node:path'
 
@@ -13,17 +14,34 @@ import { tempProject } from '../helpers/temp-project.js'
  * CI is removed from the environment: this is a person at a terminal.
  */
 function onTerminal(cwd: string, args: string[], answer: string): Promise<{ code: number | null; output: string }> {
+  return typedOnTerminal(cwd, args, `${answer}\n`, true)
+}
+
+/**
+ * Like onTerminal, typing `keys` as they are (e.g. Ctrl+C is "\u0003", Ctrl+D "\u0004"), and
+ * closing the terminal's input afterwards only when `close` is set. Killed after 30 s.
+ */
+function typedOnTerminal(cwd: string, args: string[], keys: string, close: boolean): Promise<{ code: number | null; output: string }> {
   return new Promise((resolve, reject) => {
     const command = [process.execPath, CLI_PATH, ...args].map((part) => `'${part}'`).join(' ')
     const child = spawn('script', ['-qec', command, '/dev/null'], { cwd, env: cliEnv({ CI: undefined }), stdio: ['pipe', 'pipe', 'pipe'] })
     let output = ''
     child.stdout.on('data', (chunk: Buffer) => {
       output += chunk.toString('utf8')
-      if (output.includes('Only "yes" is accepted')) child.stdin.end(`${answer}\n`)
+      if (!typed && output.includes('Only "yes" is accepted')) {
+        typed = true
+        if (close) child.stdin.end(keys)
+        else child.stdin.write(keys)
+      }
     })
+    let typed = false
+    const timer = setTimeout(() => child.kill('SIGKILL'), 30_000)
     child.stderr.on('data', (chunk: Buffer) => (output += chunk.toString('utf8')))
     child.on('error', reject)
-    child.on('close', (code) => resolve({ code, output }))
+    child.on('close', (code) => {
+      clearTimeout(timer)
+      resolve({ code, output })
+    })
   })
 }
 
@@ -42,5 +60,22 @@ describe('cac apply on a terminal', { timeout: 60_000 }, () => {
     expect(accepted.code).toBe(0)
     expect(accepted.output).toContain('Apply complete: 6 created, 0 updated, 0 unchanged.')
     expect(await readFile(join(project, '.cac/sandbox.json'), 'utf8')).toContain('Spring Renewals')
+  })
+
+  it.for([
+    ['Ctrl+D (end of input)', '\u0004'],
+    ['Ctrl+C', '\u0003'],
+  ] as const)('%s at the prompt: "Apply cancelled: nothing was changed", exit 1, no internal error', async ([, key], { onTestFinished }) => {
+    const project = await tempProject(await exampleProjectFiles(), { onTestFinished })
+    const cancelled = await typedOnTerminal(project, ['apply'], key, false)
+    expect(cancelled.code, cancelled.output).toBe(1)
+    expect(cancelled.output).toContain('Plan: 6 to create, 0 to update, 0 unchanged.')
+    expect(cancelled.output).toContain('Apply cancelled: nothing was changed.')
+    expect(cancelled.output).not.toContain('Internal error')
+    expect(cancelled.output).not.toContain('Apply complete')
+    const untouched = await readFile(join(project, '.cac/sandbox.json'), 'utf8').catch(() => '{}')
+    expect(untouched).not.toContain('Spring Renewals')
+    expect(existsSync(join(project, '.cac/apply.lock'))).toBe(false)
+    expect(existsSync(join(project, '.cac/sandbox.json.lock'))).toBe(false)
   })
 })

@@ -34,9 +34,9 @@ export function planSummary(stdout: string): string | undefined {
   return /^(?:No changes\. )?Plan: .*\.$/m.exec(stdout)?.[0]
 }
 
-/** The summary line of an apply: `Apply complete: …` or `Apply incomplete: …`. */
+/** The summary line of an apply: `Apply complete: …`, `Apply incomplete: …` or `Apply interrupted (SIGINT): …`. */
 export function applySummary(stdout: string): string | undefined {
-  return /^Apply (?:complete|incomplete): .*\.$/m.exec(stdout)?.[0]
+  return /^Apply (?:complete|incomplete|interrupted \(SIG[A-Z]+\)): .*\.$/m.exec(stdout)?.[0]
 }
 
 /** One line of apply progress, as printed when there is no terminal. */
@@ -95,11 +95,18 @@ export interface JsonApplyResult {
   format_version: number
   targets: { provider: string; type: string; target: string }[]
   succeeded: { address: string; action: string; id: string | number; adopted: boolean; steps: string[] }[]
-  failed: { address: string; action: string; message: string }[]
+  failed: { address: string; action: string; message: string; warning: string | null }[]
   skipped: { address: string; action: string; reason: string }[]
   not_attempted: { address: string; action: string; reason: string | null }[]
+  /** Changes an interrupt kept from starting, and those whose outcome the interrupted run could not wait for. */
+  not_started: { address: string; action: string; reason: string }[]
+  unfinished: { address: string; action: string; reason: string }[]
+  /** What failures left behind that needs a person (e.g. a campaign left paused). */
+  warnings: { address: string; message: string }[]
   unchanged: number
   complete: boolean
+  interrupted: boolean
+  signal: string | null
 }
 
 /**

@@ -22,12 +22,23 @@ export interface RecordingProxy {
   close(): Promise<void>
 }
 
+/** An answer the proxy gives itself instead of forwarding (a platform refusing one particular request). */
+export interface ProxyAnswer {
+  status: number
+  body: unknown
+}
+
+export interface RecordingProxyOptions {
+  /** Called for each request; an answer is sent back without reaching the sandbox. */
+  answer?: (request: RecordedRequest) => ProxyAnswer | undefined
+}
+
 /**
  * A transparent HTTP proxy in front of a sandbox that records what the CLI sent: methods, paths,
  * JSON bodies and timings. The sandbox's counters say how many requests reached a route; this says
  * what was in them (a PUT's full body, a PATCH's fields) and how many were in flight at once.
  */
-export async function startRecordingProxy(target: string): Promise<RecordingProxy> {
+export async function startRecordingProxy(target: string, options: RecordingProxyOptions = {}): Promise<RecordingProxy> {
   const upstream = new URL(target)
   const requests: RecordedRequest[] = []
   const server = createServer((incoming, outgoing) => {
@@ -45,6 +56,15 @@ export async function startRecordingProxy(target: string): Promise<RecordingProx
         ended: started,
       }
       requests.push(record)
+      const answer = options.answer?.(record)
+      if (answer) {
+        const text = JSON.stringify(answer.body)
+        record.status = answer.status
+        outgoing.writeHead(answer.status, { 'content-type': 'application/json', 'content-length': Buffer.byteLength(text) })
+        outgoing.end(text)
+        record.ended = performance.now()
+        return
+      }
       const forward = httpRequest(
         {
           host: upstream.hostname,

@@ -84,4 +84,87 @@ describe('executePlan', () => {
     })
     expect(fake.calls[0]!.resolved).toEqual({ campaign: 42 })
   })
+
+  describe('when interrupted', () => {
+    const run = (changes: ResourceChange[], provider: Provider, signal: AbortSignal, extra: { parallelism?: number; drainTimeoutMs?: number; onEvent?: (e: ApplyEvent) => void } = {}) =>
+      executePlan(planOf(changes), {
+        providers: new Map([['fake', provider]]),
+        live: new Map(),
+        options: { pauseToUpdate: false },
+        parallelism: extra.parallelism ?? 1,
+        signal,
+        ...(extra.drainTimeoutMs !== undefined ? { drainTimeoutMs: extra.drainTimeoutMs } : {}),
+        ...(extra.onEvent ? { onEvent: extra.onEvent } : {}),
+      })
+
+    it('starts nothing new, finishes what is in flight, and lists the rest as not started', async () => {
+      const fake = fakeProvider({ delayMs: 30 })
+      const controller = new AbortController()
+      const changes = Array.from({ length: 6 }, (_, i) => change(`c${i}`, 'update'))
+      const result = await run(changes, fake.provider, controller.signal, {
+        parallelism: 2,
+        onEvent: (event) => {
+          if (event.type === 'start' && event.change.address === 'c1') controller.abort()
+        },
+      })
+      // c0 and c1 were both in flight when the abort came: both are finished, nothing else starts.
+      expect(fake.calls.map((c) => c.address)).toEqual(['c0', 'c1'])
+      expect(result.interrupted).toBe(true)
+      expect(result.succeeded.map((s) => s.change.address)).toEqual(['c0', 'c1'])
+      expect(result.notStarted).toEqual(
+        ['c2', 'c3', 'c4', 'c5'].map((address) => ({ change: expect.objectContaining({ address }), reason: 'not started: the run was interrupted' })),
+      )
+      expect(result.unfinished).toEqual([])
+      expect(result.skipped).toEqual([])
+    })
+
+    it('a dependant of a change that was not started is not started either (not skipped)', async () => {
+      const fake = fakeProvider({ delayMs: 20 })
+      const controller = new AbortController()
+      const result = await run(
+        [change('a', 'create'), change('b', 'create'), change('batch-of-b', 'create', ['b'])],
+        fake.provider,
+        controller.signal,
+        { onEvent: (event) => event.type === 'start' && controller.abort() },
+      )
+      expect(result.succeeded.map((s) => s.change.address)).toEqual(['a'])
+      expect(result.notStarted.map((n) => n.change.address)).toEqual(['b', 'batch-of-b'])
+      expect(result.skipped).toEqual([])
+    })
+
+    it('waits for a change in flight no longer than the drain timeout, then reports it as unfinished', async () => {
+      const controller = new AbortController()
+      let finishHung: () => void = () => undefined
+      const events: string[] = []
+      const provider = {
+        name: 'fake',
+        apply: (c: ResourceChange) =>
+          c.address === 'hung'
+            ? new Promise((resolve) => (finishHung = () => resolve({ id: 1 })))
+            : Promise.resolve({ id: 2 }),
+      } as unknown as Provider
+      const started = Date.now()
+      const result = await run([change('hung', 'update'), change('later', 'update')], provider, controller.signal, {
+        drainTimeoutMs: 100,
+        onEvent: (event) => {
+          events.push(`${event.type} ${event.change.address}`)
+          if (event.type === 'start') controller.abort()
+        },
+      })
+      expect(Date.now() - started).toBeLessThan(2_000)
+      expect(result.unfinished).toEqual([{ change: expect.objectContaining({ address: 'hung' }), reason: expect.stringContaining('outcome is unknown') }])
+      expect(result.notStarted.map((n) => n.change.address)).toEqual(['later'])
+      // The change that ends after the result was handed back changes nothing and emits nothing.
+      finishHung()
+      await new Promise((resolve) => setTimeout(resolve, 20))
+      expect(result.succeeded).toEqual([])
+      expect(events).toEqual(['start hung'])
+    })
+
+    it('without an interrupt, the result says so', async () => {
+      const fake = fakeProvider()
+      const result = await run([change('c', 'update')], fake.provider, new AbortController().signal)
+      expect(result).toMatchObject({ interrupted: false, notStarted: [], unfinished: [] })
+    })
+  })
 })

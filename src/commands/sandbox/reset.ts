@@ -1,6 +1,7 @@
 import { Flags } from '@oclif/core'
 
 import { BaseCommand } from '../../cli/base-command.js'
+import { lockTimeoutFlag } from '../../cli/shared-flags.js'
 import { DEFAULT_SANDBOX_STATE } from '../../config/project-config.js'
 import { SandboxStore } from '../../sandbox/index.js'
 
@@ -16,6 +17,7 @@ export default class SandboxReset extends BaseCommand<typeof SandboxReset> {
   static override flags = {
     state: Flags.string({ description: 'the state file to empty', default: DEFAULT_SANDBOX_STATE, exclusive: ['url'] }),
     url: Flags.string({ description: 'empty a running sandbox through its control API instead' }),
+    'lock-timeout': lockTimeoutFlag(60, 'the lock of the state file'),
   }
 
   public async run(): Promise<void> {
@@ -32,7 +34,11 @@ export default class SandboxReset extends BaseCommand<typeof SandboxReset> {
       this.write(`sandbox at ${this.flags.url} reset\n`)
       return
     }
-    await SandboxStore.resetFile(this.flags.state)
+    // Under the file's lock: a sandbox that has the file open would otherwise write its old state back.
+    await SandboxStore.resetFile(this.flags.state, {
+      command: 'cac sandbox reset',
+      lock: { timeoutMs: this.flags['lock-timeout'] * 1000, onNote: (note) => process.stderr.write(`note: ${note}\n`) },
+    })
     this.write(`sandbox state ${this.flags.state} reset\n`)
   }
 }

@@ -1,6 +1,8 @@
 import { Flags } from '@oclif/core'
 
 import { BaseCommand, UsageError } from '../../cli/base-command.js'
+import { lockTimeoutFlag } from '../../cli/shared-flags.js'
+import { LockError } from '../../lock/file-lock.js'
 import { FaultError, parseFaultSpec, startSandbox, StateFileError } from '../../sandbox/index.js'
 
 export default class SandboxServe extends BaseCommand<typeof SandboxServe> {
@@ -10,7 +12,8 @@ export default class SandboxServe extends BaseCommand<typeof SandboxServe> {
     'Serves both platforms\' APIs on one real HTTP server (Syllable under /api/v1/outbound, Sarvam under ' +
     '/api/scheduling/v1/orgs/{org_id}/workspaces/{workspace_id}), plus a JSON control API under /__sandbox ' +
     '(faults, request counters, clock, reset). Any non-empty API key is accepted. State lives in memory ' +
-    'unless --state names a file (written atomically after every change).'
+    'unless --state names a file (written atomically after every change), which the server holds locked while it ' +
+    'runs (FILE.lock): no other cac process rewrites it meanwhile, and a second server on it is refused.'
 
   static override examples = [
     '<%= config.bin %> sandbox serve',
@@ -29,6 +32,7 @@ export default class SandboxServe extends BaseCommand<typeof SandboxServe> {
     }),
     now: Flags.string({ description: 'freeze the clock at this instant (ISO 8601); move it with PUT /__sandbox/clock' }),
     log: Flags.boolean({ description: 'print one line per API request (method, path, outcome, time)', default: false }),
+    'lock-timeout': lockTimeoutFlag(0, 'the lock of the --state file'),
   }
 
   public async run(): Promise<void> {
@@ -48,6 +52,10 @@ export default class SandboxServe extends BaseCommand<typeof SandboxServe> {
         host: this.flags.host,
         port: this.flags.port,
         statePath: this.flags.state,
+        stateAccess: {
+          command: 'cac sandbox serve',
+          lock: { timeoutMs: this.flags['lock-timeout'] * 1000, onNote: (note) => process.stderr.write(`note: ${note}\n`) },
+        },
         faults,
         now: this.flags.now,
         log: this.flags.log ? (line) => process.stdout.write(`${line}\n`) : undefined,
@@ -56,7 +64,7 @@ export default class SandboxServe extends BaseCommand<typeof SandboxServe> {
       const code = (error as NodeJS.ErrnoException).code
       if (code === 'EADDRINUSE') this.fail(`port ${this.flags.port} on ${this.flags.host} is in use; pick another with --port`)
       if (code === 'EADDRNOTAVAIL' || code === 'ENOTFOUND') this.fail(`cannot listen on ${this.flags.host}: no such interface`)
-      if (error instanceof StateFileError) this.fail(error.message)
+      if (error instanceof StateFileError || error instanceof LockError) this.fail(error.message)
       throw error
     }
     this.write(

@@ -5,6 +5,7 @@
  */
 import type { RetryEvent } from '../../http/client.js'
 import { ConflictError } from '../../http/errors.js'
+import { FailureWithWarning } from '../../model/change-warning.js'
 import { createSafely } from '../safe-create.js'
 import type { FieldChange, ResourceChange, Spec } from '../../model/plan.js'
 import { diffSpecs } from '../../plan/diff.js'
@@ -170,7 +171,10 @@ async function toggle(api: SarvamApi, id: string, pause: boolean): Promise<strin
 
 /**
  * PATCH a campaign that cac paused for the purpose, and resume it whatever the PATCH did: a failed
- * update must not leave a running campaign stopped. The PATCH's error is the one thrown.
+ * update must not leave a running campaign stopped. The PATCH's error is the one thrown. When the
+ * resume fails, the campaign stays paused (calls to people stopped): the error carries a warning
+ * that says so, for a marked line of its own in the report; the next plan shows `paused` differing
+ * from the file, and apply resumes it.
  */
 async function patchWhilePaused(api: SarvamApi, id: string, body: Spec, name: string): Promise<void> {
   let patchError: Error | undefined
@@ -183,12 +187,15 @@ async function patchWhilePaused(api: SarvamApi, id: string, body: Spec, name: st
     await changeStatus(api, id, 'resume')
   } catch (error) {
     const resumeMessage = (error as Error).message
+    const warning =
+      `campaign ${JSON.stringify(name)} is LEFT PAUSED: cac paused it for --pause-to-update and could not resume it ` +
+      `(${resumeMessage}); resume it on the platform, or run apply again`
     if (patchError) {
-      throw new Error(`${patchError.message}; resuming campaign ${JSON.stringify(name)} afterwards failed too, so it is left paused: ${resumeMessage}`, {
+      throw new FailureWithWarning(`${patchError.message}; resuming campaign ${JSON.stringify(name)} afterwards failed too, so it is left paused: ${resumeMessage}`, warning, {
         cause: patchError,
       })
     }
-    throw new Error(`campaign ${JSON.stringify(name)} was updated but could not be resumed, so it is left paused: ${resumeMessage}`, {
+    throw new FailureWithWarning(`campaign ${JSON.stringify(name)} was updated but could not be resumed, so it is left paused: ${resumeMessage}`, warning, {
       cause: error,
     })
   }
