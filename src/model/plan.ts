@@ -45,6 +45,11 @@ export interface ResourceChange {
   live?: Spec
   /** Live lifecycle status where the platform has one (e.g. Sarvam `scheduled`). */
   liveStatus?: string
+  /**
+   * Something about the live resource the user should know that is not a change: e.g. a campaign
+   * that is paused on the platform while its file does not manage `paused`.
+   */
+  notice?: string
   /** Addresses that must be applied first (a batch waits for its campaign). */
   dependsOn: string[]
   /** Where the resource is declared. */

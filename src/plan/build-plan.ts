@@ -95,6 +95,8 @@ export function planResource(entry: DesiredEntry, matches: readonly LiveResource
     fields,
     ...(live.status !== undefined ? { liveStatus: live.status } : {}),
   }
+  const notice = rules.notice?.({ live, desired: normalised })
+  if (notice !== undefined) withLive.notice = notice
   if (fields.length === 0) return withLive
   // Only a change apply will make needs the fingerprint that a saved plan is checked against.
   withLive.liveFingerprint = fingerprint(live.spec)

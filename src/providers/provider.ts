@@ -43,6 +43,8 @@ export interface KindRules {
   dependsOn(resource: Resource): string[]
   /** Platform conditions on an update (e.g. a Sarvam campaign that is active or has ended). */
   assess(input: { live: LiveResource; fields: FieldChange[]; options: PlanOptions }): Verdict | undefined
+  /** What the plan should point out about a live resource beyond its changes (see ResourceChange.notice). */
+  notice?(input: { live: LiveResource; desired: Spec }): string | undefined
 }
 
 /** What `apply` needs besides the change itself. */

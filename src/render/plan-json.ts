@@ -36,6 +36,7 @@ function changeToJson(change: ResourceChange) {
     reason: change.reason ?? null,
     live_id: change.liveId ?? null,
     live_status: change.liveStatus ?? null,
+    notice: change.notice ?? null,
     fields: change.fields.map(fieldToJson),
   }
 }

@@ -20,6 +20,10 @@ export function formatPlanMarkdown(plan: Plan, limit = MARKDOWN_LIMIT): string {
     `Targets: ${plan.targets.map((t) => `\`${t.provider}\` → ${escapeText(t.target)}`).join(', ')}`,
     '',
   ]
+  const noticed = plan.changes.filter((change) => change.notice !== undefined)
+  if (noticed.length > 0) {
+    head.push('**Notices:**', '', ...noticed.map((change) => `- ⚠ <code>${escapeHtml(change.address)}</code>: ${escapeHtml(change.notice!)}`), '')
+  }
   const sections = plan.changes.filter((change) => change.action !== 'noop').map(formatSection)
   if (plan.unmanaged.length > 0) {
     sections.push(

@@ -12,6 +12,11 @@ export function formatPlanText(plan: Plan, options: { color: boolean }): string 
   for (const target of plan.targets) lines.push(`  ${target.provider} → ${target.target}`)
   const shown = plan.changes.filter((change) => change.action !== 'noop')
   for (const change of shown) lines.push('', ...formatChange(change, style))
+  const noticed = plan.changes.filter((change) => change.notice !== undefined)
+  if (noticed.length > 0) {
+    lines.push('', 'Notices:')
+    for (const change of noticed) lines.push(`  ${style.yellow('⚠')} ${change.address}: ${change.notice}`)
+  }
   if (plan.unmanaged.length > 0) {
     lines.push('', 'Unmanaged (on the platform, in no file; left alone):')
     for (const resource of plan.unmanaged) lines.push(`  ${resource.address}  ${style.dim(`(id ${String(resource.id)})`)}`)

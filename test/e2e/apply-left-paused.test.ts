@@ -73,4 +73,33 @@ describe.concurrent('--pause-to-update that cannot resume', { timeout: 180_000 }
       await expectConverged(cac, sandbox)
     },
   )
+
+  it('a file that does not manage paused: the next plan points the paused campaign out, in text, JSON and markdown', async ({ onTestFinished }) => {
+    const project = await tempProject({ [FILE]: sarvamCampaignDoc('silent-hi', { description: 'first' }) }, { onTestFinished })
+    const sandbox = await startExternalSandbox(project, onTestFinished)
+    const cac = cacIn(project, sandbox.env)
+    expect((await cac(['apply', '--auto-approve'])).code).toBe(0)
+    await sandbox.advanceClock(UNTIL_ACTIVE_SECONDS)
+    await writeFile(join(project, FILE), sarvamCampaignDoc('silent-hi', { description: 'second' }))
+    const proxy = await startRecordingProxy(sandbox.url, {
+      answer: (request) =>
+        request.method === 'PUT' && request.path.endsWith('/status') && (request.body as { action?: string } | undefined)?.action === 'resume'
+          ? { status: 409, body: { detail: REFUSAL } }
+          : undefined,
+    })
+    onTestFinished(() => proxy.close())
+    const apply = await cac(['apply', '--auto-approve', '--pause-to-update'], { SARVAM_API_URL: proxy.url })
+    expect(apply.code).toBe(1)
+    expect(apply.stdout).toContain('⚠ WARNING: sarvam/campaign/silent-hi: campaign "silent-hi" is LEFT PAUSED')
+
+    const notice = 'sarvam/campaign/silent-hi: paused on the platform, and its file does not manage `paused`: apply leaves it paused (write `paused: false` to have apply resume it)'
+    const plan = await cac(['plan', '--detailed-exitcode'])
+    expectNoCrash(plan)
+    expect(plan.code, plan.stderr).toBe(0)
+    expect(plan.stdout).toContain(`Notices:\n  ⚠ ${notice}\n`)
+    const json = JSON.parse((await cac(['plan', '--format', 'json'])).stdout) as { changes: { address: string; live_status: string; notice: string | null }[] }
+    expect(json.changes).toEqual([expect.objectContaining({ address: 'sarvam/campaign/silent-hi', live_status: 'paused', notice: notice.slice('sarvam/campaign/silent-hi: '.length) })])
+    expect((await cac(['plan', '--format', 'markdown'])).stdout).toContain('- ⚠ <code>sarvam/campaign/silent-hi</code>: paused on the platform')
+    await expectConverged(cac, sandbox)
+  })
 })

@@ -125,6 +125,7 @@ describe.concurrent('cac plan output', { timeout: 180_000 }, () => {
       reason: null,
       live_id: 'alpha-1',
       live_status: 'PENDING',
+      notice: null,
       fields: [],
     })
     expect(alpha).toMatchObject({ kind: 'SyllableCampaign', name: 'Alpha', live_id: expect.any(Number) })

@@ -85,6 +85,7 @@ export interface JsonPlan {
     reason: string | null
     live_id: string | number | null
     live_status: string | null
+    notice: string | null
     fields: { path: string; kind: 'add' | 'change' | 'remove'; before: unknown; after: unknown; sensitive: boolean }[]
   }[]
   unmanaged: { address: string; kind: string; provider: string; name: string; id: string | number }[]

@@ -74,6 +74,7 @@ describe('JSON plan', () => {
       reason: null,
       live_id: null,
       live_status: null,
+      notice: null,
       fields: [
         { path: 'hourly_rate', kind: 'change', before: 25, after: 30, sensitive: false },
         { path: 'webhooks[0].auth_values.hmac_secret', kind: 'add', before: null, after: '(sensitive)', sensitive: true },

@@ -18,10 +18,15 @@ export const ACTIVE_REASON =
   'campaign is active: updates are only allowed when it is scheduled or paused; ' +
   'run apply with --pause-to-update to pause it, update it, and resume it'
 
+export const LEFT_PAUSED_NOTICE =
+  'paused on the platform, and its file does not manage `paused`: apply leaves it paused (write `paused: false` to have apply resume it)'
+
 export const sarvamCampaignRules: KindRules = {
   createOnly: CREATE_ONLY_FIELDS,
   dependsOn: () => [],
   assess: assessCampaignChange,
+  // A campaign may be paused because an update with --pause-to-update could not resume it: say so.
+  notice: ({ live, desired }) => (live.status === 'paused' && typeof desired.paused !== 'boolean' ? LEFT_PAUSED_NOTICE : undefined),
 }
 
 /** The top-level spec fields a diff touches. */
