@@ -48,6 +48,21 @@ describe('buildPlan', () => {
     expect(result.changes[0]).toMatchObject({ action: 'noop', fields: [] })
   })
 
+  it('carries the kind’s notice about a live resource, even when nothing changes', () => {
+    const rules = plainRules({ notice: ({ live: l, desired: d }) => (l.status === 'paused' && d.paused === undefined ? 'paused on the platform' : undefined) })
+    const result = plan(
+      {
+        desired: [entry(desired('SyllableCampaign', 'A', { campaign_name: 'A' })), entry(desired('SyllableCampaign', 'B', { campaign_name: 'B' }))],
+        live: [live('SyllableCampaign', 'A', { campaign_name: 'A' }, { status: 'paused' }), live('SyllableCampaign', 'B', { campaign_name: 'B' }, { status: 'active' })],
+      },
+      rules,
+    )
+    expect(result.changes.map((change) => [change.action, change.notice])).toEqual([
+      ['noop', 'paused on the platform'],
+      ['noop', undefined],
+    ])
+  })
+
   it('is an error when a create-only field differs', () => {
     const result = plan(
       { desired: [entry(desired('SyllableBatch', 'b', { batch_id: 'b', campaign: 'New' }))], live: [live('SyllableBatch', 'b', { batch_id: 'b', campaign: 'Old' })] },
