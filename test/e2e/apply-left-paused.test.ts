@@ -13,6 +13,18 @@ import { tempProject } from '../helpers/temp-project.js'
 const FILE = 'campaigns/sarvam.yaml'
 const REFUSAL = 'Campaign cannot be resumed right now'
 
+/** A proxy in front of the sandbox that answers 409 to every resume (pause and patch go through). */
+async function refusingResumes(upstream: string, onTestFinished: (cleanup: () => Promise<void>) => void) {
+  const proxy = await startRecordingProxy(upstream, {
+    answer: (request) =>
+      request.method === 'PUT' && request.path.endsWith('/status') && (request.body as { action?: string } | undefined)?.action === 'resume'
+        ? { status: 409, body: { detail: REFUSAL } }
+        : undefined,
+  })
+  onTestFinished(() => proxy.close())
+  return proxy
+}
+
 describe.concurrent('--pause-to-update that cannot resume', { timeout: 180_000 }, () => {
   it.for([['text'], ['json']] as const)(
     'says loudly that the campaign is left paused (--format %s); the next plan shows it and the next apply resumes it',
@@ -26,13 +38,7 @@ describe.concurrent('--pause-to-update that cannot resume', { timeout: 180_000 }
       await writeFile(join(project, FILE), sarvamCampaignDoc('reminders-hi', { description: 'second', paused: false }))
 
       // The platform pauses and patches, and then refuses every resume.
-      const proxy = await startRecordingProxy(sandbox.url, {
-        answer: (request) =>
-          request.method === 'PUT' && request.path.endsWith('/status') && (request.body as { action?: string } | undefined)?.action === 'resume'
-            ? { status: 409, body: { detail: REFUSAL } }
-            : undefined,
-      })
-      onTestFinished(() => proxy.close())
+      const proxy = await refusingResumes(sandbox.url, onTestFinished)
       const apply = await cac(['apply', '--auto-approve', '--pause-to-update', '--format', format], { SARVAM_API_URL: proxy.url })
       expectNoCrash(apply)
       expect(apply.code).toBe(1)
@@ -81,13 +87,7 @@ describe.concurrent('--pause-to-update that cannot resume', { timeout: 180_000 }
     expect((await cac(['apply', '--auto-approve'])).code).toBe(0)
     await sandbox.advanceClock(UNTIL_ACTIVE_SECONDS)
     await writeFile(join(project, FILE), sarvamCampaignDoc('silent-hi', { description: 'second' }))
-    const proxy = await startRecordingProxy(sandbox.url, {
-      answer: (request) =>
-        request.method === 'PUT' && request.path.endsWith('/status') && (request.body as { action?: string } | undefined)?.action === 'resume'
-          ? { status: 409, body: { detail: REFUSAL } }
-          : undefined,
-    })
-    onTestFinished(() => proxy.close())
+    const proxy = await refusingResumes(sandbox.url, onTestFinished)
     const apply = await cac(['apply', '--auto-approve', '--pause-to-update'], { SARVAM_API_URL: proxy.url })
     expect(apply.code).toBe(1)
     expect(apply.stdout).toContain('⚠ WARNING: sarvam/campaign/silent-hi: campaign "silent-hi" is LEFT PAUSED')
