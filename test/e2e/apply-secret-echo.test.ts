@@ -159,4 +159,22 @@ describe.concurrent('no secret is ever echoed', { timeout: 120_000 }, () => {
       expect(server.requests()).toBe(0)
     })
   }
+
+  it('a provider url with credentials and a query: neither is ever shown, and the target names only origin and path', async ({ onTestFinished }) => {
+    const password = `pw-${randomBytes(8).toString('hex')}`
+    const token = `tok-${randomBytes(10).toString('hex')}`
+    const server = await echoingServer(({ path }) => ({ status: 401, body: JSON.stringify({ detail: `no access to ${path}?token=${token}` }) }), onTestFinished)
+    const url = server.url.replace('http://', `http://ops:${password}@`) + `/?token=${token}`
+    const project = await tempProject(FILES, { onTestFinished })
+    const cac = cacIn(project, { SYLLABLE_API_URL: url, SYLLABLE_API_KEY: KEY, SYLLABLE_HMAC_SECRET: HMAC })
+    for (const args of [['plan'], ['plan', '--format', 'json'], ['apply', '--auto-approve']]) {
+      const run = await cac(args)
+      expectNoCrash(run)
+      expect(run.code).toBe(1)
+      expect(run.stderr).toContain(`Error: syllable → ${server.url}: GET /api/v1/outbound/campaigns → 401`)
+      expectNoSecret(run.stdout + run.stderr, [KEY, HMAC])
+      expect(run.stdout + run.stderr).not.toContain(password)
+      expect(run.stdout + run.stderr).not.toContain(token)
+    }
+  })
 })
