@@ -1,7 +1,7 @@
 import { warningOf } from '../model/change-warning.js'
 import { compareText } from '../model/diagnostic.js'
 import type { Plan, ResourceChange } from '../model/plan.js'
-import type { ApplyOutcome, LiveResource, PlanOptions, Provider } from '../providers/provider.js'
+import type { ApplyOutcome, FollowUp, LiveResource, PlanOptions, Provider } from '../providers/provider.js'
 
 /** What happens during apply, in order, for renderers (progress on a terminal, a line per change otherwise). */
 export type ApplyEvent =
@@ -24,6 +24,8 @@ export interface ApplyResult {
   /** Changes still in flight when the bounded wait after an interrupt ended: their outcome is unknown. */
   unfinished: { change: ResourceChange; reason: string }[]
   unchanged: number
+  /** What came of work the providers left running after their changes (see Provider.settle). */
+  followUps: FollowUp[]
   /** Wall time of the execution (planning and confirmation excluded). */
   durationMs: number
 }
@@ -61,6 +63,7 @@ export async function executePlan(plan: Plan, execute: ExecuteOptions): Promise<
     notStarted: [],
     unfinished: [],
     unchanged: plan.changes.filter((c) => c.action === 'noop').length,
+    followUps: [],
     durationMs: 0,
   }
   const started = performance.now()

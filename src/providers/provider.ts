@@ -65,6 +65,13 @@ export interface ApplyOutcome {
   steps?: string[]
 }
 
+/** What came of work left running after a change: a note, or a warning that needs the user. */
+export interface FollowUp {
+  address: string
+  message: string
+  warning: boolean
+}
+
 /** One configured platform account (a `providers` entry of cac.yaml), ready to talk to its API. */
 export interface Provider {
   readonly name: string
@@ -85,6 +92,11 @@ export interface Provider {
   refresh(targets: readonly { kind: KindName; name: string; id?: string | number }[]): Promise<Map<string, LiveResource | undefined>>
   /** Performs one create or update (with any lifecycle steps). */
   apply(change: ResourceChange, context: ApplyContext): Promise<ApplyOutcome>
+  /**
+   * Waits for work the provider's changes left running (a watch for late copies of a create left
+   * in doubt) and says what came of it. Called once the changes are done; bounded.
+   */
+  settle?(): Promise<FollowUp[]>
   close(): Promise<void>
 }
 

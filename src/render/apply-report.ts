@@ -57,9 +57,8 @@ export function formatApplySummary(result: ApplyResult, color: boolean, ending: 
     lines.push('Not started (interrupted):')
     for (const { change } of result.notStarted) lines.push(`  ${change.address}`)
   }
-  for (const { change, warning } of result.failed) {
-    if (warning !== undefined) lines.push(style.yellow(`⚠ WARNING: ${change.address}: ${warning}`))
-  }
+  for (const followUp of result.followUps) if (!followUp.warning) lines.push(`Note: ${followUp.address}: ${followUp.message}`)
+  for (const { address, message } of applyWarnings(result)) lines.push(style.yellow(`⚠ WARNING: ${address}: ${message}`))
   const parts = [`${created} created`, `${updated} updated`]
   if (result.failed.length > 0) parts.push(`${result.failed.length} failed`)
   if (result.skipped.length > 0) parts.push(`${result.skipped.length} skipped`)
@@ -80,10 +79,19 @@ export function formatApplySummary(result: ApplyResult, color: boolean, ending: 
   return `${lines.join('\n')}\n`
 }
 
-/** Everything the plan asked for was done, and the run was not interrupted. */
+/** What failures and follow-ups left behind that needs the user (a campaign left paused, a copy not removed). */
+function applyWarnings(result: ApplyResult): { address: string; message: string }[] {
+  return [
+    ...result.failed.flatMap(({ change, warning }) => (warning === undefined ? [] : [{ address: change.address, message: warning }])),
+    ...result.followUps.filter((followUp) => followUp.warning).map(({ address, message }) => ({ address, message })),
+  ]
+}
+
+/** Everything the plan asked for was done, nothing needs the user, and the run was not interrupted. */
 export function applySucceeded(result: ApplyResult): boolean {
   return (
     !result.interrupted &&
+    result.followUps.every((followUp) => !followUp.warning) &&
     result.failed.length === 0 &&
     result.skipped.length === 0 &&
     result.notAttempted.length === 0 &&
@@ -111,7 +119,8 @@ export function applyResultToJson(plan: Plan, result: ApplyResult, ending: Apply
     not_attempted: result.notAttempted.map((change) => ({ address: change.address, action: change.action, reason: change.reason ?? null })),
     not_started: result.notStarted.map(({ change, reason }) => ({ address: change.address, action: change.action, reason })),
     unfinished: result.unfinished.map(({ change, reason }) => ({ address: change.address, action: change.action, reason })),
-    warnings: result.failed.flatMap(({ change, warning }) => (warning === undefined ? [] : [{ address: change.address, message: warning }])),
+    warnings: applyWarnings(result),
+    notes: result.followUps.filter((followUp) => !followUp.warning).map(({ address, message }) => ({ address, message })),
     unchanged: result.unchanged,
     complete: applySucceeded(result),
     interrupted: result.interrupted,

@@ -256,7 +256,15 @@ async function refreshTouched(
   return out
 }
 
-function execute(plan: Plan, live: Map<string, LiveResource>, session: ProviderSession, request: ApplyRequest): Promise<ApplyResult> {
+/** Executes the plan, then waits for what the providers left running (bounded) and adds what came of it. */
+async function execute(plan: Plan, live: Map<string, LiveResource>, session: ProviderSession, request: ApplyRequest): Promise<ApplyResult> {
+  const result = await runPlan(plan, live, session, request)
+  const followUps = await Promise.all([...session.providers.values()].map((provider) => provider.settle?.() ?? []))
+  result.followUps.push(...followUps.flat())
+  return result
+}
+
+function runPlan(plan: Plan, live: Map<string, LiveResource>, session: ProviderSession, request: ApplyRequest): Promise<ApplyResult> {
   return executePlan(plan, {
     providers: session.providers,
     live,

@@ -102,8 +102,10 @@ export interface JsonApplyResult {
   /** Changes an interrupt kept from starting, and those whose outcome the interrupted run could not wait for. */
   not_started: { address: string; action: string; reason: string }[]
   unfinished: { address: string; action: string; reason: string }[]
-  /** What failures left behind that needs a person (e.g. a campaign left paused). */
+  /** What failures and follow-ups left behind that needs a person (a campaign left paused, a copy not removed). */
   warnings: { address: string; message: string }[]
+  /** What work left running after the changes did (e.g. removed a copy the platform committed late). */
+  notes: { address: string; message: string }[]
   unchanged: number
   complete: boolean
   interrupted: boolean

@@ -462,6 +462,33 @@ describe('campaign create', () => {
     expect(left).toHaveLength(1)
     expect(outcome).toMatchObject({ id: left[0]!.id, adopted: true })
     expect(outcome.steps).toContain(`removed a second copy (id ${left[0]!.id + 1})`)
+    expect(await provider.settle!()).toEqual([])
+    await expectConverged(resources)
+  })
+
+  it('a late copy that lands after this run adopted another run\'s campaign is removed by the watch, and reported as a note', async () => {
+    const other = await api('POST', CAMPAIGNS, { campaign_name: 'Overtaken', campaign_variables: {}, caller_id: null, active_days: [] })
+    h.sandbox.faults.update({ late_commit_ms: 150 })
+    await scheduleFault('late_commit', `POST ${CAMPAIGNS}`)
+    const provider = createSyllableProvider(
+      { config: { name: 'syllable', type: 'syllable', url: h.sandbox.url, actor: ACTOR }, client: h.client, target: 'sandbox' },
+      {
+        createRetry: {
+          backoffMs: 1,
+          settleDelaysMs: [20, 400],
+          // The other run's copy is there before this run's first look; this run's own lands 150 ms after its 504.
+          sleep: (ms) => new Promise((resolve) => setTimeout(resolve, ms)),
+        },
+      },
+    )
+    const resources = [campaign('Overtaken')]
+    const outcome = await provider.apply(changeFor(provider, resources[0]!, undefined), contextFor(undefined))
+    expect(outcome).toEqual({ id: other.id, adopted: true, steps: ['adopted after an interrupted create', 'updated'] })
+    // The batches of this run can go on meanwhile: the watch runs in the background until settle.
+    expect(await provider.settle!()).toEqual([
+      { address: 'syllable/campaign/Overtaken', message: `removed a second copy (id ${Number(other.id) + 1}) that the platform committed late`, warning: false },
+    ])
+    expect(campaignsNamed('Overtaken').map((c) => c.id)).toEqual([other.id])
     await expectConverged(resources)
   })
 
@@ -536,6 +563,7 @@ describe('campaign create', () => {
     expect(campaignsNamed('Late')).toHaveLength(1)
     expect(outcome).toEqual({ id: campaignsNamed('Late')[0]!.id, adopted: true, steps: ['adopted after an interrupted create'] })
     expect(routeCount(`POST ${CAMPAIGNS}`)).toBe(1)
+    expect(await provider.settle!()).toEqual([])
     await expectConverged(resources)
   })
 

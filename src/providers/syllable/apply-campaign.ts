@@ -1,7 +1,8 @@
 /** Applying a SyllableCampaign change: a safe create (with adoption) or a full-replacement update. */
 import type { ResourceChange, Spec } from '../../model/plan.js'
 import { diffSpecs } from '../../plan/diff.js'
-import type { ApplyContext, ApplyOutcome } from '../provider.js'
+import { resourceAddress } from '../../model/resource.js'
+import type { ApplyContext, ApplyOutcome, FollowUp } from '../provider.js'
 import type { ApiCampaign, SyllableApi } from './api.js'
 import { campaignCreateBody, campaignUpdateBody } from './bodies.js'
 import { createSafely, type AdoptContext, type AdoptResult, type CreateResult, type CreateRetryPolicy } from '../safe-create.js'
@@ -10,10 +11,11 @@ import { normaliseDesiredCampaign, normaliseLiveCampaign } from './normalise.js'
 export async function applyCampaignChange(
   api: SyllableApi,
   policy: CreateRetryPolicy,
+  lateCopies: LateCopyWatch,
   change: ResourceChange,
   context: ApplyContext,
 ): Promise<ApplyOutcome> {
-  if (change.action === 'create') return createCampaign(api, policy, change.desired)
+  if (change.action === 'create') return createCampaign(api, policy, lateCopies, change.desired)
   if (change.action === 'update') return updateCampaign(api, change, context)
   throw new Error(`${change.address}: a ${change.action} change cannot be applied`)
 }
@@ -24,13 +26,13 @@ export async function applyCampaignChange(
  * name, the first (the lowest id) is the one, and a run whose create made a later copy removes
  * it, before any batch is attached, and adopts the first. However many runs race, one is left.
  */
-async function createCampaign(api: SyllableApi, policy: CreateRetryPolicy, desired: Spec): Promise<ApplyOutcome> {
+async function createCampaign(api: SyllableApi, policy: CreateRetryPolicy, lateCopies: LateCopyWatch, desired: Spec): Promise<ApplyOutcome> {
   const name = String(desired.campaign_name)
   const result = await createSafely<ApiCampaign, ApiCampaign>(
     {
       post: () => api.createCampaign(campaignCreateBody(desired)),
       find: async () => firstCopy(await api.campaignsNamed(name)),
-      adopt: (found, context) => adoptCampaign(api, policy, found, desired, context),
+      adopt: (found, context) => adoptCampaign(api, policy, lateCopies, found, desired, context),
       uniqueIdentity: false,
       confirm: (created) => keepFirstCopy(api, created, desired),
     },
@@ -67,21 +69,31 @@ async function keepFirstCopy(api: SyllableApi, created: ApiCampaign, desired: Sp
 
 /**
  * Takes over a campaign found after a create that failed. When the request was left in doubt, the
- * platform may still commit it after this run found another copy: the run watches for the rest of
- * the settle time and removes any copy that is not the first (a second copy is removed by whichever
- * run sees it first; the others find it gone). A copy that cannot be removed is reported.
+ * platform may still commit it after this run found another copy: a watch is started for the rest
+ * of the settle time (in the background, so that batches need not wait), which removes any copy
+ * that is not the first. A second copy is removed by whichever run sees it first; the others find
+ * it gone.
  */
 async function adoptCampaign(
   api: SyllableApi,
   policy: CreateRetryPolicy,
+  lateCopies: LateCopyWatch,
   found: ApiCampaign,
   desired: Spec,
   context: AdoptContext,
 ): Promise<AdoptResult> {
   if (context.why !== 'in-doubt') return bringToFile(api, found, desired)
-  if (context.settleRemainingMs > 0) await policy.sleep(context.settleRemainingMs)
   const copies = await api.campaignsNamed(found.campaign_name)
   const first = firstCopy([found, ...copies])!
+  const removed = await removeLaterCopies(api, first, copies)
+  const adopted = await bringToFile(api, first, desired)
+  lateCopies.watch(api, policy, first, context.settleRemainingMs)
+  const steps = removed.length > 0 ? [`removed a second copy (id ${removed.join(', ')})`, ...adopted.steps] : adopted.steps
+  return { id: first.id, steps }
+}
+
+/** Removes every copy of the name but the first; a copy that cannot be removed is reported. */
+async function removeLaterCopies(api: SyllableApi, first: ApiCampaign, copies: readonly ApiCampaign[]): Promise<(string | number)[]> {
   const removed: (string | number)[] = []
   const stuck: string[] = []
   for (const copy of copies.filter((candidate) => candidate.id !== first.id)) {
@@ -99,9 +111,35 @@ async function adoptCampaign(
         'delete the extra ones on the platform, then apply again',
     )
   }
-  const adopted = await bringToFile(api, first, desired)
-  const steps = removed.length > 0 ? [`removed a second copy (id ${removed.join(', ')})`, ...adopted.steps] : adopted.steps
-  return { id: first.id, steps }
+  return removed
+}
+
+/**
+ * The watches for late copies that creates left in doubt have started: each waits out the rest
+ * of the settle time, then removes any copy of its name that is not the first. `settle` waits
+ * for them all and says what they did.
+ */
+export class LateCopyWatch {
+  private readonly running: Promise<FollowUp | undefined>[] = []
+
+  constructor(private readonly provider: string) {}
+
+  watch(api: SyllableApi, policy: CreateRetryPolicy, first: ApiCampaign, waitMs: number): void {
+    const address = resourceAddress(this.provider, 'SyllableCampaign', first.campaign_name)
+    const task = (async (): Promise<FollowUp | undefined> => {
+      if (waitMs > 0) await policy.sleep(waitMs)
+      const copies = await api.campaignsNamed(first.campaign_name)
+      const removed = await removeLaterCopies(api, first, copies)
+      if (removed.length === 0) return undefined
+      return { address, message: `removed a second copy (id ${removed.join(', ')}) that the platform committed late`, warning: false }
+    })().catch((error: unknown) => ({ address, message: (error as Error).message, warning: true }))
+    this.running.push(task)
+  }
+
+  async settle(): Promise<FollowUp[]> {
+    const outcomes = await Promise.all(this.running.splice(0))
+    return outcomes.filter((outcome): outcome is FollowUp => outcome !== undefined)
+  }
 }
 
 /** A PUT to the file's values when the live campaign differs from them. */

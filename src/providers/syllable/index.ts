@@ -7,10 +7,10 @@ import type { HttpClient } from '../../http/client.js'
 import type { KindName } from '../../model/kinds.js'
 import type { ResourceChange, Spec } from '../../model/plan.js'
 import { resourceAddress, type Resource } from '../../model/resource.js'
-import type { ApplyContext, ApplyOutcome, KindRules, LiveResource, Provider, ProviderFactoryInput } from '../provider.js'
+import type { ApplyContext, ApplyOutcome, FollowUp, KindRules, LiveResource, Provider, ProviderFactoryInput } from '../provider.js'
 import { DEFAULT_PAGE_SIZE, SyllableApi, type ApiCampaign } from './api.js'
 import { applyBatchChange } from './apply-batch.js'
-import { applyCampaignChange, firstCopy } from './apply-campaign.js'
+import { applyCampaignChange, firstCopy, LateCopyWatch } from './apply-campaign.js'
 import { DEFAULT_CREATE_RETRY, type CreateRetryPolicy } from '../safe-create.js'
 import { batchToLive, campaignNamesById, campaignToLive } from './live.js'
 import { normaliseDesiredBatch, normaliseDesiredCampaign } from './normalise.js'
@@ -53,6 +53,7 @@ class SyllableProvider implements Provider {
   private readonly api: SyllableApi
   private readonly createRetry: CreateRetryPolicy
   private readonly actor: string
+  private readonly lateCopies: LateCopyWatch
 
   constructor(input: ProviderFactoryInput, options: SyllableProviderOptions) {
     this.name = input.config.name
@@ -61,6 +62,7 @@ class SyllableProvider implements Provider {
     this.api = new SyllableApi(input.client, options.pageSize ?? DEFAULT_PAGE_SIZE)
     this.createRetry = { ...DEFAULT_CREATE_RETRY, ...options.createRetry }
     this.actor = input.config.actor?.trim() || DEFAULT_ACTOR
+    this.lateCopies = new LateCopyWatch(this.name)
   }
 
   rules(kind: KindName): KindRules {
@@ -151,11 +153,15 @@ class SyllableProvider implements Provider {
   }
 
   apply(change: ResourceChange, context: ApplyContext): Promise<ApplyOutcome> {
-    if (change.kind === 'SyllableCampaign') return applyCampaignChange(this.api, this.createRetry, change, context)
+    if (change.kind === 'SyllableCampaign') return applyCampaignChange(this.api, this.createRetry, this.lateCopies, change, context)
     if (change.kind === 'SyllableBatch') {
       return applyBatchChange({ api: this.api, policy: this.createRetry, actor: this.actor }, change, context)
     }
     return Promise.reject(new Error(`the Syllable provider does not manage ${change.kind}`))
+  }
+
+  settle(): Promise<FollowUp[]> {
+    return this.lateCopies.settle()
   }
 
   async close(): Promise<void> {
