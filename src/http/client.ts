@@ -241,7 +241,8 @@ export class HttpClient {
       }
       let read: BodyRead
       try {
-        read = await readBounded(response.body, success ? this.maxResponseBytes : ERROR_BODY_LIMIT)
+        // An error's beginning is kept for its message; an answer past the cap is never decoded.
+        read = await readBounded(response.body, success ? this.maxResponseBytes : ERROR_BODY_LIMIT, !success)
       } catch (error) {
         if (expired) throw new RequestDeadlineError(method, path, this.deadlineMs, status)
         throw new NetworkError(method, path, (error as NodeJS.ErrnoException).code ?? 'UND_ERR_SOCKET', true)
@@ -275,15 +276,19 @@ function discard(body: Body): void {
   body.destroy()
 }
 
-/** Reads a body as a stream, counting bytes, and stops (discarding the rest) at `limit`. */
-async function readBounded(body: Body, limit: number): Promise<BodyRead> {
+/**
+ * Reads a body as a stream, counting bytes, and stops (discarding the rest) at `limit`; what was
+ * read of a body cut short is kept only when `keepPartial` asks for it.
+ */
+async function readBounded(body: Body, limit: number, keepPartial: boolean): Promise<BodyRead> {
   const chunks: Buffer[] = []
   let size = 0
   for await (const chunk of body) {
     const bytes = chunk as Buffer
     if (size + bytes.length > limit) {
-      chunks.push(bytes.subarray(0, limit - size))
       discard(body)
+      if (!keepPartial) return { text: '', complete: false }
+      chunks.push(bytes.subarray(0, limit - size))
       return { text: Buffer.concat(chunks).toString('utf8'), complete: false }
     }
     chunks.push(bytes)
