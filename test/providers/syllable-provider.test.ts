@@ -10,6 +10,7 @@ import { resourceAddress, type Resource } from '../../src/model/resource.js'
 import { SecretValue } from '../../src/model/secret.js'
 import { diffSpecs, specAsAdditions } from '../../src/plan/diff.js'
 import type { ApplyContext, ApplyOutcome, LiveResource, Provider } from '../../src/providers/provider.js'
+import type { CreateRetryPolicy } from '../../src/providers/safe-create.js'
 import { createSyllableProvider } from '../../src/providers/syllable/index.js'
 import { startSandbox, type RunningSandbox } from '../../src/sandbox/index.js'
 import type { StoredBatch, StoredCampaign } from '../../src/sandbox/syllable/state.js'
@@ -167,6 +168,11 @@ async function api(method: string, path: string, json?: unknown): Promise<Record
 const stored = () => h.sandbox.store.state.syllable
 const campaignsNamed = (name: string) => Object.values(stored().campaigns).filter((c) => c.campaign_name === name)
 
+/** A second provider on the harness's client, with its own create policy (waits, sleep). */
+function providerWith(createRetry: Partial<CreateRetryPolicy>): Provider {
+  return createSyllableProvider({ config: { name: 'syllable', type: 'syllable', url: h.sandbox.url, actor: ACTOR }, client: h.client, target: 'sandbox' }, { createRetry })
+}
+
 // ---------------------------------------------------------------------------------------------
 
 describe('readLive', () => {
@@ -285,18 +291,13 @@ describe('readLive of a name that is there twice', () => {
     const first = await copy('Racing')
     const second = await copy('Racing')
     const sleeps: number[] = []
-    const provider = createSyllableProvider(
-      { config: { name: 'syllable', type: 'syllable', url: h.sandbox.url, actor: ACTOR }, client: h.client, target: 'sandbox' },
-      {
-        createRetry: {
-          settleDelaysMs: [5, 10, 20],
-          sleep: async (ms) => {
-            sleeps.push(ms)
-            if (sleeps.length === 2) await api('DELETE', `${CAMPAIGNS}/${String(second.id)}`)
-          },
-        },
+    const provider = providerWith({
+      settleDelaysMs: [5, 10, 20],
+      sleep: async (ms) => {
+        sleeps.push(ms)
+        if (sleeps.length === 2) await api('DELETE', `${CAMPAIGNS}/${String(second.id)}`)
       },
-    )
+    },)
     const live = await provider.readLive(['SyllableCampaign'], [])
     expect(live.map((item) => item.id)).toEqual([first.id])
     expect(sleeps).toEqual([5, 10])
@@ -306,10 +307,7 @@ describe('readLive of a name that is there twice', () => {
     await copy('Twins')
     await copy('Twins')
     await copy('Single')
-    const provider = createSyllableProvider(
-      { config: { name: 'syllable', type: 'syllable', url: h.sandbox.url, actor: ACTOR }, client: h.client, target: 'sandbox' },
-      { createRetry: { settleDelaysMs: [1, 1], sleep: async () => undefined } },
-    )
+    const provider = providerWith({ settleDelaysMs: [1, 1], sleep: async () => undefined })
     const live = await provider.readLive(['SyllableCampaign'], [])
     expect(live.map((item) => item.name).sort()).toEqual(['Single', 'Twins', 'Twins'])
   })
@@ -442,20 +440,15 @@ describe('campaign create', () => {
   it('a create whose gateway timed out while another run created the same campaign: the late copy is removed too', async () => {
     h.sandbox.faults.update({ late_commit_ms: 30 })
     await scheduleFault('late_commit', `POST ${CAMPAIGNS}`)
-    const provider = createSyllableProvider(
-      { config: { name: 'syllable', type: 'syllable', url: h.sandbox.url, actor: ACTOR }, client: h.client, target: 'sandbox' },
-      {
-        createRetry: {
-          backoffMs: 1,
-          settleDelaysMs: [100, 100],
-          // The other run's create lands during this run's first wait, before this run's own late commit.
-          sleep: async (ms) => {
-            if (campaignsNamed('Crossed').length === 0) await api('POST', CAMPAIGNS, { campaign_name: 'Crossed', campaign_variables: {}, caller_id: null, active_days: [] })
-            await new Promise((resolve) => setTimeout(resolve, ms))
-          },
-        },
+    const provider = providerWith({
+      backoffMs: 1,
+      settleDelaysMs: [100, 100],
+      // The other run's create lands during this run's first wait, before this run's own late commit.
+      sleep: async (ms) => {
+        if (campaignsNamed('Crossed').length === 0) await api('POST', CAMPAIGNS, { campaign_name: 'Crossed', campaign_variables: {}, caller_id: null, active_days: [] })
+        await new Promise((resolve) => setTimeout(resolve, ms))
       },
-    )
+    },)
     const resources = [campaign('Crossed')]
     const outcome = await provider.apply(changeFor(provider, resources[0]!, undefined), contextFor(undefined))
     const left = campaignsNamed('Crossed')
@@ -470,17 +463,12 @@ describe('campaign create', () => {
     const other = await api('POST', CAMPAIGNS, { campaign_name: 'Overtaken', campaign_variables: {}, caller_id: null, active_days: [] })
     h.sandbox.faults.update({ late_commit_ms: 150 })
     await scheduleFault('late_commit', `POST ${CAMPAIGNS}`)
-    const provider = createSyllableProvider(
-      { config: { name: 'syllable', type: 'syllable', url: h.sandbox.url, actor: ACTOR }, client: h.client, target: 'sandbox' },
-      {
-        createRetry: {
-          backoffMs: 1,
-          settleDelaysMs: [20, 400],
-          // The other run's copy is there before this run's first look; this run's own lands 150 ms after its 504.
-          sleep: (ms) => new Promise((resolve) => setTimeout(resolve, ms)),
-        },
-      },
-    )
+    const provider = providerWith({
+      backoffMs: 1,
+      settleDelaysMs: [20, 400],
+      // The other run's copy is there before this run's first look; this run's own lands 150 ms after its 504.
+      sleep: (ms) => new Promise((resolve) => setTimeout(resolve, ms)),
+    },)
     const resources = [campaign('Overtaken')]
     const outcome = await provider.apply(changeFor(provider, resources[0]!, undefined), contextFor(undefined))
     expect(outcome).toEqual({ id: other.id, adopted: true, steps: ['adopted after an interrupted create', 'updated'] })
@@ -554,10 +542,7 @@ describe('campaign create', () => {
   it('a create the platform commits after its gateway gave up (504) is found by waiting, not made twice', async () => {
     h.sandbox.faults.update({ late_commit_ms: 30 })
     await scheduleFault('late_commit', `POST ${CAMPAIGNS}`)
-    const provider = createSyllableProvider(
-      { config: { name: 'syllable', type: 'syllable', url: h.sandbox.url, actor: ACTOR }, client: h.client, target: 'sandbox' },
-      { createRetry: { backoffMs: 1, settleDelaysMs: [20, 40, 80] } },
-    )
+    const provider = providerWith({ backoffMs: 1, settleDelaysMs: [20, 40, 80] })
     const resources = [campaign('Late')]
     const outcome = await provider.apply(changeFor(provider, resources[0]!, undefined), contextFor(undefined))
     expect(campaignsNamed('Late')).toHaveLength(1)
