@@ -297,7 +297,7 @@ describe('readLive of a name that is there twice', () => {
         sleeps.push(ms)
         if (sleeps.length === 2) await api('DELETE', `${CAMPAIGNS}/${String(second.id)}`)
       },
-    },)
+    })
     const live = await provider.readLive(['SyllableCampaign'], [])
     expect(live.map((item) => item.id)).toEqual([first.id])
     expect(sleeps).toEqual([5, 10])
@@ -448,7 +448,7 @@ describe('campaign create', () => {
         if (campaignsNamed('Crossed').length === 0) await api('POST', CAMPAIGNS, { campaign_name: 'Crossed', campaign_variables: {}, caller_id: null, active_days: [] })
         await new Promise((resolve) => setTimeout(resolve, ms))
       },
-    },)
+    })
     const resources = [campaign('Crossed')]
     const outcome = await provider.apply(changeFor(provider, resources[0]!, undefined), contextFor(undefined))
     const left = campaignsNamed('Crossed')
@@ -468,7 +468,7 @@ describe('campaign create', () => {
       settleDelaysMs: [20, 400],
       // The other run's copy is there before this run's first look; this run's own lands 150 ms after its 504.
       sleep: (ms) => new Promise((resolve) => setTimeout(resolve, ms)),
-    },)
+    })
     const resources = [campaign('Overtaken')]
     const outcome = await provider.apply(changeFor(provider, resources[0]!, undefined), contextFor(undefined))
     expect(outcome).toEqual({ id: other.id, adopted: true, steps: ['adopted after an interrupted create', 'updated'] })
