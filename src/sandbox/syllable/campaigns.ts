@@ -160,6 +160,12 @@ export function campaignResponse(campaign: StoredCampaign): Record<string, unkno
   }
 }
 
+/** A searchable field of a campaign as its response shows it, without building the whole response. */
+function campaignField(campaign: StoredCampaign, field: string): unknown {
+  if (field === 'voicemail_detection') return campaign.voicemail_detection && voicemailDetectionResponse(campaign.voicemail_detection)
+  return (campaign as unknown as Record<string, unknown>)[field]
+}
+
 function voicemailDetectionResponse(config: Record<string, unknown>): Record<string, unknown> {
   const declared = Object.fromEntries(VOICEMAIL_DETECTION_KEYS.map((key) => [key, null]))
   return { ...declared, ...config }
@@ -193,8 +199,9 @@ function allocateWebhookId(state: SyllableState): () => number {
 
 function listCampaigns(request: ApiRequest, { store }: PlatformContext) {
   const query = readListQuery(request, CAMPAIGN_LISTING)
-  const stored = Object.values(store.state.syllable.campaigns).sort((a, b) => a.id - b.id)
-  return ok(listPage(stored, campaignResponse, query, CAMPAIGN_LISTING))
+  // Keyed by the id as text, an integer key: the values come in ascending id order already.
+  const stored = Object.values(store.state.syllable.campaigns)
+  return ok(listPage(stored, campaignResponse, query, CAMPAIGN_LISTING, campaignField))
 }
 
 function createCampaign(request: ApiRequest, { store, clock, actor }: PlatformContext) {
@@ -203,15 +210,16 @@ function createCampaign(request: ApiRequest, { store, clock, actor }: PlatformCo
   const { webhooks, problems } = reconcileWebhooks(input.webhooks ?? [], undefined, allocateWebhookId(state))
   rejectIf(problems)
   const now = clock.nowIso()
-  const campaign: StoredCampaign = {
-    ...campaignSettings(input),
+  // Built onto the settings object rather than spread into a new one: V8 keeps a spread of this
+  // many fields in a slow (dictionary) layout, which makes every list of a large account slow.
+  const campaign: StoredCampaign = Object.assign(campaignSettings(input), {
     id: state.next_campaign_id++,
     agent_id: null,
     created_at: now,
     updated_at: now,
     last_updated_by: actor,
     webhooks,
-  }
+  })
   putEntry(state.campaigns, String(campaign.id), campaign)
   return ok(campaignResponse(campaign), true)
 }
@@ -227,13 +235,14 @@ function replaceCampaign(request: ApiRequest, { store, clock, actor }: PlatformC
   const current = findCampaign(state, id)
   const { webhooks, problems } = reconcileWebhooks(input.webhooks ?? [], current.webhooks, allocateWebhookId(state))
   rejectIf(problems)
-  const updated: StoredCampaign = {
-    ...current,
-    ...campaignSettings(input),
+  const updated: StoredCampaign = Object.assign(campaignSettings(input), {
+    id: current.id,
+    agent_id: current.agent_id,
+    created_at: current.created_at,
     updated_at: clock.nowIso(),
     last_updated_by: actor,
     webhooks,
-  }
+  })
   putEntry(state.campaigns, String(id), updated)
   return ok(campaignResponse(updated), true)
 }

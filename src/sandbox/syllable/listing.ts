@@ -89,14 +89,17 @@ function pairSearchTerms<F extends string>(
 /**
  * One page of `stored` records (in the default order), turned into API representations by
  * `toResponse`: filtered by the time window and the search terms (all must match), ordered,
- * sliced, then projected onto `fields`. A plain page (no filter, default order) converts only the
- * records it returns, so paging through a large account stays cheap.
+ * sliced, then projected onto `fields`. Only the records of the page are turned into responses:
+ * filtering and ordering read the fields through `valueOf` (by default from the response, built
+ * once per record), so a search of a large account stays cheap where a kind can read its
+ * searchable fields straight from the stored record.
  */
 export function listPage<S, F extends string>(
   stored: readonly S[],
   toResponse: (record: S) => Record<string, unknown>,
   query: ListQuery<F>,
   listable: ListableFields<F>,
+  valueOf: (record: S, field: string) => unknown = responseField(toResponse),
 ): ListPage {
   const plain = query.search.length === 0 && query.start === undefined && query.end === undefined && query.orderBy === undefined && query.direction === 'asc'
   if (plain) {
@@ -104,14 +107,28 @@ export function listPage<S, F extends string>(
     const items = query.limit === 0 ? [] : stored.slice(offset, offset + query.limit).map(toResponse)
     return pageOf(items, query, stored.length)
   }
-  const rows = stored.map(toResponse)
-  const matching = rows.filter(
-    (row) => withinWindow(row[listable.timestampField], query) && query.search.every((term) => matchesTerm(row[term.field], term.value, term.field, listable)),
+  const windowed = query.start !== undefined || query.end !== undefined
+  // Text is compared in lower case: each search value is lowered once, not once per record.
+  const terms = query.search.map((term) => ({ ...term, value: typeof term.value === 'string' ? term.value.toLowerCase() : term.value }))
+  const matching = stored.filter(
+    (record) =>
+      (!windowed || withinWindow(valueOf(record, listable.timestampField), query)) &&
+      terms.every((term) => matchesTerm(valueOf(record, term.field), term.value, term.field, listable)),
   )
-  const ordered = orderRows(matching, query)
+  const ordered = orderRows(matching, query, valueOf)
   const offset = query.page * query.limit
-  const items = query.limit === 0 ? [] : ordered.slice(offset, offset + query.limit)
+  const items = query.limit === 0 ? [] : ordered.slice(offset, offset + query.limit).map(toResponse)
   return pageOf(items, query, matching.length)
+}
+
+/** Reads a field from the record's response, building each response once. */
+function responseField<S>(toResponse: (record: S) => Record<string, unknown>): (record: S, field: string) => unknown {
+  const built = new Map<S, Record<string, unknown>>()
+  return (record, field) => {
+    let response = built.get(record)
+    if (!response) built.set(record, (response = toResponse(record)))
+    return response[field]
+  }
 }
 
 function pageOf<F extends string>(items: Record<string, unknown>[], query: ListQuery<F>, total: number): ListPage {
@@ -133,15 +150,14 @@ function withinWindow(timestamp: unknown, query: { start: number | undefined; en
 }
 
 /**
- * Search semantics (the spec names the parameters, not how they match): integer fields match
+ * Search semantics (the spec names the parameters, not how they match; `wanted` is in lower case): integer fields match
  * exactly, enum fields match whole and case-insensitively, text matches as a case-insensitive
  * substring, a list when any element matches, an object when any key or value matches; null never
  * matches.
  */
-function matchesTerm<F extends string>(actual: unknown, needle: string | number, field: F, listable: ListableFields<F>): boolean {
+function matchesTerm<F extends string>(actual: unknown, wanted: string | number, field: F, listable: ListableFields<F>): boolean {
   if (actual === null || actual === undefined) return false
-  if (typeof needle === 'number') return actual === needle
-  const wanted = needle.toLowerCase()
+  if (typeof wanted === 'number') return actual === wanted
   if (listable.exactFields.includes(field)) return String(actual).toLowerCase() === wanted
   return containsText(actual, wanted)
 }
@@ -160,11 +176,12 @@ function containsText(actual: unknown, wanted: string): boolean {
  * the default order, so `desc` is exactly the reverse of `asc`; without `order_by`, `desc` reverses
  * the default order.
  */
-function orderRows<F extends string>(rows: Record<string, unknown>[], query: ListQuery<F>): Record<string, unknown>[] {
+function orderRows<S, F extends string>(rows: S[], query: ListQuery<F>, valueOf: (record: S, field: string) => unknown): S[] {
   const sign = query.direction === 'desc' ? -1 : 1
-  const indexed = rows.map((row, index) => ({ row, index }))
+  const orderBy = query.orderBy
+  const indexed = rows.map((row, index) => ({ row, index, key: orderBy === undefined ? undefined : valueOf(row, orderBy) }))
   indexed.sort((a, b) => {
-    const byField = query.orderBy === undefined ? 0 : compareValues(a.row[query.orderBy], b.row[query.orderBy])
+    const byField = orderBy === undefined ? 0 : compareValues(a.key, b.key)
     return byField !== 0 ? sign * byField : sign * (a.index - b.index)
   })
   return indexed.map(({ row }) => row)
