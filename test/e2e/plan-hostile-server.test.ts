@@ -51,29 +51,33 @@ function syllablePage(items: (page: number) => unknown[], rest: Record<string, u
 
 interface HostileRun {
   server: HostileServer
-  plan: CliResult
+  /** Run only when asked for: apply plans first, through the same path, and is the one that could write. */
+  plan: CliResult | undefined
   apply: CliResult
 }
 
-/** A project with `files`, both providers pointed at a hostile server scripted by `script`; plan and apply run against it. */
+/**
+ * A project with `files`, both providers pointed at a hostile server scripted by `script`; apply
+ * (and, with `plan: true`, plan as well) runs against it.
+ */
 async function runAgainst(
   files: Record<string, string>,
   script: (server: HostileServer) => void,
   context: { onTestFinished: (cleanup: () => Promise<void>) => void },
-  options: { args?: string[]; timeoutMs?: number } = {},
+  options: { args?: string[]; timeoutMs?: number; plan?: boolean } = {},
 ): Promise<HostileRun> {
   const project = await tempProject(files, { onTestFinished: context.onTestFinished })
   const server = await startHostileServer(context.onTestFinished)
   script(server)
   const env = { SYLLABLE_API_URL: server.url, SARVAM_API_URL: server.url, SYLLABLE_API_KEY: 'sk-hostile-test-key', SARVAM_API_KEY: 'sv-hostile-test-key' }
   const run = (args: string[]) => runCli([...args, ...(options.args ?? [])], { cwd: project, env, timeoutMs: options.timeoutMs ?? 60_000 })
-  const [plan, apply] = await Promise.all([run(['plan']), run(['apply', '--auto-approve'])])
+  const [plan, apply] = await Promise.all([options.plan ? run(['plan']) : undefined, run(['apply', '--auto-approve'])])
   return { server, plan, apply }
 }
 
 /** Exit 1, no crash, nothing planned or applied, no write request, and stderr exactly `Error: <provider> → <url>: <what>`. */
 function expectRefused(run: HostileRun, provider: string, what: string | RegExp): void {
-  for (const result of [run.plan, run.apply]) {
+  for (const result of run.plan ? [run.plan, run.apply] : [run.apply]) {
     expectNoCrash(result)
     expect(result.code, `${result.stdout}${result.stderr}`).toBe(1)
     expect(planSummary(result.stdout), 'nothing was planned').toBeUndefined()
@@ -153,6 +157,12 @@ describe.concurrent('plan and apply against a hostile Syllable server', { timeou
     expectRefused(run, 'syllable', error)
   })
 
+  it('plan refuses a hostile answer the same way as apply', async ({ onTestFinished }) => {
+    const page = text(200, 'text/html', '<html><head><title>Sign in to Example</title></head><body>Use your SSO account</body></html>')
+    const run = await runAgainst(SYLLABLE_FILES, (server) => server.route('GET', SYLLABLE_CAMPAIGNS, page), { onTestFinished }, { plan: true })
+    expectRefused(run, 'syllable', `${LIST_200}: the answer is text/html, expected JSON: "Sign in to Example Use your SSO account"`)
+  })
+
   it('a batch list whose items lack batch_id: refused, nothing written', async ({ onTestFinished }) => {
     const files = { 'campaigns/syllable.yaml': `${syllableCampaignDoc('Hostile A')}---\nkind: SyllableBatch\nprovider: syllable\nspec:\n  batch_id: "b-1"\n  campaign: "Hostile A"\n` }
     const run = await runAgainst(
@@ -189,8 +199,8 @@ describe.concurrent('plan and apply against a hostile Syllable server', { timeou
       { onTestFinished },
     )
     expectRefused(run, 'syllable', `${LIST_200}: unexpected answer: campaign id 1 appears on page 0 and on page 1, in two reads of the list (the server serves the same items again)`)
-    // Two runs, two reads each, two pages each.
-    expect(run.server.counts()[`GET ${SYLLABLE_CAMPAIGNS}`]).toBe(8)
+    // Two reads, two pages each.
+    expect(run.server.counts()[`GET ${SYLLABLE_CAMPAIGNS}`]).toBe(4)
   })
 })
 
@@ -199,7 +209,7 @@ describe('bounded in size and time', { timeout: 120_000 }, () => {
   it('an endless body: stopped at the 64 MiB cap', async ({ onTestFinished }) => {
     const run = await runAgainst(SYLLABLE_FILES, (server) => server.route('GET', SYLLABLE_CAMPAIGNS, endlessJson()), { onTestFinished })
     expectRefused(run, 'syllable', `${LIST_200}: the answer is larger than the 64 MiB cap on response size (max_response_mb), not read`)
-    expect(run.plan.durationMs).toBeLessThan(15_000)
+    expect(run.apply.durationMs).toBeLessThan(15_000)
   })
 
   it('an endless body with max_response_mb: 1: stopped quickly, after about 1 MiB', async ({ onTestFinished }) => {
@@ -207,13 +217,13 @@ describe('bounded in size and time', { timeout: 120_000 }, () => {
     expect(yaml).toContain('max_response_mb: 1\n')
     const run = await runAgainst({ 'cac.yaml': yaml, ...SYLLABLE_FILES }, (server) => server.route('GET', SYLLABLE_CAMPAIGNS, endlessJson()), { onTestFinished })
     expectRefused(run, 'syllable', `${LIST_200}: the answer is larger than the 1 MiB cap on response size (max_response_mb), not read`)
-    expect(run.plan.durationMs).toBeLessThan(MARGIN_MS)
+    expect(run.apply.durationMs).toBeLessThan(MARGIN_MS)
   })
 
   it('a body trickled a byte at a time, with --timeout 2: stopped at 2 s, not retried', async ({ onTestFinished }) => {
-    const run = await runAgainst(SYLLABLE_FILES, (server) => server.route('GET', SYLLABLE_CAMPAIGNS, trickle(300)), { onTestFinished }, { args: ['--timeout', '2'] })
+    const run = await runAgainst(SYLLABLE_FILES, (server) => server.route('GET', SYLLABLE_CAMPAIGNS, trickle(300)), { onTestFinished }, { args: ['--timeout', '2'], plan: true })
     expectRefused(run, 'syllable', `${LIST_200}: the answer did not complete within 2 s (raise --timeout or the provider's timeout)`)
-    for (const result of [run.plan, run.apply]) {
+    for (const result of [run.plan!, run.apply]) {
       expect(result.durationMs).toBeGreaterThanOrEqual(2000)
       expect(result.durationMs).toBeLessThan(2000 + MARGIN_MS)
     }
@@ -225,7 +235,7 @@ describe('bounded in size and time', { timeout: 120_000 }, () => {
     const yaml = DEFAULT_CAC_YAML.replace('    actor: ci@example.com', '    timeout: 1\n    actor: ci@example.com')
     const run = await runAgainst({ 'cac.yaml': yaml, ...SYLLABLE_FILES }, (server) => server.route('GET', SYLLABLE_CAMPAIGNS, () => undefined), { onTestFinished })
     expectRefused(run, 'syllable', `GET ${SYLLABLE_CAMPAIGNS}: no answer within 1 s (raise --timeout or the provider's timeout)`)
-    expect(run.plan.durationMs).toBeLessThan(1000 + MARGIN_MS)
+    expect(run.apply.durationMs).toBeLessThan(1000 + MARGIN_MS)
 
     const long = DEFAULT_CAC_YAML.replace('    actor: ci@example.com', '    timeout: 600\n    actor: ci@example.com')
     const overridden = await runAgainst({ 'cac.yaml': long, ...SYLLABLE_FILES }, (server) => server.route('GET', SYLLABLE_CAMPAIGNS, () => undefined), { onTestFinished }, { args: ['--timeout', '1.5'] })
