@@ -59,3 +59,13 @@ export function isSecretReference(value: unknown): value is { $env: string } {
     typeof (value as { $env?: unknown }).$env === 'string'
   )
 }
+
+/** Every SecretValue inside a value, with its path from `path` (a spec, a plan's desired state). */
+export function secretsWithin(value: unknown, path: readonly (string | number)[] = []): { path: (string | number)[]; secret: SecretValue }[] {
+  if (isSecretValue(value)) return [{ path: [...path], secret: value }]
+  if (Array.isArray(value)) return value.flatMap((item, i) => secretsWithin(item, [...path, i]))
+  if (value !== null && typeof value === 'object') {
+    return Object.entries(value).flatMap(([key, item]) => secretsWithin(item, [...path, key]))
+  }
+  return []
+}

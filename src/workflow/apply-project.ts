@@ -7,7 +7,7 @@ import { loadProject } from '../config/load-project.js'
 import { LockWaitAbortedError, type HeldLock, type LockWait } from '../lock/file-lock.js'
 import { Diagnostics } from '../model/diagnostic.js'
 import type { Plan } from '../model/plan.js'
-import { isSecretValue } from '../model/secret.js'
+import { secretsWithin } from '../model/secret.js'
 import type { KindName } from '../model/kinds.js'
 import { checkPlanFileSize, findStaleChanges, parsePlanFile, PlanFileError, type StaleChange } from '../plan/plan-file.js'
 import { PlatformError } from '../providers/errors.js'
@@ -285,13 +285,10 @@ function refusalReason(plan: Plan): string | undefined {
 /** A saved plan names secrets by variable: every one a create or update sends must be set now. */
 function missingSecret(plan: Plan): string | undefined {
   const missing = new Set<string>()
-  const visit = (value: unknown): void => {
-    if (isSecretValue(value)) {
-      if (!value.isSet) missing.add(value.variable)
-    } else if (Array.isArray(value)) value.forEach(visit)
-    else if (value !== null && typeof value === 'object') Object.values(value).forEach(visit)
+  for (const change of plan.changes) {
+    if (change.action !== 'create' && change.action !== 'update') continue
+    for (const { secret } of secretsWithin(change.desired)) if (!secret.isSet) missing.add(secret.variable)
   }
-  for (const change of plan.changes) if (change.action === 'create' || change.action === 'update') visit(change.desired)
   if (missing.size === 0) return undefined
   return `environment variable${missing.size === 1 ? '' : 's'} ${[...missing].join(', ')} must be set: the plan sends ${missing.size === 1 ? 'this secret' : 'these secrets'}`
 }

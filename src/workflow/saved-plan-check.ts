@@ -8,13 +8,14 @@
  *   use for that same field (so a plan cannot send, say, the API key as a webhook secret);
  * - every desired spec passes the same schemas and rules as the files.
  */
+import { valueAt } from '../config/data-path.js'
 import type { ProjectConfig } from '../config/project-config.js'
 import { expandPathPattern } from '../config/secret-paths.js'
 import { checkSpecs, type SpecToCheck } from '../config/spec-validation.js'
 import { KINDS, isSecretPath, type KindName } from '../model/kinds.js'
 import type { FieldPath, Plan, PlanTarget, ResourceChange } from '../model/plan.js'
 import type { Resource } from '../model/resource.js'
-import { isSecretValue, type SecretValue } from '../model/secret.js'
+import { isSecretValue, secretsWithin } from '../model/secret.js'
 import { formatFieldPath } from '../plan/diff.js'
 
 /** How messages name a change of the plan: `changes[2] (syllable/campaign/Spring)`. */
@@ -78,15 +79,13 @@ export function checkSavedPlan(input: SavedPlanCheckInput): string[] {
     else if (provider.type !== needed) report(`a ${change.kind} needs a ${needed} provider; provider ${change.provider} is of type ${provider.type}`)
     // What is not sent needs no binding to the files (a noop of a resource the files dropped since).
     if (change.action !== 'create' && change.action !== 'update') return
-    {
-      const resource = declared.get(change.address)
-      if (!resource) {
-        // Its secrets cannot be the files' either: that is the same problem, reported once.
-        report(`no file of this project declares this resource; a saved plan only creates or updates what the files declare`)
-        return
-      }
-      if (resource.kind !== change.kind) report(`the files declare this address as a ${resource.kind}, not a ${change.kind}`)
+    const resource = declared.get(change.address)
+    if (!resource) {
+      // Its secrets cannot be the files' either: that is the same problem, reported once.
+      report(`no file of this project declares this resource; a saved plan only creates or updates what the files declare`)
+      return
     }
+    if (resource.kind !== change.kind) report(`the files declare this address as a ${resource.kind}, not a ${change.kind}`)
     for (const message of secretProblems(change, fileSecrets)) report(message)
   })
   if (problems.length > 0) return problems
@@ -108,7 +107,7 @@ export function checkSavedPlan(input: SavedPlanCheckInput): string[] {
 function secretProblems(change: ResourceChange, fileSecrets: ReadonlyMap<string, ReadonlySet<string>>): string[] {
   const patterns = KINDS[change.kind].secretPaths
   const problems: string[] = []
-  for (const { path, secret } of secretsIn(change.desired, ['spec'])) {
+  for (const { path, secret } of secretsWithin(change.desired, ['spec'])) {
     const field = formatFieldPath(path)
     if (!isSecretPath(path, patterns)) {
       problems.push(
@@ -128,7 +127,7 @@ function secretProblems(change: ResourceChange, fileSecrets: ReadonlyMap<string,
   for (const pattern of patterns) {
     for (const found of expandPathPattern({ spec: change.desired }, pattern)) {
       const path = [...found]
-      const value = valueAtPath({ spec: change.desired }, path)
+      const value = valueAt({ spec: change.desired }, path)
       if (value === null || value === undefined || isSecretValue(value)) continue
       problems.push(`${formatFieldPath(path)}: a secret in a saved plan must be a {"$env": NAME} reference; this one holds a value (not shown)`)
     }
@@ -140,7 +139,7 @@ function secretProblems(change: ResourceChange, fileSecrets: ReadonlyMap<string,
 function secretVariablesByField(resources: readonly Resource[]): Map<string, Set<string>> {
   const byField = new Map<string, Set<string>>()
   for (const resource of resources) {
-    for (const { path, secret } of secretsIn(resource.spec, ['spec'])) {
+    for (const { path, secret } of secretsWithin(resource.spec, ['spec'])) {
       const key = fieldKey(resource.address, path)
       if (!byField.has(key)) byField.set(key, new Set())
       byField.get(key)!.add(secret.variable)
@@ -151,24 +150,6 @@ function secretVariablesByField(resources: readonly Resource[]): Map<string, Set
 
 function fieldKey(address: string, path: FieldPath): string {
   return JSON.stringify([address, ...path.map((segment) => (typeof segment === 'number' ? '*' : segment))])
-}
-
-function secretsIn(value: unknown, path: FieldPath): { path: FieldPath; secret: SecretValue }[] {
-  if (isSecretValue(value)) return [{ path, secret: value }]
-  if (Array.isArray(value)) return value.flatMap((item, i) => secretsIn(item, [...path, i]))
-  if (value !== null && typeof value === 'object') {
-    return Object.entries(value).flatMap(([key, item]) => secretsIn(item, [...path, key]))
-  }
-  return []
-}
-
-function valueAtPath(root: unknown, path: FieldPath): unknown {
-  let current = root
-  for (const segment of path) {
-    if (current === null || typeof current !== 'object') return undefined
-    current = (current as Record<string | number, unknown>)[segment]
-  }
-  return current
 }
 
 function secretFieldsText(kind: KindName): string {

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest'
 
 import { expectNoCrash } from '../helpers/cli-output.js'
-import { documents, syllableBatchDoc, syllableCampaignDoc } from '../helpers/definitions.js'
+import { campaignsWithBatches } from '../helpers/definitions.js'
 import { startExternalSandbox, type ExternalSandbox } from '../helpers/external-sandbox.js'
 import { applySummary, cacIn, expectConverged } from '../helpers/plan-apply.js'
 import { tempProject } from '../helpers/temp-project.js'
@@ -9,16 +9,7 @@ import { tempProject } from '../helpers/temp-project.js'
 const pad = (i: number) => String(i).padStart(3, '0')
 
 /** `count` campaigns, each with a batch. */
-function files(count: number): Record<string, string> {
-  const docs: string[] = []
-  for (let i = 0; i < count; i += 1) {
-    docs.push(
-      syllableCampaignDoc(`Race ${pad(i)}`, { caller_id: `+1999555${String(i).padStart(4, '0')}`, hourly_rate: i + 1 }),
-      syllableBatchDoc(`race-${pad(i)}`, `Race ${pad(i)}`, { call_rate: 5 }),
-    )
-  }
-  return { 'campaigns/race.yaml': documents(...docs) }
-}
+const files = (count: number) => campaignsWithBatches('Race', count, () => 5)
 
 /** Exactly one campaign per name, and every live batch under the campaign that has its name. */
 async function expectOneCopyOfEach(sandbox: ExternalSandbox, count: number): Promise<void> {

@@ -8,7 +8,7 @@ import { describe, expect, it } from 'vitest'
 
 import { startCli } from '../helpers/background-cli.js'
 import { expectNoCrash } from '../helpers/cli-output.js'
-import { documents, syllableBatchDoc, syllableCampaignDoc } from '../helpers/definitions.js'
+import { campaignsWithBatches, syllableCampaignDoc } from '../helpers/definitions.js'
 import { ROUTES, startExternalSandbox } from '../helpers/external-sandbox.js'
 import { applyLines, applySummary, cacIn, CLI_TIMEOUT_MS, expectConverged, planSummary } from '../helpers/plan-apply.js'
 import { startServingCli, type CliResult } from '../helpers/run-cli.js'
@@ -20,16 +20,7 @@ const STATE = '.cac/sandbox.json'
 const pad = (i: number) => String(i).padStart(3, '0')
 
 /** `count` Syllable campaigns, each with a batch, in one file. */
-function pairs(count: number): Record<string, string> {
-  const docs: string[] = []
-  for (let i = 0; i < count; i += 1) {
-    docs.push(
-      syllableCampaignDoc(`Pair ${pad(i)}`, { caller_id: `+1999555${String(i).padStart(4, '0')}`, hourly_rate: i + 1 }),
-      syllableBatchDoc(`pair-${pad(i)}`, `Pair ${pad(i)}`, { call_rate: i + 5 }),
-    )
-  }
-  return { 'campaigns/pairs.yaml': documents(...docs) }
-}
+const pairs = (count: number) => campaignsWithBatches('Pair', count, (i) => i + 5)
 
 /** A lock record as cac writes it. */
 function lockRecord(fields: { pid: number; host?: string; command?: string }): string {

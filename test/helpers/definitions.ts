@@ -29,6 +29,24 @@ export function syllableBatchDoc(batchId: string, campaign: string, fields: Reco
   return definition('SyllableBatch', 'syllable', { batch_id: batchId, campaign, ...fields })
 }
 
+/**
+ * `count` Syllable campaigns named `<name> 000`…, each with a batch `<slug>-000`… under it, in one
+ * file `campaigns/<slug>.yaml` (slug: the name in lower case). Caller ids and hourly rates differ
+ * per campaign; `callRate` gives each batch's call_rate.
+ */
+export function campaignsWithBatches(name: string, count: number, callRate: (i: number) => number): Record<string, string> {
+  const slug = name.toLowerCase()
+  const pad = (i: number) => String(i).padStart(3, '0')
+  const docs: string[] = []
+  for (let i = 0; i < count; i += 1) {
+    docs.push(
+      syllableCampaignDoc(`${name} ${pad(i)}`, { caller_id: `+1999555${String(i).padStart(4, '0')}`, hourly_rate: i + 1 }),
+      syllableBatchDoc(`${slug}-${pad(i)}`, `${name} ${pad(i)}`, { call_rate: callRate(i) }),
+    )
+  }
+  return { [`campaigns/${slug}.yaml`]: documents(...docs) }
+}
+
 /** The start of the Sarvam fixtures: one day after the external sandbox's clock (SANDBOX_NOW). */
 export const SARVAM_START = '2026-11-25T00:00:00Z'
 /** Seconds from SANDBOX_NOW to a moment when a campaign starting at SARVAM_START is active. */

@@ -12,6 +12,7 @@ import {
   ValidationError,
 } from '../../src/http/errors.js'
 import { safeExcerpt } from '../../src/http/excerpt.js'
+import { rejectionOf } from '../helpers/rejection.js'
 import { endlessJson, json, redirect, silence, startHostileServer, text, trickle, type HostileServer } from '../helpers/hostile-server.js'
 
 const LIST = '/api/v1/outbound/campaigns'
@@ -24,14 +25,7 @@ function clientFor(server: HostileServer, options: Partial<HttpClientOptions> = 
   return client
 }
 
-async function failure(promise: Promise<unknown>): Promise<Error> {
-  const outcome = await promise.then(
-    () => undefined,
-    (error: unknown) => error,
-  )
-  expect(outcome, 'the request fails').toBeInstanceOf(Error)
-  return outcome as Error
-}
+const failure = (promise: Promise<unknown>): Promise<Error> => rejectionOf(promise, Error, 'the request fails')
 
 /** Elapsed milliseconds of `run`. */
 async function timed<T>(run: () => Promise<T>): Promise<{ value: T; ms: number }> {

@@ -6,6 +6,7 @@ import type { ListBounds } from '../../src/providers/list-reading.js'
 import { SarvamApi } from '../../src/providers/sarvam/api.js'
 import { BATCHES_PATH, CAMPAIGNS_PATH, SyllableApi } from '../../src/providers/syllable/api.js'
 import { json, startHostileServer, type HostileHandler, type HostileServer } from '../helpers/hostile-server.js'
+import { rejectionOf } from '../helpers/rejection.js'
 
 const SARVAM = '/api/scheduling/v1/orgs/acme/workspaces/outbound/campaigns'
 const SMALL: ListBounds = { maxPages: 50, maxItems: 500 }
@@ -27,14 +28,7 @@ async function sarvam(bounds?: ListBounds): Promise<{ server: HostileServer; api
 }
 
 /** The problem an UnexpectedResponseError reports, after checking its class. */
-async function refusal(promise: Promise<unknown>): Promise<UnexpectedResponseError> {
-  const error = await promise.then(
-    () => undefined,
-    (e: unknown) => e,
-  )
-  expect(error, 'the answer is refused').toBeInstanceOf(UnexpectedResponseError)
-  return error as UnexpectedResponseError
-}
+const refusal = (promise: Promise<unknown>): Promise<UnexpectedResponseError> => rejectionOf(promise, UnexpectedResponseError, 'the answer is refused')
 
 const campaign = (id: number) => ({ id, campaign_name: `C${id}`, webhooks: [] })
 
