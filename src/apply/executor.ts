@@ -1,7 +1,7 @@
 import { warningOf } from '../model/change-warning.js'
-import { compareText } from '../model/diagnostic.js'
+import { compareText } from '../model/values.js'
 import type { Plan, ResourceChange } from '../model/plan.js'
-import type { ApplyOutcome, FollowUp, LiveResource, PlanOptions, Provider } from '../providers/provider.js'
+import type { ApplyOutcome, FollowUp, LiveResource, PlanOptions, Provider } from '../model/provider.js'
 
 /** What happens during apply, in order, for renderers (progress on a terminal, a line per change otherwise). */
 export type ApplyEvent =

@@ -2,7 +2,7 @@ import { Command, Errors, Flags, type Interfaces } from '@oclif/core'
 
 import { ApiError } from '../http/errors.js'
 import { LockError } from '../lock/file-lock.js'
-import { PlatformError, ProviderSetupError } from '../providers/errors.js'
+import { PlatformError, ProviderSetupError } from '../model/platform-error.js'
 import { shouldColor } from '../render/style.js'
 import { StateFileError } from '../sandbox/store.js'
 

@@ -1,7 +1,7 @@
 import { promises as fs } from 'node:fs'
 import { extname, join, resolve } from 'node:path'
 
-import { compareText } from '../model/diagnostic.js'
+import { compareText } from '../model/values.js'
 
 export const DEFINITION_EXTENSIONS = ['.yaml', '.yml']
 

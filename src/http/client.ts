@@ -11,6 +11,7 @@ import {
   type HttpStatusError,
 } from './errors.js'
 import { htmlText, safeExcerpt } from './excerpt.js'
+import { PRODUCTION_RETRY_POLICY, type RequestRetry } from '../model/retry-policy.js'
 
 export type HttpMethod = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE'
 
@@ -38,16 +39,6 @@ export interface HttpResponse<T = unknown> {
   body: T
 }
 
-export interface RetryPolicy {
-  /** Attempts in all, the first included. */
-  maxAttempts: number
-  /** First backoff delay; doubles per attempt, with jitter, up to `maxDelayMs`. */
-  baseDelayMs: number
-  maxDelayMs: number
-  /** A `Retry-After` longer than this is not waited for: the error is returned instead. */
-  maxRetryAfterMs: number
-}
-
 export interface RetryEvent {
   method: HttpMethod
   path: string
@@ -72,14 +63,14 @@ export interface HttpClientOptions {
   requestTimeoutMs?: number
   /** The largest answer read (default 64 MiB); a larger one is refused, never buffered past the cap. */
   maxResponseBytes?: number
-  retry?: Partial<RetryPolicy>
+  retry?: Partial<RequestRetry>
   /** Injectable for tests. */
   sleep?: (ms: number) => Promise<void>
   random?: () => number
   onRetry?: (event: RetryEvent) => void
 }
 
-export const DEFAULT_RETRY: RetryPolicy = { maxAttempts: 5, baseDelayMs: 200, maxDelayMs: 8000, maxRetryAfterMs: 60_000 }
+export const DEFAULT_RETRY: RequestRetry = PRODUCTION_RETRY_POLICY.requests
 
 /** Deadline of one request, connect to last byte. */
 export const DEFAULT_REQUEST_TIMEOUT_MS = 60_000
@@ -110,7 +101,7 @@ const RETRIED_STATUSES = new Set([429, 500, 502, 503, 504])
 export class HttpClient {
   private readonly pool: Pool
   private readonly prefix: string
-  private readonly retry: RetryPolicy
+  private readonly retry: RequestRetry
   private readonly sleep: (ms: number) => Promise<void>
   private readonly random: () => number
   private readonly origin: string
@@ -137,7 +128,7 @@ export class HttpClient {
       keepAliveTimeout: 10_000,
     })
     this.retry = { ...DEFAULT_RETRY, ...options.retry }
-    this.sleep = options.sleep ?? ((ms) => new Promise((resolve) => setTimeout(resolve, ms)))
+    this.sleep = options.sleep ?? PRODUCTION_RETRY_POLICY.sleep
     this.random = options.random ?? Math.random
   }
 

@@ -2,6 +2,8 @@
  * A problem found in the user's files (or in how cac was invoked), pointing at the place to fix.
  * Validation never throws for bad input: every stage adds diagnostics to one collection.
  */
+import { compareText } from './values.js'
+
 export type Severity = 'error' | 'warning'
 
 export interface Diagnostic {
@@ -35,10 +37,6 @@ export function compareDiagnostics(a: Diagnostic, b: Diagnostic): number {
   )
 }
 
-/** Code-point order: the same on every machine and locale, and fast on large lists. */
-export function compareText(a: string, b: string): number {
-  return a < b ? -1 : a > b ? 1 : 0
-}
 
 /** Accumulates diagnostics from every stage; de-duplicates identical reports. */
 export class Diagnostics {

@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto'
 
-import { compareText } from '../model/diagnostic.js'
+import { compareText } from '../model/values.js'
 import type { KindName } from '../model/kinds.js'
 import {
   PLAN_ACTIONS,
@@ -12,8 +12,9 @@ import {
   type UnmanagedResource,
 } from '../model/plan.js'
 import type { Resource } from '../model/resource.js'
-import type { KindRules, LiveResource, PlanOptions } from '../providers/provider.js'
-import { diffSpecs, formatFieldPath, specAsAdditions } from './diff.js'
+import type { KindRules, LiveResource, PlanOptions } from '../model/provider.js'
+import { diffSpecs, specAsAdditions } from '../model/spec-diff.js'
+import { formatFieldPath } from '../model/values.js'
 
 /** A desired resource with its normalised (comparable) spec. */
 export interface DesiredEntry {

@@ -2,9 +2,10 @@ import { createHash } from 'node:crypto'
 
 import { PLAN_ACTIONS, type Plan, type PlanAction, type PlanTarget, type ResourceChange, type Spec } from '../model/plan.js'
 import { isSecretReference, SecretValue } from '../model/secret.js'
-import type { LiveResource, PlanOptions } from '../providers/provider.js'
+import type { LiveResource, PlanOptions } from '../model/provider.js'
 import { canonicalJson, fingerprint } from './build-plan.js'
-import { diffSpecs, formatFieldPath } from './diff.js'
+import { diffSpecs } from '../model/spec-diff.js'
+import { formatFieldPath } from '../model/values.js'
 import { MAX_PLAN_DEPTH, nestsDeeperThan, PlanFileError, readPlanRecord, type ChangeRecord } from './plan-file-shape.js'
 
 export { PlanFileError } from './plan-file-shape.js'

@@ -4,9 +4,10 @@ import { HttpClient, type RetryEvent } from '../http/client.js'
 import { headerValueProblem } from '../http/header-value.js'
 import type { LockWait } from '../lock/file-lock.js'
 import type { PlanTarget } from '../model/plan.js'
+import { PRODUCTION_RETRY_POLICY, type RetryPolicy } from '../model/retry-policy.js'
 import type { RunningSandbox } from '../sandbox/index.js'
-import { ProviderSetupError } from './errors.js'
-import type { Provider, ProviderFactoryInput } from './provider.js'
+import { ProviderSetupError } from '../model/platform-error.js'
+import type { Provider, ProviderFactoryInput } from '../model/provider.js'
 import { createSarvamProvider } from './sarvam/index.js'
 import { createSyllableProvider } from './syllable/index.js'
 
@@ -35,6 +36,8 @@ export interface ProviderSessionOptions {
   parallelism: number
   /** `--timeout`: seconds one request may take, for every provider (overrides their `timeout`). */
   timeoutSeconds?: number
+  /** How hard requests and creates are tried again (default: PRODUCTION_RETRY_POLICY). */
+  retry?: RetryPolicy
   onRetry?: (event: RetryEvent) => void
   /**
    * Given (apply): the embedded sandbox persists what it is sent, holding its state file's lock
@@ -59,6 +62,7 @@ export async function openProviders(options: ProviderSessionOptions): Promise<Pr
   const providers = new Map<string, Provider>()
   let sandbox: RunningSandbox | undefined
   const targets = providerTargets(options)
+  const retry = options.retry ?? PRODUCTION_RETRY_POLICY
   try {
     for (const target of targets) {
       const config = options.config.providers[target.provider]!
@@ -86,12 +90,14 @@ export async function openProviders(options: ProviderSessionOptions): Promise<Pr
         baseUrl,
         headers: { [KEY_HEADERS[config.type]]: key },
         connections: options.parallelism,
+        retry: retry.requests,
+        sleep: retry.sleep,
         ...httpLimits(config, options.timeoutSeconds),
         ...(options.onRetry ? { onRetry: options.onRetry } : {}),
       })
       providers.set(
         config.name,
-        FACTORIES[config.type]({ config, client, target: target.target, ...(options.onRetry ? { onRetry: options.onRetry } : {}) }),
+        FACTORIES[config.type]({ config, client, target: target.target, retry, ...(options.onRetry ? { onRetry: options.onRetry } : {}) }),
       )
     }
   } catch (error) {

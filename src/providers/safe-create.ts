@@ -10,28 +10,19 @@
  * by identity and, when this run's copy turns out to be a second one, removes it and adopts the
  * first (see `SafeCreate.confirm`).
  */
+import type { CreateRetry, RetryPolicy } from '../model/retry-policy.js'
 import { ConflictError, HttpStatusError, NetworkError, ServerError, UnexpectedResponseError } from '../http/errors.js'
 
-export interface CreateRetryPolicy {
-  /** POST attempts in all, the first included. */
-  attempts: number
-  /** Wait before the second attempt; doubles after each further one. */
-  backoffMs: number
-  /**
-   * After a failure that leaves the request in doubt, the waits between further lookups before
-   * the POST is tried again (a create the platform commits late is found, not made twice).
-   */
-  settleDelaysMs: readonly number[]
-  sleep: (ms: number) => Promise<void>
+/** How the creates of one provider are retried: the run's policy, and who is told of each repeated POST. */
+export interface CreateRetryPolicy extends CreateRetry {
+  sleep: RetryPolicy['sleep']
   /** Told before each repeated POST (for verbose output). */
   onRetry?: (attempt: number, delayMs: number, failure: unknown) => void
 }
 
-export const DEFAULT_CREATE_RETRY: CreateRetryPolicy = {
-  attempts: 3,
-  backoffMs: 250,
-  settleDelaysMs: [500, 1000, 2000, 4000],
-  sleep: (ms) => new Promise((resolve) => setTimeout(resolve, ms)),
+/** The create part of a run's retry policy. */
+export function createRetryOf(policy: RetryPolicy): CreateRetryPolicy {
+  return { ...policy.creates, sleep: policy.sleep }
 }
 
 /** How one kind is created, found by identity, and adopted. */

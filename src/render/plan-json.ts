@@ -1,6 +1,6 @@
 import type { FieldChange, Plan, ResourceChange } from '../model/plan.js'
 import { isSecretValue, SENSITIVE } from '../model/secret.js'
-import { formatFieldPath } from '../plan/diff.js'
+import { formatFieldPath } from '../model/values.js'
 
 export const PLAN_JSON_FORMAT_VERSION = 1
 

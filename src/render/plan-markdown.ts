@@ -1,5 +1,5 @@
 import type { FieldChange, Plan, PlanAction, ResourceChange } from '../model/plan.js'
-import { formatFieldPath } from '../plan/diff.js'
+import { formatFieldPath } from '../model/values.js'
 import { formatPlanSummary } from './plan-text.js'
 import { formatValue } from './values.js'
 

@@ -1,5 +1,5 @@
 import type { FieldChange, Plan, PlanAction, ResourceChange } from '../model/plan.js'
-import { formatFieldPath } from '../plan/diff.js'
+import { formatFieldPath } from '../model/values.js'
 import { createStyle, type Style } from './style.js'
 import { formatValue } from './values.js'
 

@@ -10,8 +10,8 @@ import type { Plan } from '../model/plan.js'
 import { secretsWithin } from '../model/secret.js'
 import type { KindName } from '../model/kinds.js'
 import { checkPlanFileSize, findStaleChanges, parsePlanFile, PlanFileError, type StaleChange } from '../plan/plan-file.js'
-import { PlatformError } from '../providers/errors.js'
-import type { LiveResource } from '../providers/provider.js'
+import { PlatformError } from '../model/platform-error.js'
+import type { LiveResource } from '../model/provider.js'
 import { openProviders, providerTargets, type ProviderSession } from '../providers/registry.js'
 import { InterruptedBeforeApply, throwIfInterrupted, unlessInterrupted } from './interruptible.js'
 import { planProject, type PlanOutcome, type PlanRequest } from './plan-project.js'
@@ -184,6 +184,7 @@ async function applySavedPlan(request: ApplyRequest, planFile: string): Promise<
     forceSandbox: request.forceSandbox,
     parallelism: request.parallelism,
     ...(request.timeoutSeconds !== undefined ? { timeoutSeconds: request.timeoutSeconds } : {}),
+    ...(request.retry ? { retry: request.retry } : {}),
     ...(request.onRetry ? { onRetry: request.onRetry } : {}),
     ...(request.sandboxStateLock ? { sandboxStateLock: request.sandboxStateLock } : {}),
   })

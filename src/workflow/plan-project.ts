@@ -5,9 +5,10 @@ import type { RetryEvent } from '../http/client.js'
 import type { LockWait } from '../lock/file-lock.js'
 import type { KindName } from '../model/kinds.js'
 import type { Plan } from '../model/plan.js'
+import type { RetryPolicy } from '../model/retry-policy.js'
 import { buildPlan, type DesiredEntry } from '../plan/build-plan.js'
-import type { LiveResource, PlanOptions } from '../providers/provider.js'
-import { PlatformError } from '../providers/errors.js'
+import type { LiveResource, PlanOptions } from '../model/provider.js'
+import { PlatformError } from '../model/platform-error.js'
 import { openProviders, SANDBOX_URL, type ProviderSession } from '../providers/registry.js'
 import { standInSandboxSecrets } from './sandbox-secrets.js'
 import { addressMatcher } from './target-filter.js'
@@ -24,6 +25,8 @@ export interface PlanRequest {
   parallelism: number
   /** `--timeout`: seconds one request may take (overrides the providers' `timeout`). */
   timeoutSeconds?: number
+  /** How hard requests and creates are tried again (default: PRODUCTION_RETRY_POLICY; tests shorten it). */
+  retry?: RetryPolicy
   onRetry?: (event: RetryEvent) => void
   /** Apply: called once the files are valid, before any provider is opened or live state read (takes the project lock). */
   beforeLiveRead?: (config: ProjectConfig) => Promise<void>
@@ -77,6 +80,7 @@ export async function planProject(request: PlanRequest): Promise<PlanOutcome> {
     forceSandbox: request.forceSandbox,
     parallelism: request.parallelism,
     ...(request.timeoutSeconds !== undefined ? { timeoutSeconds: request.timeoutSeconds } : {}),
+    ...(request.retry ? { retry: request.retry } : {}),
     ...(request.onRetry ? { onRetry: request.onRetry } : {}),
     ...(request.sandboxStateLock ? { sandboxStateLock: request.sandboxStateLock } : {}),
   })

@@ -8,7 +8,7 @@
  *   use for that same field (so a plan cannot send, say, the API key as a webhook secret);
  * - every desired spec passes the same schemas and rules as the files.
  */
-import { valueAt } from '../config/data-path.js'
+import { valueAt } from '../model/values.js'
 import type { ProjectConfig } from '../config/project-config.js'
 import { expandPathPattern } from '../config/secret-paths.js'
 import { checkSpecs, type SpecToCheck } from '../config/spec-validation.js'
@@ -16,7 +16,7 @@ import { KINDS, isSecretPath, type KindName } from '../model/kinds.js'
 import type { FieldPath, Plan, PlanTarget, ResourceChange } from '../model/plan.js'
 import type { Resource } from '../model/resource.js'
 import { isSecretValue, secretsWithin } from '../model/secret.js'
-import { formatFieldPath } from '../plan/diff.js'
+import { formatFieldPath } from '../model/values.js'
 
 /** How messages name a change of the plan: `changes[2] (syllable/campaign/Spring)`. */
 export function changeLabel(change: ResourceChange, index: number): string {

@@ -6,10 +6,10 @@
  * recomputed, and its live ids must be those of the resources at its addresses.
  */
 import { canonicalJson, planResource } from '../plan/build-plan.js'
-import { formatFieldPath } from '../plan/diff.js'
+import { formatFieldPath } from '../model/values.js'
 import type { FieldChange, Plan, ResourceChange } from '../model/plan.js'
 import type { Resource } from '../model/resource.js'
-import type { LiveResource, PlanOptions, Provider } from '../providers/provider.js'
+import type { LiveResource, PlanOptions, Provider } from '../model/provider.js'
 import { changeLabel } from './saved-plan-check.js'
 
 /** A saved plan's change as a Resource, for the providers' normalisers and rules. */

@@ -1,7 +1,7 @@
 import type { KindName } from '../../src/model/kinds.js'
 import type { Spec } from '../../src/model/plan.js'
 import { resourceAddress, type Resource } from '../../src/model/resource.js'
-import type { KindRules, LiveResource } from '../../src/providers/provider.js'
+import type { KindRules, LiveResource } from '../../src/model/provider.js'
 
 /** A desired resource as the loader would produce it. */
 export function desired(kind: KindName, name: string, spec: Spec, provider = kind.startsWith('Sarvam') ? 'sarvam' : 'syllable'): Resource {

@@ -2,7 +2,7 @@ import fc from 'fast-check'
 import { describe, expect, it } from 'vitest'
 
 import { buildPlan, canonicalJson, fingerprint, type PlanInput } from '../../src/plan/build-plan.js'
-import type { KindRules } from '../../src/providers/provider.js'
+import type { KindRules } from '../../src/model/provider.js'
 import { desired, live, plainRules } from '../helpers/plan-builders.js'
 
 const TARGETS = [{ provider: 'syllable', type: 'syllable' as const, target: 'sandbox (.cac/sandbox.json)' }]

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest'
 
 import { executePlan, type ApplyEvent } from '../../src/apply/executor.js'
 import type { Plan, ResourceChange } from '../../src/model/plan.js'
-import type { ApplyContext, Provider } from '../../src/providers/provider.js'
+import type { ApplyContext, Provider } from '../../src/model/provider.js'
 
 function change(address: string, action: ResourceChange['action'], dependsOn: string[] = []): ResourceChange {
   return { address, kind: 'SyllableCampaign', provider: 'fake', name: address, action, fields: [], desired: {}, dependsOn }

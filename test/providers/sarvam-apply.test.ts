@@ -2,7 +2,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 
 import { ServerError, ValidationError } from '../../src/http/errors.js'
 import type { Spec } from '../../src/model/plan.js'
-import type { Provider } from '../../src/providers/provider.js'
+import type { Provider } from '../../src/model/provider.js'
 import { ACTIVE_REASON, CANCELLED_REASON, ENDED_REASON } from '../../src/providers/sarvam/index.js'
 import {
   DAY,

@@ -3,8 +3,8 @@ import { readFileSync } from 'node:fs'
 import { describe, expect, it } from 'vitest'
 
 import type { FieldChange } from '../../src/model/plan.js'
-import { diffSpecs } from '../../src/plan/diff.js'
-import type { LiveResource } from '../../src/providers/provider.js'
+import { diffSpecs } from '../../src/model/spec-diff.js'
+import type { LiveResource } from '../../src/model/provider.js'
 import {
   ACTIVE_REASON,
   CANCELLED_REASON,

@@ -1,3 +1,4 @@
+import { FAST_RETRY_POLICY } from '../helpers/fast-retry.js'
 /**
  * Property: any valid file spec, created through the provider and read back, shows no difference;
  * after changing updatable fields and applying the update, reading back again shows none either.
@@ -8,8 +9,8 @@ import { describe, expect, it } from 'vitest'
 
 import type { ProviderConfig } from '../../src/config/project-config.js'
 import type { Spec } from '../../src/model/plan.js'
-import { diffSpecs } from '../../src/plan/diff.js'
-import type { Provider } from '../../src/providers/provider.js'
+import { diffSpecs } from '../../src/model/spec-diff.js'
+import type { Provider } from '../../src/model/provider.js'
 import { createSarvamProvider, normaliseDesiredCampaign } from '../../src/providers/sarvam/index.js'
 import { WEEKDAYS } from '../../src/providers/sarvam/normalise.js'
 import { DAY, MINUTE, NO_PAUSE, T0_MS, context, createChange, declared, newClient, updateChange, useSarvamHarness } from './sarvam-support.js'
@@ -122,7 +123,7 @@ let run = 0
 
 function providerFor(workspaceId: string): Provider {
   const config: ProviderConfig = { name: 'sarvam', type: 'sarvam', url: 'sandbox', orgId: 'prop', workspaceId }
-  return createSarvamProvider({ config, client: newClient(harness.sandbox().url), target: 'sandbox (test)' }, { createBackoffMs: 1 })
+  return createSarvamProvider({ config, client: newClient(harness.sandbox().url), target: 'sandbox (test)', retry: FAST_RETRY_POLICY }, { createBackoffMs: 1 })
 }
 
 async function expectNoDifferences(provider: Provider, specs: Spec[]): Promise<Map<string, Awaited<ReturnType<Provider['readLive']>>[number]>> {

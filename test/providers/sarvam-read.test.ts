@@ -1,8 +1,8 @@
 import { beforeAll, describe, expect, it } from 'vitest'
 
-import type { LiveResource } from '../../src/providers/provider.js'
+import type { LiveResource } from '../../src/model/provider.js'
 import { normaliseDesiredCampaign } from '../../src/providers/sarvam/index.js'
-import { diffSpecs } from '../../src/plan/diff.js'
+import { diffSpecs } from '../../src/model/spec-diff.js'
 import { ROUTE, campaignSpec, countOf, declared, useSarvamHarness } from './sarvam-support.js'
 
 const harness = useSarvamHarness()

@@ -1,3 +1,4 @@
+import { FAST_RETRY_POLICY } from '../helpers/fast-retry.js'
 /**
  * Shared pieces of the Sarvam provider tests: a sandbox with a frozen clock, providers bound to a
  * workspace of it, builders of specs, resources and changes, and the sandbox's control API.
@@ -9,8 +10,8 @@ import { HttpClient } from '../../src/http/client.js'
 import type { FieldChange, ResourceChange, Spec } from '../../src/model/plan.js'
 import type { Resource } from '../../src/model/resource.js'
 import { resourceAddress } from '../../src/model/resource.js'
-import { diffSpecs } from '../../src/plan/diff.js'
-import type { LiveResource, PlanOptions, Provider } from '../../src/providers/provider.js'
+import { diffSpecs } from '../../src/model/spec-diff.js'
+import type { LiveResource, PlanOptions, Provider } from '../../src/model/provider.js'
 import { createSarvamProvider, normaliseDesiredCampaign } from '../../src/providers/sarvam/index.js'
 import { startSandbox, type RunningSandbox } from '../../src/sandbox/index.js'
 
@@ -149,7 +150,7 @@ export function useSarvamHarness(): SarvamHarness {
     provider(workspaceId) {
       const config: ProviderConfig = { name: PROVIDER, type: 'sarvam', url: 'sandbox', orgId: ORG, workspaceId }
       const provider = createSarvamProvider(
-        { config, client: newClient(sandbox().url), target: 'sandbox (test)' },
+        { config, client: newClient(sandbox().url), target: 'sandbox (test)', retry: FAST_RETRY_POLICY },
         { createBackoffMs: 1 },
       )
       providers.push(provider)

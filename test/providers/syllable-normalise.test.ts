@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest'
 
 import { SENSITIVE, SecretValue } from '../../src/model/secret.js'
-import { diffSpecs } from '../../src/plan/diff.js'
+import { diffSpecs } from '../../src/model/spec-diff.js'
 import { changedSetters } from '../../src/providers/syllable/apply-batch.js'
 import { campaignCreateBody, campaignUpdateBody, batchUpdateBody } from '../../src/providers/syllable/bodies.js'
 import {

@@ -1,3 +1,4 @@
+import { FAST_RETRY_POLICY } from '../helpers/fast-retry.js'
 import fc from 'fast-check'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 
@@ -7,8 +8,8 @@ import type { KindName } from '../../src/model/kinds.js'
 import type { ResourceChange, Spec } from '../../src/model/plan.js'
 import { resourceAddress, type Resource } from '../../src/model/resource.js'
 import { SecretValue, isSecretValue } from '../../src/model/secret.js'
-import { diffSpecs, specAsAdditions } from '../../src/plan/diff.js'
-import type { ApplyContext, LiveResource, Provider } from '../../src/providers/provider.js'
+import { diffSpecs, specAsAdditions } from '../../src/model/spec-diff.js'
+import type { ApplyContext, LiveResource, Provider } from '../../src/model/provider.js'
 import { createSyllableProvider } from '../../src/providers/syllable/index.js'
 import { startSandbox, type RunningSandbox } from '../../src/sandbox/index.js'
 
@@ -177,7 +178,7 @@ beforeAll(async () => {
   sandbox = await startSandbox({ now: '2026-01-01T00:00:00Z' })
   const client = new HttpClient({ baseUrl: sandbox.url, headers: { 'Syllable-API-Key': 'ci@example.com' }, retry: { baseDelayMs: 1, maxDelayMs: 5 } })
   provider = createSyllableProvider(
-    { config: { name: 'syllable', type: 'syllable', url: sandbox.url }, client, target: 'sandbox' },
+    { config: { name: 'syllable', type: 'syllable', url: sandbox.url }, client, target: 'sandbox', retry: FAST_RETRY_POLICY },
     { createRetry: { backoffMs: 1 } },
   )
 })

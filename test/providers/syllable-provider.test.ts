@@ -1,3 +1,4 @@
+import { FAST_RETRY_POLICY } from '../helpers/fast-retry.js'
 import { randomBytes } from 'node:crypto'
 
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
@@ -8,8 +9,8 @@ import type { KindName } from '../../src/model/kinds.js'
 import type { ResourceChange, Spec } from '../../src/model/plan.js'
 import { resourceAddress, type Resource } from '../../src/model/resource.js'
 import { SecretValue } from '../../src/model/secret.js'
-import { diffSpecs, specAsAdditions } from '../../src/plan/diff.js'
-import type { ApplyContext, ApplyOutcome, LiveResource, Provider } from '../../src/providers/provider.js'
+import { diffSpecs, specAsAdditions } from '../../src/model/spec-diff.js'
+import type { ApplyContext, ApplyOutcome, LiveResource, Provider } from '../../src/model/provider.js'
 import type { CreateRetryPolicy } from '../../src/providers/safe-create.js'
 import { createSyllableProvider } from '../../src/providers/syllable/index.js'
 import { startSandbox, type RunningSandbox } from '../../src/sandbox/index.js'
@@ -47,7 +48,7 @@ beforeEach(async () => {
   const sandbox = await startSandbox({ now: '2026-11-23T00:00:00Z' })
   const client = new RecordingClient({ baseUrl: sandbox.url, headers: { 'Syllable-API-Key': 'ci@example.com' }, retry: { baseDelayMs: 1, maxDelayMs: 5 } })
   const provider = createSyllableProvider(
-    { config: { name: 'syllable', type: 'syllable', url: sandbox.url, actor: ACTOR }, client, target: 'sandbox' },
+    { config: { name: 'syllable', type: 'syllable', url: sandbox.url, actor: ACTOR }, client, target: 'sandbox', retry: FAST_RETRY_POLICY },
     { createRetry: { backoffMs: 1, settleDelaysMs: [1, 1, 1] } },
   )
   h = { sandbox, client, provider }
@@ -170,7 +171,7 @@ const campaignsNamed = (name: string) => Object.values(stored().campaigns).filte
 
 /** A second provider on the harness's client, with its own create policy (waits, sleep). */
 function providerWith(createRetry: Partial<CreateRetryPolicy>): Provider {
-  return createSyllableProvider({ config: { name: 'syllable', type: 'syllable', url: h.sandbox.url, actor: ACTOR }, client: h.client, target: 'sandbox' }, { createRetry })
+  return createSyllableProvider({ config: { name: 'syllable', type: 'syllable', url: h.sandbox.url, actor: ACTOR }, client: h.client, target: 'sandbox', retry: FAST_RETRY_POLICY }, { createRetry })
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -501,7 +502,7 @@ describe('campaign create', () => {
     const runs = 6
     const providers = Array.from({ length: runs }, () =>
       createSyllableProvider(
-        { config: { name: 'syllable', type: 'syllable', url: h.sandbox.url, actor: ACTOR }, client: new HttpClient({ baseUrl: h.sandbox.url, headers: { 'Syllable-API-Key': 'ci@example.com' } }), target: 'sandbox' },
+        { config: { name: 'syllable', type: 'syllable', url: h.sandbox.url, actor: ACTOR }, client: new HttpClient({ baseUrl: h.sandbox.url, headers: { 'Syllable-API-Key': 'ci@example.com' } }), target: 'sandbox', retry: FAST_RETRY_POLICY },
         { createRetry: { backoffMs: 1, settleDelaysMs: [1, 1, 1] } },
       ),
     )

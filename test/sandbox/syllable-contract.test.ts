@@ -1,4 +1,4 @@
-import { existsSync, readFileSync } from 'node:fs'
+import { readFileSync } from 'node:fs'
 import { randomBytes } from 'node:crypto'
 
 import Ajv2020Module from 'ajv/dist/2020.js'
@@ -6,6 +6,7 @@ import addFormatsModule from 'ajv-formats'
 import { describe, expect, it } from 'vitest'
 
 import { useSandbox, type SandboxReply } from '../helpers/sandbox.js'
+import { describeWithSharedFile, SYLLABLE_OPENAPI_PATH } from '../helpers/shared-contract.js'
 
 /**
  * Every Syllable route's 200 (and 422) bodies, in several states, checked against the response
@@ -13,10 +14,7 @@ import { useSandbox, type SandboxReply } from '../helpers/sandbox.js'
  * offset) and enums closed, as the vendor's SDKs parse them.
  */
 
-const SPEC_URL = new URL('../../../shared/api/syllable-openapi-outbound.json', import.meta.url)
 const SPEC_ID = 'https://sandbox.test/syllable-openapi-outbound.json'
-const specPresent = existsSync(SPEC_URL)
-if (!specPresent) console.info(`syllable contract tests skipped: ${SPEC_URL.pathname} is not in this checkout`)
 
 const Ajv2020 = ((Ajv2020Module as unknown as { default?: unknown }).default ?? Ajv2020Module) as unknown as typeof Ajv2020Module.default
 const addFormats = ((addFormatsModule as unknown as { default?: unknown }).default ??
@@ -35,7 +33,7 @@ const OFFSET_DATE_TIME = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?(Z|[+-]\d{
 const DATE_TIME_KEYS = new Set(['created_at', 'updated_at', 'expires_on', 'deleted_at', 'last_updated_at', 'sent_at'])
 
 function loadContract() {
-  const spec = JSON.parse(readFileSync(SPEC_URL, 'utf8')) as OpenApiDocument
+  const spec = JSON.parse(readFileSync(SYLLABLE_OPENAPI_PATH, 'utf8')) as OpenApiDocument
   const ajv = new Ajv2020({ strict: false, allErrors: true })
   addFormats(ajv)
   ajv.addSchema(spec as object, SPEC_ID)
@@ -146,9 +144,9 @@ const fullCampaign = (secret: string) => ({
   ],
 })
 
-describe.runIf(specPresent)('Syllable sandbox responses conform to the published OpenAPI document', () => {
+describeWithSharedFile('Syllable sandbox responses conform to the published OpenAPI document', SYLLABLE_OPENAPI_PATH, () => {
   const { request } = useSandbox({ now: '2026-11-23T00:00:00Z' })
-  const contract = specPresent ? loadContract() : undefined
+  const contract = loadContract()
   const secret = randomBytes(32).toString('base64')
 
   it('the checker itself rejects what the SDKs would reject (seed-only enum value, naive date-time, missing field)', async () => {

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest'
 
-import { diffSpecs, formatFieldPath, specAsAdditions } from '../../src/plan/diff.js'
+import { diffSpecs, specAsAdditions } from '../../src/model/spec-diff.js'
+import { formatFieldPath } from '../../src/model/values.js'
 import { SENSITIVE } from '../../src/model/secret.js'
 
 describe('diffSpecs', () => {

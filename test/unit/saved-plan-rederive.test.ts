@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest'
 import type { Plan, ResourceChange } from '../../src/model/plan.js'
 import { resourceAddress } from '../../src/model/resource.js'
 import { buildPlan } from '../../src/plan/build-plan.js'
-import type { KindRules, LiveResource, Provider } from '../../src/providers/provider.js'
+import type { KindRules, LiveResource, Provider } from '../../src/model/provider.js'
 import { dependenciesToLookUp, rederivePlan, withRecomputedDependencies } from '../../src/workflow/saved-plan-rederive.js'
 import { desired, live, plainRules } from '../helpers/plan-builders.js'
 

@@ -1,9 +1,9 @@
-import { existsSync, readFileSync, readdirSync } from 'node:fs'
-import { fileURLToPath } from 'node:url'
+import { readFileSync, readdirSync } from 'node:fs'
 
 import { describe, expect, it } from 'vitest'
 
 import { SCHEMA_DIR, schemaValidators } from '../../src/config/schema-validator.js'
+import { describeWithSharedFile, SYLLABLE_OPENAPI_PATH } from '../helpers/shared-contract.js'
 
 type Schema = Record<string, unknown>
 
@@ -86,10 +86,10 @@ describe('published JSON Schemas', () => {
  * The file format uses the platforms' own field names: the Syllable kinds must accept what the
  * published spec accepts (server-owned fields aside). CI always has ../shared beside the clone.
  */
-const SPEC = fileURLToPath(new URL('../../../shared/api/syllable-openapi-outbound.json', import.meta.url))
+const SPEC = SYLLABLE_OPENAPI_PATH
 
-describe.runIf(existsSync(SPEC))('Syllable schemas against the published OpenAPI spec', () => {
-  const spec = existsSync(SPEC) ? (JSON.parse(readFileSync(SPEC, 'utf8')) as { components: { schemas: Record<string, Schema> } }) : undefined
+describeWithSharedFile('Syllable schemas against the published OpenAPI spec', SPEC, () => {
+  const spec = JSON.parse(readFileSync(SPEC, 'utf8')) as { components: { schemas: Record<string, Schema> } }
   const platform = (name: string) => spec!.components.schemas[name]!
   const campaign = load('syllable-campaign.schema.json')
   const batch = load('syllable-batch.schema.json')

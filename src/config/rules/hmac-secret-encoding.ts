@@ -1,4 +1,4 @@
-import { valueAt } from '../data-path.js'
+import { valueAt } from '../../model/values.js'
 import { secretPathsOf } from '../secret-paths.js'
 import type { Rule } from './rule.js'
 

@@ -1,4 +1,4 @@
-import { valueAt } from '../data-path.js'
+import { valueAt } from '../../model/values.js'
 import { projectSecretPaths, secretPathsOf } from '../secret-paths.js'
 import type { DataPath, SourceDocument } from '../yaml-source.js'
 import type { Rule, RuleContext } from './rule.js'

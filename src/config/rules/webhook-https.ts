@@ -1,4 +1,4 @@
-import { valueAt } from '../data-path.js'
+import { valueAt } from '../../model/values.js'
 import type { DefinitionDocument } from '../definitions.js'
 import type { DataPath } from '../yaml-source.js'
 import { listAt, type Rule } from './rule.js'

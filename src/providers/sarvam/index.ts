@@ -4,13 +4,12 @@
  * ambiguous create) is handled in this folder.
  */
 import type { KindName } from '../../model/kinds.js'
-import type { Provider, ProviderFactoryInput } from '../provider.js'
+import type { Provider, ProviderFactoryInput } from '../../model/provider.js'
 import { SarvamApi, campaignsPath } from './api.js'
 import { applyCampaignChange, type ApplyDeps } from './apply.js'
 import { KIND, readLiveCampaigns, refreshCampaigns } from './live.js'
 import { normaliseDesiredCampaign } from './normalise.js'
 import { sarvamCampaignRules } from './rules.js'
-import { DEFAULT_CREATE_RETRY } from '../safe-create.js'
 
 export { normaliseCampaignSummary, normaliseDesiredCampaign, normaliseLiveCampaign } from './normalise.js'
 export { ACTIVE_REASON, CANCELLED_REASON, CREATE_ONLY_REASONS, ENDED_REASON, assessCampaignChange } from './rules.js'
@@ -34,10 +33,10 @@ export function createSarvamProvider(input: ProviderFactoryInput, options: Sarva
   const deps: ApplyDeps = {
     api,
     provider: config.name,
-    createAttempts: options.createAttempts ?? 3,
-    createBackoffMs: options.createBackoffMs ?? 500,
-    settleDelaysMs: options.settleDelaysMs ?? DEFAULT_CREATE_RETRY.settleDelaysMs,
-    sleep: options.sleep ?? ((ms) => new Promise((resolve) => setTimeout(resolve, ms))),
+    createAttempts: options.createAttempts ?? input.retry.creates.attempts,
+    createBackoffMs: options.createBackoffMs ?? input.retry.creates.backoffMs,
+    settleDelaysMs: options.settleDelaysMs ?? input.retry.creates.settleDelaysMs,
+    sleep: options.sleep ?? input.retry.sleep,
     ...(input.onRetry ? { onRetry: input.onRetry } : {}),
   }
   const kinds: readonly KindName[] = [KIND]

@@ -5,7 +5,7 @@
 import type { KindName } from '../../model/kinds.js'
 import type { Resource } from '../../model/resource.js'
 import { resourceAddress } from '../../model/resource.js'
-import type { LiveResource } from '../provider.js'
+import type { LiveResource } from '../../model/provider.js'
 import type { CampaignDetail, CampaignSummary, SarvamApi } from './api.js'
 import { normaliseCampaignSummary, normaliseLiveCampaign } from './normalise.js'
 

@@ -16,6 +16,7 @@
  * - the lifecycle knob: live `paused` is `status === 'paused'`; in a file it is managed only when written.
  */
 import type { Spec } from '../../model/plan.js'
+import { isRecord } from '../../model/values.js'
 
 export const WEEKDAYS = ['Monday', 'Tuesday', 'Wednesday', 'Thursday', 'Friday', 'Saturday', 'Sunday'] as const
 
@@ -194,6 +195,3 @@ export function canonicalClockTime(value: unknown): unknown {
   return match ? `${match[1]!.padStart(2, '0')}:${match[2]}` : value
 }
 
-export function isRecord(value: unknown): value is Record<string, unknown> {
-  return value !== null && typeof value === 'object' && !Array.isArray(value)
-}

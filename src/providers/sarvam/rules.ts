@@ -3,7 +3,7 @@
  * calls these with the live campaign and the field diff.
  */
 import type { FieldChange } from '../../model/plan.js'
-import type { KindRules, LiveResource, PlanOptions, Verdict } from '../provider.js'
+import type { KindRules, LiveResource, PlanOptions, Verdict } from '../../model/provider.js'
 
 export const CREATE_ONLY_FIELDS = ['start_timestamp'] as const
 

@@ -1,8 +1,8 @@
 /** Applying a SyllableBatch change: a safe create (with adoption) or a partial update of its setters. */
 import type { FieldChange, ResourceChange, Spec } from '../../model/plan.js'
 import { resourceAddress } from '../../model/resource.js'
-import { diffSpecs } from '../../plan/diff.js'
-import type { ApplyContext, ApplyOutcome } from '../provider.js'
+import { diffSpecs } from '../../model/spec-diff.js'
+import type { ApplyContext, ApplyOutcome } from '../../model/provider.js'
 import type { ApiBatch, SyllableApi } from './api.js'
 import { batchCreateBody, batchUpdateBody } from './bodies.js'
 import { createSafely, type AdoptResult, type CreateRetryPolicy } from '../safe-create.js'

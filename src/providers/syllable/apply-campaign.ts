@@ -1,8 +1,8 @@
 /** Applying a SyllableCampaign change: a safe create (with adoption) or a full-replacement update. */
 import type { ResourceChange, Spec } from '../../model/plan.js'
-import { diffSpecs } from '../../plan/diff.js'
+import { diffSpecs } from '../../model/spec-diff.js'
 import { resourceAddress } from '../../model/resource.js'
-import type { ApplyContext, ApplyOutcome, FollowUp } from '../provider.js'
+import type { ApplyContext, ApplyOutcome, FollowUp } from '../../model/provider.js'
 import type { ApiCampaign, SyllableApi } from './api.js'
 import { campaignCreateBody, campaignUpdateBody } from './bodies.js'
 import { createSafely, type AdoptContext, type AdoptResult, type CreateResult, type CreateRetryPolicy } from '../safe-create.js'

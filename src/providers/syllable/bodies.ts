@@ -5,6 +5,7 @@
 import type { Spec } from '../../model/plan.js'
 import { isSecretReference, isSecretValue } from '../../model/secret.js'
 import type { ApiBatch, ApiCampaign, ApiWebhook } from './api.js'
+import { isRecord } from '../../model/values.js'
 import {
   HMAC_SECRET,
   canonicalCallerId,
@@ -13,7 +14,6 @@ import {
   canonicalVoicemailDetection,
   canonicalWeekdays,
   isDeclaredSecret,
-  isRecord,
 } from './canonical.js'
 import { normaliseDesiredBatch } from './normalise.js'
 

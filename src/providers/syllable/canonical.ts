@@ -5,15 +5,13 @@
  * up in the plan rather than be silently rewritten.
  */
 import { SENSITIVE, isSecretReference, isSecretValue } from '../../model/secret.js'
+import { isRecord } from '../../model/values.js'
 
 export const WEEKDAYS = ['mon', 'tue', 'wed', 'thu', 'fri', 'sat', 'sun'] as const
 
 /** The only auth value the platform supports on a webhook. */
 export const HMAC_SECRET = 'hmac_secret'
 
-export function isRecord(value: unknown): value is Record<string, unknown> {
-  return value !== null && typeof value === 'object' && !Array.isArray(value)
-}
 
 /** `caller_id` is text in the API's type but a bare number in its examples: 19995551234 ≡ "19995551234". */
 export function canonicalCallerId(value: unknown): unknown {

@@ -7,11 +7,11 @@ import type { HttpClient } from '../../http/client.js'
 import type { KindName } from '../../model/kinds.js'
 import type { ResourceChange, Spec } from '../../model/plan.js'
 import { resourceAddress, type Resource } from '../../model/resource.js'
-import type { ApplyContext, ApplyOutcome, FollowUp, KindRules, LiveResource, Provider, ProviderFactoryInput } from '../provider.js'
+import type { ApplyContext, ApplyOutcome, FollowUp, KindRules, LiveResource, Provider, ProviderFactoryInput } from '../../model/provider.js'
 import { DEFAULT_PAGE_SIZE, SyllableApi, type ApiCampaign } from './api.js'
 import { applyBatchChange } from './apply-batch.js'
 import { applyCampaignChange, firstCopy, LateCopyWatch } from './apply-campaign.js'
-import { DEFAULT_CREATE_RETRY, type CreateRetryPolicy } from '../safe-create.js'
+import { createRetryOf, type CreateRetryPolicy } from '../safe-create.js'
 import { batchToLive, campaignNamesById, campaignToLive } from './live.js'
 import { normaliseDesiredBatch, normaliseDesiredCampaign } from './normalise.js'
 import { syllableRules } from './rules.js'
@@ -60,7 +60,7 @@ class SyllableProvider implements Provider {
     this.target = input.target
     this.client = input.client
     this.api = new SyllableApi(input.client, options.pageSize ?? DEFAULT_PAGE_SIZE)
-    this.createRetry = { ...DEFAULT_CREATE_RETRY, ...options.createRetry }
+    this.createRetry = { ...createRetryOf(input.retry), ...options.createRetry }
     this.actor = input.config.actor?.trim() || DEFAULT_ACTOR
     this.lateCopies = new LateCopyWatch(this.name)
   }

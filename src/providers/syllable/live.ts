@@ -1,6 +1,6 @@
 /** Live Syllable objects as LiveResources: identity, server id, normalised spec, who and when. */
 import { resourceAddress } from '../../model/resource.js'
-import type { LiveResource } from '../provider.js'
+import type { LiveResource } from '../../model/provider.js'
 import type { ApiBatch, ApiCampaign } from './api.js'
 import { normaliseLiveBatch, normaliseLiveCampaign } from './normalise.js'
 

@@ -7,6 +7,7 @@
  * because a field the file leaves out is not managed and must not appear as a change.
  */
 import type { Spec } from '../../model/plan.js'
+import { isRecord } from '../../model/values.js'
 import {
   HMAC_SECRET,
   canonicalCallerId,
@@ -21,7 +22,6 @@ import {
   canonicalVoicemailDetection,
   canonicalWeekdays,
   isDeclaredSecret,
-  isRecord,
   secretPresent,
 } from './canonical.js'
 

@@ -1,7 +1,7 @@
 /** The planner's per-kind rules for Syllable. */
 import type { KindName } from '../../model/kinds.js'
 import { resourceAddress } from '../../model/resource.js'
-import type { KindRules } from '../provider.js'
+import type { KindRules } from '../../model/provider.js'
 
 /** Why a plan cannot move a batch to another campaign (the API refuses a changed campaign_id). */
 export const BATCH_CAMPAIGN_IS_CREATE_ONLY = "a batch's campaign cannot change after creation; give the batch a new batch_id"

@@ -1,8 +1,8 @@
 import deepDiffModule, { type Diff } from 'deep-diff'
 
-import { compareText } from '../model/diagnostic.js'
-import type { FieldChange, FieldPath, Spec } from '../model/plan.js'
-import { SENSITIVE } from '../model/secret.js'
+import type { FieldChange, FieldPath, Spec } from './plan.js'
+import { SENSITIVE } from './secret.js'
+import { compareText, valueAt } from './values.js'
 
 // deep-diff is CommonJS: under NodeNext its default export is the module object.
 const deepDiff = ((deepDiffModule as unknown as { default?: unknown }).default ?? deepDiffModule) as typeof deepDiffModule
@@ -46,7 +46,7 @@ function toFieldChange(difference: Diff<Spec, Spec>, live: Spec, desired: Spec):
     after = 'rhs' in difference ? difference.rhs : undefined
   }
   const scalarList = firstScalarListPrefix(path, live, desired)
-  if (scalarList) return change(scalarList, 'change', valueAtPath(live, scalarList), valueAtPath(desired, scalarList))
+  if (scalarList) return change(scalarList, 'change', valueAt(live, scalarList), valueAt(desired, scalarList))
   return change(path, kind === 'N' ? 'add' : kind === 'D' ? 'remove' : 'change', before, after)
 }
 
@@ -54,23 +54,14 @@ function toFieldChange(difference: Diff<Spec, Spec>, live: Spec, desired: Spec):
 function firstScalarListPrefix(path: FieldPath, live: Spec, desired: Spec): FieldPath | undefined {
   for (let length = 1; length < path.length; length += 1) {
     const prefix = path.slice(0, length)
-    const a = valueAtPath(live, prefix)
-    const b = valueAtPath(desired, prefix)
+    const a = valueAt(live, prefix)
+    const b = valueAt(desired, prefix)
     const isScalarList = (v: unknown) => Array.isArray(v) && !v.some(isPlainObject)
     if ((isScalarList(a) || a === undefined || a === null) && (isScalarList(b) || b === undefined || b === null) && (Array.isArray(a) || Array.isArray(b))) {
       return prefix
     }
   }
   return undefined
-}
-
-function valueAtPath(root: unknown, path: FieldPath): unknown {
-  let current = root
-  for (const part of path) {
-    if (current === null || typeof current !== 'object') return undefined
-    current = (current as Record<string | number, unknown>)[part]
-  }
-  return current
 }
 
 function comparePaths(a: FieldPath, b: FieldPath): number {
@@ -134,9 +125,4 @@ export function deepEqual(a: unknown, b: unknown): boolean {
     return keys.every((key) => key in b && deepEqual(a[key], b[key]))
   }
   return false
-}
-
-/** Formats a field path the way files write it: `webhooks[0].url`. */
-export function formatFieldPath(path: FieldPath): string {
-  return path.reduce<string>((text, part) => (typeof part === 'number' ? `${text}[${part}]` : text === '' ? part : `${text}.${part}`), '')
 }

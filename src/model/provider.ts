@@ -1,8 +1,9 @@
 import type { ProviderConfig } from '../config/project-config.js'
 import type { HttpClient, RetryEvent } from '../http/client.js'
-import type { KindName, ProviderType } from '../model/kinds.js'
-import type { FieldChange, ResourceChange, Spec } from '../model/plan.js'
-import type { Resource } from '../model/resource.js'
+import type { KindName, ProviderType } from './kinds.js'
+import type { FieldChange, ResourceChange, Spec } from './plan.js'
+import type { Resource } from './resource.js'
+import type { RetryPolicy } from './retry-policy.js'
 
 /** A resource as it exists on the platform. */
 export interface LiveResource {
@@ -105,6 +106,8 @@ export interface ProviderFactoryInput {
   config: ProviderConfig
   client: HttpClient
   target: string
+  /** How hard to try again (the CLI's is PRODUCTION_RETRY_POLICY). */
+  retry: RetryPolicy
   /** Called on each HTTP retry (for verbose output); never given secrets. */
   onRetry?: (event: RetryEvent) => void
 }

@@ -1,0 +1,38 @@
+/**
+ * Helpers over plain JSON-like values that every layer shares: one way to test for a mapping,
+ * read a value at a path, write a path for people, compare text, and compare structures.
+ */
+
+/** A mapping (any non-null object that is not a list). */
+export function isRecord(value: unknown): value is Record<string, unknown> {
+  return value !== null && typeof value === 'object' && !Array.isArray(value)
+}
+
+/** The value at a path of a plain value, or undefined where the path leads nowhere. */
+export function valueAt(root: unknown, path: readonly (string | number)[]): unknown {
+  let current = root
+  for (const segment of path) {
+    if (current === null || typeof current !== 'object') return undefined
+    current = (current as Record<string | number, unknown>)[segment]
+  }
+  return current
+}
+
+const SIMPLE_KEY = /^[A-Za-z_$][A-Za-z0-9_$-]*$/
+
+/** A path the way files write it: `webhooks[0].url`; a key that is not a plain name is quoted: `labels["team a"]`; a
+ * path pattern's `*` reads as any index: `webhooks[*]`. */
+export function formatFieldPath(path: readonly (string | number)[]): string {
+  let out = ''
+  for (const segment of path) {
+    if (typeof segment === 'number' || segment === '*') out += `[${segment}]`
+    else if (SIMPLE_KEY.test(segment)) out += out === '' ? segment : `.${segment}`
+    else out += `[${JSON.stringify(segment)}]`
+  }
+  return out
+}
+
+/** Code-point order: the same on every machine and locale, and fast on large lists. */
+export function compareText(a: string, b: string): number {
+  return a < b ? -1 : a > b ? 1 : 0
+}
