@@ -1,17 +1,17 @@
 import { warningOf } from '../model/change-warning.js'
 import { compareText } from '../model/values.js'
 import type { Plan, ResourceChange } from '../model/plan.js'
-import type { ApplyOutcome, FollowUp, LiveResource, PlanOptions, Provider } from '../model/provider.js'
+import type { ChangeOutcome, FollowUp, LiveResource, PlanOptions, Provider } from '../model/provider.js'
 
 /** What happens during apply, in order, for renderers (progress on a terminal, a line per change otherwise). */
 export type ApplyEvent =
   | { type: 'start'; change: ResourceChange }
-  | { type: 'success'; change: ResourceChange; outcome: ApplyOutcome; durationMs: number }
+  | { type: 'success'; change: ResourceChange; outcome: ChangeOutcome; durationMs: number }
   | { type: 'failure'; change: ResourceChange; message: string; durationMs: number }
   | { type: 'skip'; change: ResourceChange; reason: string }
 
 export interface ApplyResult {
-  succeeded: { change: ResourceChange; outcome: ApplyOutcome }[]
+  succeeded: { change: ResourceChange; outcome: ChangeOutcome }[]
   /** `warning`: what the failure left behind that needs the user (e.g. a campaign left paused). */
   failed: { change: ResourceChange; message: string; warning?: string }[]
   skipped: { change: ResourceChange; reason: string }[]
@@ -69,7 +69,7 @@ export async function executePlan(plan: Plan, execute: ExecuteOptions): Promise<
   const started = performance.now()
   const work = plan.changes.filter((c) => c.action === 'create' || c.action === 'update')
   const planned = new Map(plan.changes.map((c) => [c.address, c]))
-  const outcomes = new Map<string, ApplyOutcome>()
+  const outcomes = new Map<string, ChangeOutcome>()
   const finished = new Map<string, Promise<boolean>>()
   const inFlight = new Set<ResourceChange>()
   // Set when the result is handed back: a change that ends later no longer changes it or emits.

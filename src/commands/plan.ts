@@ -1,13 +1,11 @@
-import { promises as fs } from 'node:fs'
-import { dirname, resolve } from 'node:path'
+import { resolve } from 'node:path'
 
 import { Flags } from '@oclif/core'
 
 import { BaseCommand } from '../cli/base-command.js'
 import { planRequestFrom, platformFlags } from '../cli/shared-flags.js'
 import { hasPendingChanges } from '../model/plan.js'
-import { knownSecrets } from '../model/secret-scrubber.js'
-import { serialisePlan } from '../plan/plan-file.js'
+import { writePlanFile } from '../plan/plan-file.js'
 import { formatInvalidProject } from '../render/diagnostics.js'
 import { planToJson } from '../render/plan-json.js'
 import { formatPlanMarkdown } from '../render/plan-markdown.js'
@@ -49,13 +47,7 @@ export default class Plan extends BaseCommand<typeof Plan> {
     const format = this.flags.format
     this.write(format === 'json' ? planToJson(plan) : format === 'markdown' ? formatPlanMarkdown(plan) : formatPlanText(plan, { color: this.color }))
     if (this.flags.out !== undefined) {
-      const path = resolve(process.cwd(), this.flags.out)
-      await fs.mkdir(dirname(path), { recursive: true })
-      const temporary = `${path}.${process.pid}.tmp`
-      // A platform may echo a secret in a live value: the file gets none (the scrubber guards output).
-      const saved = serialisePlan(knownSecrets.scrubValues(plan), { pauseToUpdate: this.flags['pause-to-update'] }, new Date().toISOString())
-      await fs.writeFile(temporary, saved)
-      await fs.rename(temporary, path)
+      await writePlanFile(resolve(process.cwd(), this.flags.out), plan, { pauseToUpdate: this.flags['pause-to-update'] })
       process.stderr.write(`Saved the plan to ${this.flags.out}; apply exactly this plan with: cac apply ${this.flags.out}\n`)
     }
     if (plan.summary.error > 0) this.exit(1)

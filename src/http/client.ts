@@ -3,6 +3,7 @@ import { Pool } from 'undici'
 import {
   ApiError,
   NetworkError,
+  ReadOnlyClientError,
   RedirectError,
   RequestDeadlineError,
   ResponseTooLargeError,
@@ -14,6 +15,9 @@ import { htmlText, safeExcerpt } from './excerpt.js'
 import { PRODUCTION_RETRY_POLICY, type RequestRetry } from '../model/retry-policy.js'
 
 export type HttpMethod = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE'
+
+/** The only methods a read-only client sends. */
+const READ_METHODS: ReadonlySet<string> = new Set(['GET', 'HEAD'])
 
 export type QueryValue = string | number | boolean | undefined | readonly (string | number)[]
 
@@ -64,6 +68,8 @@ export interface HttpClientOptions {
   /** The largest answer read (default 64 MiB); a larger one is refused, never buffered past the cap. */
   maxResponseBytes?: number
   retry?: Partial<RequestRetry>
+  /** Refuse every method but GET and HEAD, before sending (runs that must not write: plan, drift). */
+  readOnly?: boolean
   /** Injectable for tests. */
   sleep?: (ms: number) => Promise<void>
   random?: () => number
@@ -153,6 +159,7 @@ export class HttpClient {
   }
 
   async request<T>(method: HttpMethod, path: string, options: RequestOptions = {}): Promise<HttpResponse<T>> {
+    if (this.options.readOnly && !READ_METHODS.has(method)) throw new ReadOnlyClientError(method, path)
     for (let attempt = 1; ; attempt += 1) {
       try {
         return await this.send<T>(method, path, options)

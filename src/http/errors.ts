@@ -17,6 +17,15 @@ export abstract class ApiError extends Error {
   }
 }
 
+/** A client opened read-only (plan, drift) was asked to write: refused before anything is sent. */
+export class ReadOnlyClientError extends ApiError {
+  readonly kind = 'read-only'
+
+  constructor(method: string, path: string) {
+    super(`${method} ${path} refused: this run only reads from the platform (a read-only client sends GET and HEAD only)`, method, path)
+  }
+}
+
 /** The server answered with an error status. */
 export class HttpStatusError extends ApiError {
   readonly kind: string = 'http-status'

@@ -57,7 +57,7 @@ export interface ApplyContext {
   options: PlanOptions
 }
 
-export interface ApplyOutcome {
+export interface ChangeOutcome {
   /** The server id of the resource after the change. */
   id: string | number
   /** True when a create found the resource already there (after an ambiguous failure) and adopted it. */
@@ -92,7 +92,7 @@ export interface Provider {
   /** Re-reads given resources (apply of a saved plan); a missing one maps to undefined. */
   refresh(targets: readonly { kind: KindName; name: string; id?: string | number }[]): Promise<Map<string, LiveResource | undefined>>
   /** Performs one create or update (with any lifecycle steps). */
-  apply(change: ResourceChange, context: ApplyContext): Promise<ApplyOutcome>
+  apply(change: ResourceChange, context: ApplyContext): Promise<ChangeOutcome>
   /**
    * Waits for work the provider's changes left running (a watch for late copies of a create left
    * in doubt) and says what came of it. Called once the changes are done; bounded.

@@ -1,7 +1,10 @@
 import { createHash } from 'node:crypto'
+import { promises as fs } from 'node:fs'
+import { dirname } from 'node:path'
 
 import { PLAN_ACTIONS, type Plan, type PlanAction, type PlanTarget, type ResourceChange, type Spec } from '../model/plan.js'
 import { isSecretReference, SecretValue } from '../model/secret.js'
+import { knownSecrets } from '../model/secret-scrubber.js'
 import type { LiveResource, PlanOptions } from '../model/provider.js'
 import { canonicalJson, fingerprint } from './build-plan.js'
 import { diffSpecs } from '../model/spec-diff.js'
@@ -214,4 +217,29 @@ export function findStaleChanges(plan: Plan, fresh: ReadonlyMap<string, LiveReso
     })
   }
   return stale
+}
+
+/**
+ * Saves a plan for `cac apply FILE`: written to a temporary file beside it and renamed, so a reader
+ * never sees half a plan. A platform may echo a secret in a live value: the file gets none.
+ */
+export async function writePlanFile(path: string, plan: Plan, options: PlanOptions, createdAt = new Date().toISOString()): Promise<void> {
+  await fs.mkdir(dirname(path), { recursive: true })
+  const temporary = `${path}.${process.pid}.tmp`
+  await fs.writeFile(temporary, serialisePlan(knownSecrets.scrubValues(plan), options, createdAt))
+  await fs.rename(temporary, path)
+}
+
+/** A plan file's text, refused by its size before it is read into memory. */
+export async function readPlanFileText(path: string): Promise<{ ok: true; text: string } | { ok: false; message: string }> {
+  try {
+    const stat = await fs.stat(path)
+    if (!stat.isFile()) return { ok: false, message: 'is not a regular file' }
+    checkPlanFileSize(stat.size)
+    return { ok: true, text: await fs.readFile(path, 'utf8') }
+  } catch (error) {
+    if (error instanceof PlanFileError) return { ok: false, message: error.message }
+    const missing = (error as NodeJS.ErrnoException).code === 'ENOENT'
+    return { ok: false, message: missing ? 'does not exist' : 'cannot be read' }
+  }
 }

@@ -90,6 +90,8 @@ export async function openProviders(options: ProviderSessionOptions): Promise<Pr
         baseUrl,
         headers: { [KEY_HEADERS[config.type]]: key },
         connections: options.parallelism,
+        // A session that may not write the sandbox's state (plan) may not write to a platform either.
+        readOnly: options.sandboxStateLock === undefined,
         retry: retry.requests,
         sleep: retry.sleep,
         ...httpLimits(config, options.timeoutSeconds),
@@ -138,7 +140,8 @@ export function providerTargets(options: Pick<ProviderSessionOptions, 'config' |
   })
 }
 
-function isSandboxTarget(config: ProviderConfig, forceSandbox: boolean): boolean {
+/** Whether a provider talks to the embedded emulator (its url is `sandbox`, or `--sandbox` sends every provider there): decided here only. */
+export function isSandboxTarget(config: Pick<ProviderConfig, 'url'>, forceSandbox: boolean): boolean {
   return forceSandbox || config.url.trim() === SANDBOX_URL
 }
 

@@ -1,4 +1,3 @@
-import { promises as fs } from 'node:fs'
 import { resolve } from 'node:path'
 
 import { executePlan, type ApplyEvent, type ApplyResult } from '../apply/executor.js'
@@ -9,7 +8,7 @@ import { Diagnostics } from '../model/diagnostic.js'
 import type { Plan } from '../model/plan.js'
 import { secretsWithin } from '../model/secret.js'
 import type { KindName } from '../model/kinds.js'
-import { checkPlanFileSize, findStaleChanges, parsePlanFile, PlanFileError, type StaleChange } from '../plan/plan-file.js'
+import { findStaleChanges, parsePlanFile, PlanFileError, readPlanFileText, type StaleChange } from '../plan/plan-file.js'
 import { PlatformError } from '../model/platform-error.js'
 import type { LiveResource } from '../model/provider.js'
 import { openProviders, providerTargets, type ProviderSession } from '../providers/registry.js'
@@ -136,7 +135,7 @@ async function closeSession(session: ProviderSession, signal: AbortSignal | unde
  * fresh state. Any failure refuses the whole plan with nothing written.
  */
 async function applySavedPlan(request: ApplyRequest, planFile: string): Promise<ApplyOutcome> {
-  const read = await readPlanFile(resolve(request.cwd, planFile))
+  const read = await readPlanFileText(resolve(request.cwd, planFile))
   if (!read.ok) return { kind: 'plan-file-invalid', file: planFile, message: read.message }
   const envDiagnostics = new Diagnostics()
   const env = await loadEnvironment(request.envFiles ?? [], request.env, request.cwd, envDiagnostics)
@@ -209,19 +208,6 @@ async function applySavedPlan(request: ApplyRequest, planFile: string): Promise<
 
 type RefreshTarget = { kind: KindName; name: string; id?: string | number }
 
-/** The plan file's text, refused by its size before it is read into memory. */
-async function readPlanFile(path: string): Promise<{ ok: true; text: string } | { ok: false; message: string }> {
-  try {
-    const stat = await fs.stat(path)
-    if (!stat.isFile()) return { ok: false, message: 'is not a regular file' }
-    checkPlanFileSize(stat.size)
-    return { ok: true, text: await fs.readFile(path, 'utf8') }
-  } catch (error) {
-    if (error instanceof PlanFileError) return { ok: false, message: error.message }
-    const missing = (error as NodeJS.ErrnoException).code === 'ENOENT'
-    return { ok: false, message: missing ? 'does not exist' : 'cannot be read' }
-  }
-}
 
 /**
  * Re-reads only the resources the plan would change (one provider call each, concurrently), and

@@ -9,7 +9,7 @@ import type { RetryPolicy } from '../model/retry-policy.js'
 import { buildPlan, type DesiredEntry } from '../plan/build-plan.js'
 import type { LiveResource, PlanOptions } from '../model/provider.js'
 import { PlatformError } from '../model/platform-error.js'
-import { openProviders, SANDBOX_URL, type ProviderSession } from '../providers/registry.js'
+import { isSandboxTarget, openProviders, type ProviderSession } from '../providers/registry.js'
 import { standInSandboxSecrets } from './sandbox-secrets.js'
 import { addressMatcher } from './target-filter.js'
 
@@ -59,12 +59,12 @@ export async function planProject(request: PlanRequest): Promise<PlanOutcome> {
     env: request.env,
     envFiles: request.envFiles ?? [],
     // The embedded sandbox can do without real secrets (it is given generated ones).
-    secretsRequired: (provider) => !(request.forceSandbox || provider.url.trim() === SANDBOX_URL),
+    secretsRequired: (provider) => !isSandboxTarget(provider, request.forceSandbox),
   })
   if (load.errorCount > 0 || !load.config) return { kind: 'invalid', load }
 
   const config = load.config
-  const isSandbox = (provider: string) => request.forceSandbox || config.providers[provider]?.url.trim() === SANDBOX_URL
+  const isSandbox = (provider: string) => config.providers[provider] !== undefined && isSandboxTarget(config.providers[provider], request.forceSandbox)
   const selected = addressMatcher(request.targets ?? [])
   const stood = standInSandboxSecrets(load.resources.filter((resource) => selected(resource.address)), isSandbox)
   const resources = stood.resources

@@ -40,8 +40,13 @@ describe.concurrent('concurrent applies from several checkouts', { timeout: 240_
       expect(run.code, `${run.stdout}${run.stderr}`).toBe(0)
       expect(applySummary(run.stdout)).toMatch(/^Apply complete: /)
     }
-    // The runs did race: some of them made second copies, and removed them.
-    expect(runs.map((run) => run.stdout).join('\n')).toContain("removed this run's second copy")
+    // Where two runs both planned to create a campaign, both posted it, and the one whose copy came
+    // second removed it. (On a loaded machine one run may finish before another plans: no race then.)
+    const plannedBy = new Map<string, number>()
+    for (const run of runs) for (const [, name] of run.stdout.matchAll(/^\s*\+ create {2}syllable\/campaign\/(Race \d{3})$/gm)) plannedBy.set(name!, (plannedBy.get(name!) ?? 0) + 1)
+    if ([...plannedBy.values()].some((planned) => planned > 1)) {
+      expect(runs.map((run) => run.stdout).join('\n')).toContain("removed this run's second copy")
+    }
     await expectOneCopyOfEach(sandbox, count)
     await sandbox.clearFaults()
     for (const dir of checkouts) await expectConverged(cacIn(dir, sandbox.env), sandbox)

@@ -4,7 +4,7 @@ import type { AddressInfo } from 'node:net'
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest'
 
 import { HttpClient, retryAfter, type RetryEvent } from '../../src/http/client.js'
-import { NetworkError, NotFoundError, RateLimitedError, RequestDeadlineError, ServerError, ValidationError } from '../../src/http/errors.js'
+import { NetworkError, NotFoundError, RateLimitedError, ReadOnlyClientError, RequestDeadlineError, ServerError, ValidationError } from '../../src/http/errors.js'
 import { startSandbox, type RunningSandbox } from '../../src/sandbox/index.js'
 
 const CAMPAIGNS = '/api/v1/outbound/campaigns'
@@ -154,3 +154,23 @@ describe('retryAfter', () => {
     expect(retryAfter(undefined)).toBeUndefined()
   })
 })
+
+describe('read-only client', () => {
+  it('sends GET, and refuses every writing method before anything reaches the server', async () => {
+    const reader = new HttpClient({ baseUrl: sandbox.url, headers: { 'Syllable-API-Key': 'tester@example.com' }, readOnly: true })
+    try {
+      expect((await reader.get<unknown[]>(CAMPAIGNS)).status).toBe(200)
+      const attempts = [
+        () => reader.post(CAMPAIGNS, { json: body('Never') }),
+        () => reader.put(`${CAMPAIGNS}/1`, { json: body('Never') }),
+        () => reader.patch(`${CAMPAIGNS}/1`, { json: { hourly_rate: 2 } }),
+        () => reader.delete(`${CAMPAIGNS}/1`),
+      ]
+      for (const attempt of attempts) await expect(attempt()).rejects.toBeInstanceOf(ReadOnlyClientError)
+      expect(sandbox.counters.writes()).toBe(0)
+    } finally {
+      await reader.close()
+    }
+  })
+})
+

@@ -10,7 +10,7 @@ import type { ResourceChange, Spec } from '../../src/model/plan.js'
 import { resourceAddress, type Resource } from '../../src/model/resource.js'
 import { SecretValue } from '../../src/model/secret.js'
 import { diffSpecs, specAsAdditions } from '../../src/model/spec-diff.js'
-import type { ApplyContext, ApplyOutcome, LiveResource, Provider } from '../../src/model/provider.js'
+import type { ApplyContext, ChangeOutcome, LiveResource, Provider } from '../../src/model/provider.js'
 import type { CreateRetryPolicy } from '../../src/providers/safe-create.js'
 import { createSyllableProvider } from '../../src/providers/syllable/index.js'
 import { startSandbox, type RunningSandbox } from '../../src/sandbox/index.js'
@@ -108,10 +108,10 @@ async function plan(resources: Resource[]): Promise<{ planned: Planned[]; live: 
 }
 
 /** Plans and applies, campaigns before batches, resolving ids from the live state and this run. */
-async function applyAll(resources: Resource[]): Promise<Map<string, ApplyOutcome>> {
+async function applyAll(resources: Resource[]): Promise<Map<string, ChangeOutcome>> {
   const { planned, live } = await plan(resources)
   const ids = new Map<string, string | number>(live.map((item) => [item.address, item.id]))
-  const outcomes = new Map<string, ApplyOutcome>()
+  const outcomes = new Map<string, ChangeOutcome>()
   const ordered = [...planned].sort((a, b) => Number(a.change.kind === 'SyllableBatch') - Number(b.change.kind === 'SyllableBatch'))
   for (const { change, live: current } of ordered) {
     if (change.action === 'noop') continue

@@ -9,7 +9,7 @@ import { FailureWithWarning } from '../../model/change-warning.js'
 import { createSafely } from '../safe-create.js'
 import type { FieldChange, ResourceChange, Spec } from '../../model/plan.js'
 import { diffSpecs } from '../../model/spec-diff.js'
-import type { ApplyContext, ApplyOutcome, LiveResource, PlanOptions } from '../../model/provider.js'
+import type { ApplyContext, ChangeOutcome, LiveResource, PlanOptions } from '../../model/provider.js'
 import type { SarvamApi } from './api.js'
 import { oneCampaignPerName, toLiveResource } from './live.js'
 import { isRecord } from '../../model/values.js'
@@ -30,7 +30,7 @@ export interface ApplyDeps {
   onRetry?: (event: RetryEvent) => void
 }
 
-export async function applyCampaignChange(change: ResourceChange, context: ApplyContext, deps: ApplyDeps): Promise<ApplyOutcome> {
+export async function applyCampaignChange(change: ResourceChange, context: ApplyContext, deps: ApplyDeps): Promise<ChangeOutcome> {
   if (change.kind !== 'SarvamCampaign') throw new Error(`the sarvam provider cannot apply a ${change.kind}`)
   if (change.action === 'create') return createCampaign(change, context, deps)
   if (change.action === 'update') return updateCampaign(change, context, deps)
@@ -42,7 +42,7 @@ export async function applyCampaignChange(change: ResourceChange, context: Apply
  * says so. When the create turns out to have adopted an existing campaign, that campaign is
  * brought to the file with an ordinary update.
  */
-async function createCampaign(change: ResourceChange, context: ApplyContext, deps: ApplyDeps): Promise<ApplyOutcome> {
+async function createCampaign(change: ResourceChange, context: ApplyContext, deps: ApplyDeps): Promise<ChangeOutcome> {
   const desired = normaliseDesiredCampaign(change.desired)
   const { paused, ...body } = desired
   const created = await createOrAdopt(body, deps)
@@ -102,7 +102,7 @@ async function lookUpByName(api: SarvamApi, name: string): Promise<string | unde
   }
 }
 
-async function updateCampaign(change: ResourceChange, context: ApplyContext, deps: ApplyDeps): Promise<ApplyOutcome> {
+async function updateCampaign(change: ResourceChange, context: ApplyContext, deps: ApplyDeps): Promise<ChangeOutcome> {
   const live = context.live ?? (await readForUpdate(change, deps))
   const desired = normaliseDesiredCampaign(change.desired)
   const steps = await updateTo(live, desired, change.fields, context.options, deps)

@@ -2,7 +2,7 @@
 import type { FieldChange, ResourceChange, Spec } from '../../model/plan.js'
 import { resourceAddress } from '../../model/resource.js'
 import { diffSpecs } from '../../model/spec-diff.js'
-import type { ApplyContext, ApplyOutcome } from '../../model/provider.js'
+import type { ApplyContext, ChangeOutcome } from '../../model/provider.js'
 import type { ApiBatch, SyllableApi } from './api.js'
 import { batchCreateBody, batchUpdateBody } from './bodies.js'
 import { createSafely, type AdoptResult, type CreateRetryPolicy } from '../safe-create.js'
@@ -15,7 +15,7 @@ export interface BatchApplyDeps {
   actor: string
 }
 
-export async function applyBatchChange(deps: BatchApplyDeps, change: ResourceChange, context: ApplyContext): Promise<ApplyOutcome> {
+export async function applyBatchChange(deps: BatchApplyDeps, change: ResourceChange, context: ApplyContext): Promise<ChangeOutcome> {
   if (change.action === 'create') return createBatch(deps, change, context)
   if (change.action === 'update') return updateBatch(deps, change, context)
   throw new Error(`${change.address}: a ${change.action} change cannot be applied`)
@@ -31,7 +31,7 @@ function campaignIdOf(change: ResourceChange, context: ApplyContext): number | u
   return Number.isSafeInteger(id) ? id : undefined
 }
 
-async function createBatch(deps: BatchApplyDeps, change: ResourceChange, context: ApplyContext): Promise<ApplyOutcome> {
+async function createBatch(deps: BatchApplyDeps, change: ResourceChange, context: ApplyContext): Promise<ChangeOutcome> {
   const desired = change.desired
   const campaignId = campaignIdOf(change, context)
   if (campaignId === undefined) {
@@ -69,7 +69,7 @@ async function adoptBatch(deps: BatchApplyDeps, found: ApiBatch, desired: Spec, 
   return { id: found.batch_id, steps: ['updated'] }
 }
 
-async function updateBatch(deps: BatchApplyDeps, change: ResourceChange, context: ApplyContext): Promise<ApplyOutcome> {
+async function updateBatch(deps: BatchApplyDeps, change: ResourceChange, context: ApplyContext): Promise<ChangeOutcome> {
   const live = (context.live?.raw as ApiBatch | undefined) ?? (await readBatch(deps, change))
   const changed = changedSetters(fieldsOf(change, context))
   // Nothing a batch PUT can set differs: sending one would only touch last_updated_*.

@@ -2,7 +2,7 @@
 import type { ResourceChange, Spec } from '../../model/plan.js'
 import { diffSpecs } from '../../model/spec-diff.js'
 import { resourceAddress } from '../../model/resource.js'
-import type { ApplyContext, ApplyOutcome, FollowUp } from '../../model/provider.js'
+import type { ApplyContext, ChangeOutcome, FollowUp } from '../../model/provider.js'
 import type { ApiCampaign, SyllableApi } from './api.js'
 import { campaignCreateBody, campaignUpdateBody } from './bodies.js'
 import { createSafely, type AdoptContext, type AdoptResult, type CreateResult, type CreateRetryPolicy } from '../safe-create.js'
@@ -14,7 +14,7 @@ export async function applyCampaignChange(
   lateCopies: LateCopyWatch,
   change: ResourceChange,
   context: ApplyContext,
-): Promise<ApplyOutcome> {
+): Promise<ChangeOutcome> {
   if (change.action === 'create') return createCampaign(api, policy, lateCopies, change.desired)
   if (change.action === 'update') return updateCampaign(api, change, context)
   throw new Error(`${change.address}: a ${change.action} change cannot be applied`)
@@ -26,7 +26,7 @@ export async function applyCampaignChange(
  * name, the first (the lowest id) is the one, and a run whose create made a later copy removes
  * it, before any batch is attached, and adopts the first. However many runs race, one is left.
  */
-async function createCampaign(api: SyllableApi, policy: CreateRetryPolicy, lateCopies: LateCopyWatch, desired: Spec): Promise<ApplyOutcome> {
+async function createCampaign(api: SyllableApi, policy: CreateRetryPolicy, lateCopies: LateCopyWatch, desired: Spec): Promise<ChangeOutcome> {
   const name = String(desired.campaign_name)
   const result = await createSafely<ApiCampaign, ApiCampaign>(
     {
@@ -150,7 +150,7 @@ async function bringToFile(api: SyllableApi, found: ApiCampaign, desired: Spec):
   return { id: found.id, steps: ['updated'] }
 }
 
-async function updateCampaign(api: SyllableApi, change: ResourceChange, context: ApplyContext): Promise<ApplyOutcome> {
+async function updateCampaign(api: SyllableApi, change: ResourceChange, context: ApplyContext): Promise<ChangeOutcome> {
   const live = (context.live?.raw as ApiCampaign | undefined) ?? (await readCampaign(api, change))
   await api.replaceCampaign(live.id, campaignUpdateBody(change.desired, live))
   return { id: live.id }

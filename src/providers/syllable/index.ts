@@ -7,7 +7,7 @@ import type { HttpClient } from '../../http/client.js'
 import type { KindName } from '../../model/kinds.js'
 import type { ResourceChange, Spec } from '../../model/plan.js'
 import { resourceAddress, type Resource } from '../../model/resource.js'
-import type { ApplyContext, ApplyOutcome, FollowUp, KindRules, LiveResource, Provider, ProviderFactoryInput } from '../../model/provider.js'
+import type { ApplyContext, ChangeOutcome, FollowUp, KindRules, LiveResource, Provider, ProviderFactoryInput } from '../../model/provider.js'
 import { DEFAULT_PAGE_SIZE, SyllableApi, type ApiCampaign } from './api.js'
 import { applyBatchChange } from './apply-batch.js'
 import { applyCampaignChange, firstCopy, LateCopyWatch } from './apply-campaign.js'
@@ -152,7 +152,7 @@ class SyllableProvider implements Provider {
     return batchToLive(this.name, batch, campaignNamesById(campaign ? [campaign] : []))
   }
 
-  apply(change: ResourceChange, context: ApplyContext): Promise<ApplyOutcome> {
+  apply(change: ResourceChange, context: ApplyContext): Promise<ChangeOutcome> {
     if (change.kind === 'SyllableCampaign') return applyCampaignChange(this.api, this.createRetry, this.lateCopies, change, context)
     if (change.kind === 'SyllableBatch') {
       return applyBatchChange({ api: this.api, policy: this.createRetry, actor: this.actor }, change, context)
