@@ -13,7 +13,7 @@ import { secretsWithin } from '../model/secret.js'
 import type { KindName } from '../model/kinds.js'
 import { findStaleChanges, parsePlanFile, PlanFileError, readPlanFileText } from '../plan/plan-file.js'
 import type { ApplyOutcome, ApplyStop } from '../model/apply-outcome.js'
-import { PlatformError } from '../model/platform-error.js'
+import { readFrom } from '../model/platform-error.js'
 import type { LiveResource } from '../model/provider.js'
 import { providerTargets, type ProviderSession } from '../providers/registry.js'
 import { InterruptedBeforeApply, throwIfInterrupted, unlessInterrupted } from './interruptible.js'
@@ -253,9 +253,7 @@ async function refreshTouched(
   const maps = await Promise.all(
     [...byProvider].map(([name, list]) => {
       const provider = session.providers.get(name)!
-      return provider.refresh(list).catch((error: unknown) => {
-        throw new PlatformError(provider.name, provider.target, error)
-      })
+      return readFrom(provider, provider.refresh(list))
     }),
   )
   const out = new Map<string, LiveResource | undefined>()

@@ -8,7 +8,7 @@ import type { Plan } from '../model/plan.js'
 import type { RetryPolicy } from '../model/retry-policy.js'
 import { buildPlan, type DesiredEntry } from '../plan/build-plan.js'
 import type { LiveResource, PlanOptions } from '../model/provider.js'
-import { PlatformError } from '../model/platform-error.js'
+import { readFrom } from '../model/platform-error.js'
 import { isSandboxTarget, openProviders, type ProviderSession } from '../providers/registry.js'
 import { standInSandboxSecrets } from './sandbox-secrets.js'
 import { addressMatcher } from './target-filter.js'
@@ -90,9 +90,7 @@ export async function openPlan(request: PlanRequest): Promise<OpenPlan> {
         const kinds = managedKinds.filter((m) => m.provider === provider.name).map((m) => m.kind)
         const declared = resources.filter((resource) => resource.provider === provider.name)
         if (kinds.length === 0) return Promise.resolve([])
-        return provider.readLive(kinds, declared).catch((error: unknown) => {
-          throw new PlatformError(provider.name, provider.target, error)
-        })
+        return readFrom(provider, provider.readLive(kinds, declared))
       }),
     )
     const live = liveLists.flat().filter((resource) => selected(resource.address))
