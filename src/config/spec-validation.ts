@@ -8,6 +8,7 @@ import type { SourcePosition } from '../model/diagnostic.js'
 import { Diagnostics } from '../model/diagnostic.js'
 import { KINDS, isSecretPath, type KindName } from '../model/kinds.js'
 import { isSecretValue, type SecretValue } from '../model/secret.js'
+import { DESCEND, mapTree } from '../model/values.js'
 import { isWithin } from './data-path.js'
 import type { DefinitionDocument } from './definitions.js'
 import type { ProjectConfig } from './project-config.js'
@@ -122,15 +123,15 @@ class SpecSource implements SourceDocument {
   }
 
   private withSecretValues(value: unknown, path: DataPath): unknown {
-    if (isSecretValue(value)) {
-      this.secrets.push({ path, secret: value })
-      return value.isSet ? value.reveal() : ''
-    }
-    if (Array.isArray(value)) return value.map((item, i) => this.withSecretValues(item, [...path, i]))
-    if (value !== null && typeof value === 'object') {
-      return Object.fromEntries(Object.entries(value).map(([key, item]) => [key, this.withSecretValues(item, [...path, key])]))
-    }
-    return value
+    return mapTree(
+      value,
+      (item, at) => {
+        if (!isSecretValue(item)) return DESCEND
+        this.secrets.push({ path: [...at], secret: item })
+        return item.isSet ? item.reveal() : ''
+      },
+      [...path],
+    )
   }
 }
 

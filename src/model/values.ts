@@ -36,3 +36,19 @@ export function formatFieldPath(path: readonly (string | number)[]): string {
 export function compareText(a: string, b: string): number {
   return a < b ? -1 : a > b ? 1 : 0
 }
+
+/** What a `mapTree` visitor returns to keep a value's shape and visit what it holds. */
+export const DESCEND: unique symbol = Symbol('descend')
+
+/**
+ * A copy of a JSON-like tree in which `visit` may replace any value: it is shown each value, root
+ * first, with its path, and returns the replacement, or DESCEND to copy a list or mapping and visit
+ * its items (anything else is kept as it is).
+ */
+export function mapTree(value: unknown, visit: (value: unknown, path: readonly (string | number)[]) => unknown, path: (string | number)[] = []): unknown {
+  const replaced = visit(value, path)
+  if (replaced !== DESCEND) return replaced
+  if (Array.isArray(value)) return value.map((item, i) => mapTree(item, visit, [...path, i]))
+  if (isRecord(value)) return Object.fromEntries(Object.entries(value).map(([key, item]) => [key, mapTree(item, visit, [...path, key])]))
+  return value
+}

@@ -9,7 +9,7 @@ import { knownSecrets } from '../model/secret-scrubber.js'
 import type { LiveResource, PlanOptions } from '../model/provider.js'
 import { canonicalJson, fingerprint } from './build-plan.js'
 import { diffSpecs } from '../model/spec-diff.js'
-import { formatFieldPath } from '../model/values.js'
+import { DESCEND, formatFieldPath, mapTree } from '../model/values.js'
 import { MAX_PLAN_DEPTH, nestsDeeperThan, PlanFileError, readPlanRecord, type ChangeRecord } from './plan-file-shape.js'
 
 export { PlanFileError } from './plan-file-shape.js'
@@ -172,15 +172,11 @@ function toResourceChange(record: ChangeRecord, env: Readonly<Record<string, str
 }
 
 function reviveSecrets(value: unknown, env: Readonly<Record<string, string | undefined>>): unknown {
-  if (isSecretReference(value)) {
-    const set = Object.hasOwn(env, value.$env) ? env[value.$env] : undefined
-    return new SecretValue(value.$env, typeof set === 'string' && set !== '' ? set : undefined)
-  }
-  if (Array.isArray(value)) return value.map((item) => reviveSecrets(item, env))
-  if (value !== null && typeof value === 'object') {
-    return Object.fromEntries(Object.entries(value).map(([key, item]) => [key, reviveSecrets(item, env)]))
-  }
-  return value
+  return mapTree(value, (item) => {
+    if (!isSecretReference(item)) return DESCEND
+    const set = Object.hasOwn(env, item.$env) ? env[item.$env] : undefined
+    return new SecretValue(item.$env, typeof set === 'string' && set !== '' ? set : undefined)
+  })
 }
 
 

@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto'
 
 import { isSecretValue, SecretValue } from '../model/secret.js'
 import type { Resource } from '../model/resource.js'
+import { DESCEND, mapTree } from '../model/values.js'
 
 /**
  * The embedded sandbox needs no real secrets: an unset secret variable of a resource bound for it
@@ -13,16 +14,13 @@ export function standInSandboxSecrets(
   isSandbox: (provider: string) => boolean,
 ): { resources: Resource[]; variables: string[] } {
   const variables = new Set<string>()
-  const replace = (value: unknown): unknown => {
-    if (isSecretValue(value)) {
+  const replace = (spec: unknown): unknown =>
+    mapTree(spec, (value) => {
+      if (!isSecretValue(value)) return DESCEND
       if (value.isSet) return value
       variables.add(value.variable)
       return new SecretValue(value.variable, createHash('sha256').update(`cac-sandbox:${value.variable}`).digest('base64'))
-    }
-    if (Array.isArray(value)) return value.map(replace)
-    if (value !== null && typeof value === 'object') return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, replace(v)]))
-    return value
-  }
+    })
   const out = resources.map((resource) =>
     isSandbox(resource.provider) ? { ...resource, spec: replace(resource.spec) as Resource['spec'] } : resource,
   )
