@@ -36,3 +36,9 @@ export function formatFieldPath(path: readonly (string | number)[]): string {
 export function compareText(a: string, b: string): number {
   return a < b ? -1 : a > b ? 1 : 0
 }
+
+/** A mapping's text field, or undefined when it is absent or not text. */
+export function textField(record: Readonly<Record<string, unknown>>, key: string): string | undefined {
+  const value = record[key]
+  return typeof value === 'string' ? value : undefined
+}
