@@ -1,34 +1,8 @@
 import { warningOf } from '../model/change-warning.js'
 import { compareText } from '../model/values.js'
 import type { Plan, ResourceChange } from '../model/plan.js'
-import type { ChangeOutcome, FollowUp, LiveResource, PlanOptions, Provider } from '../model/provider.js'
-
-/** What happens during apply, in order, for renderers (progress on a terminal, a line per change otherwise). */
-export type ApplyEvent =
-  | { type: 'start'; change: ResourceChange }
-  | { type: 'success'; change: ResourceChange; outcome: ChangeOutcome; durationMs: number }
-  | { type: 'failure'; change: ResourceChange; message: string; durationMs: number }
-  | { type: 'skip'; change: ResourceChange; reason: string }
-
-export interface ApplyResult {
-  succeeded: { change: ResourceChange; outcome: ChangeOutcome }[]
-  /** `warning`: what the failure left behind that needs the user (e.g. a campaign left paused). */
-  failed: { change: ResourceChange; message: string; warning?: string }[]
-  skipped: { change: ResourceChange; reason: string }[]
-  /** Changes the plan could not make (blocked, error): not attempted. */
-  notAttempted: ResourceChange[]
-  /** True when the run was interrupted: nothing was started after that. */
-  interrupted: boolean
-  /** Changes never started because the run was interrupted. */
-  notStarted: { change: ResourceChange; reason: string }[]
-  /** Changes still in flight when the bounded wait after an interrupt ended: their outcome is unknown. */
-  unfinished: { change: ResourceChange; reason: string }[]
-  unchanged: number
-  /** What came of work the providers left running after their changes (see Provider.settle). */
-  followUps: FollowUp[]
-  /** Wall time of the execution (planning and confirmation excluded). */
-  durationMs: number
-}
+import type { ApplyEvent, ApplyResult } from '../model/apply-result.js'
+import type { ChangeOutcome, LiveResource, PlanOptions, Provider } from '../model/provider.js'
 
 /** How long an interrupted run waits for the changes in flight, by default. */
 export const DEFAULT_DRAIN_TIMEOUT_MS = 30_000

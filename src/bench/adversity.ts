@@ -8,6 +8,8 @@
  * - concurrent: several checkouts (no shared lock) apply the same N campaigns + N batches at once;
  * - same project: two applies at once in one checkout (the project lock serialises them);
  * - gateway: every campaign create answered 504 while the platform commits it 1.5 s later;
+ * - faults: 100 campaigns + 100 batches under 20% injected faults (429, 500, 503, resets, dropped
+ *   answers to committed writes), with the production retry policy, applied until it converges;
  * - hostile: an endless list answer, a trickling one (with --timeout 5), total_pages 1e9.
  */
 import { spawn } from 'node:child_process'
@@ -154,6 +156,29 @@ async function gateway(root: string): Promise<void> {
   }
 }
 
+/** The suite's 200-change fault scenario at production backoff: runs to converge, wall time, duplicates. */
+async function faults(root: string): Promise<void> {
+  const count = Math.min(N, 100)
+  const sandbox = await startSandbox({
+    faults: { latency_ms: LATENCY, rate_429: 0.05, rate_500: 0.05, rate_503: 0.03, rate_reset: 0.03, rate_drop: 0.04, seed: 7, retry_after_seconds: 0 },
+  })
+  try {
+    const dir = await project(root, 'faults', count)
+    const runs: Run[] = []
+    while (runs.length < 6 && runs.at(-1)?.code !== 0) runs.push(await cac(dir, ['apply', '--auto-approve'], sandbox.url))
+    const outcomes = Object.values(sandbox.counters.snapshot().routes).flatMap((route) => Object.entries(route.outcomes))
+    const injected = outcomes.filter(([outcome]) => ['429', '500', '503', 'reset', 'dropped'].includes(outcome)).reduce((sum, [, n]) => sum + n, 0)
+    sandbox.faults.clear()
+    const check = await cac(dir, ['plan', '--detailed-exitcode'], sandbox.url)
+    const after = census(sandbox)
+    log(`faults: ${count} + ${count} under 20% injected faults, production retry policy, ${LATENCY} ms latency`)
+    log(`  ${runs.length} applies to converge (exits ${runs.map((run) => run.code).join(', ')}); walls ${runs.map((run) => seconds(run.wallMs)).join(', ')}; ${injected} faults injected`)
+    log(`  then plan --detailed-exitcode exit ${check.code}; left: ${after.campaigns} names, ${after.duplicated} duplicated; ${after.batches} batches, ${after.misplaced} misplaced`)
+  } finally {
+    await sandbox.close()
+  }
+}
+
 /** A server whose campaign list answers as `answer` says; counts the requests that could write. */
 async function hostile(name: string, answer: (page: number, res: ServerResponse) => void, args: string[], root: string): Promise<void> {
   let requests = 0
@@ -183,6 +208,7 @@ async function main(): Promise<void> {
     await concurrent(root)
     await sameProject(root)
     await gateway(root)
+    await faults(root)
     const chunk = Buffer.alloc(1 << 20, ' ')
     await hostile('an endless list answer (default 64 MiB cap)', (_page, res) => {
       res.writeHead(200, { 'content-type': 'application/json' })

@@ -1,5 +1,5 @@
 /**
- * The one place cac's output is written: every chunk bound for stdout or stderr passes the
+ * The one place cac's output is scrubbed: every chunk bound for stdout or stderr passes the
  * secret scrubber first, whoever wrote it (a renderer, an error message with a platform's
  * answer in it, a library). Files cac writes for the user (a saved plan) are scrubbed by
  * `scrubbedText` the same way.
@@ -18,9 +18,13 @@ export function guardProcessOutput(): void {
   }
 }
 
+/** Text with every secret cac knows of masked. */
+export function scrubOutput(text: string): string {
+  return knownSecrets.size === 0 ? text : knownSecrets.scrub(text)
+}
+
 function scrubChunk(chunk: unknown): unknown {
-  if (knownSecrets.size === 0) return chunk
-  if (typeof chunk === 'string') return knownSecrets.scrub(chunk)
-  if (chunk instanceof Uint8Array) return knownSecrets.scrub(Buffer.from(chunk).toString('utf8'))
+  if (typeof chunk === 'string') return scrubOutput(chunk)
+  if (chunk instanceof Uint8Array && knownSecrets.size > 0) return scrubOutput(Buffer.from(chunk).toString('utf8'))
   return chunk
 }

@@ -1,6 +1,9 @@
 import { Errors, Flags } from '@oclif/core'
 
+import { shouldColor } from '../render/style.js'
+
 import type { PlanRequest } from '../workflow/plan-project.js'
+import type { CommandIo } from './command-io.js'
 
 /** Flags of the commands that talk to the platforms (plan, apply). */
 export const platformFlags = {
@@ -17,7 +20,7 @@ export const platformFlags = {
     helpGroup: 'GLOBAL',
   }),
   target: Flags.string({
-    description: 'only resources whose address matches this glob (repeatable), e.g. "syllable/campaign/*"',
+    description: 'only resources whose address (provider/kind/name) matches this glob (repeatable), e.g. "PROVIDER/campaign/*"',
     multiple: true,
   }),
   timeout: Flags.custom<number>({
@@ -27,7 +30,7 @@ export const platformFlags = {
     parse: async (input) => parseTimeoutSeconds(input),
   })(),
   'pause-to-update': Flags.boolean({
-    description: 'update an active Sarvam campaign by pausing it, updating it and resuming it',
+    description: 'update a campaign that is running by pausing it, updating it and resuming it (where its platform allows that)',
     default: false,
   }),
 }
@@ -51,14 +54,16 @@ export interface PlatformFlagValues {
   sandbox: boolean
   parallelism: number
   timeout?: number | undefined
+  color?: boolean | undefined
 }
 
-/** What plan and apply ask the workflow for, from their flags and the process. */
-export function planRequestFrom(flags: PlatformFlagValues): PlanRequest {
+/** What plan and apply ask the workflow for, from their flags and the command's world. */
+export function planRequestFrom(flags: PlatformFlagValues, io: CommandIo): PlanRequest {
   return {
-    cwd: process.cwd(),
+    cwd: io.cwd,
     ...(flags.config !== undefined ? { configPath: flags.config } : {}),
-    env: process.env,
+    env: io.env,
+    retry: io.retry,
     envFiles: flags.env ?? [],
     targets: flags.target ?? [],
     options: { pauseToUpdate: flags['pause-to-update'] },
@@ -78,4 +83,9 @@ export function parseTimeoutSeconds(input: string): number {
     throw new Errors.CLIError(`--timeout must be a number of seconds above 0 and at most ${MAX_TIMEOUT_SECONDS}, got ${JSON.stringify(input.slice(0, 40))}`)
   }
   return seconds
+}
+
+/** Whether a command's stdout is coloured: --color/--no-color, else NO_COLOR/FORCE_COLOR, else a terminal. */
+export function colorOf(flags: { color?: boolean | undefined }, io: CommandIo): boolean {
+  return shouldColor({ flag: flags.color, isTTY: io.stdout.isTTY, env: io.env })
 }

@@ -1,9 +1,10 @@
 import { Args, Flags } from '@oclif/core'
 
-import { BaseCommand, UsageError } from '../cli/base-command.js'
-import { loadProject } from '../config/load-project.js'
+import { BaseCommand } from '../cli/base-command.js'
+import { processIo } from '../cli/command-io.js'
+import { runValidate } from '../cli/run/validate.js'
 import { RULES } from '../config/rules/index.js'
-import { renderValidation, VALIDATION_FORMATS, type ValidationFormat } from '../render/diagnostics.js'
+import { VALIDATION_FORMATS } from '../render/diagnostics.js'
 
 export default class Validate extends BaseCommand<typeof Validate> {
   static override summary = 'Check definition files offline: YAML, JSON Schema and rules, every problem at once.'
@@ -17,7 +18,7 @@ export default class Validate extends BaseCommand<typeof Validate> {
 
   static override examples = [
     '<%= config.bin %> validate',
-    '<%= config.bin %> validate campaigns/syllable/renewals.yaml',
+    '<%= config.bin %> validate campaigns/renewals.yaml',
     '<%= config.bin %> validate --format github',
     '<%= config.bin %> validate --format json | jq .summary',
   ]
@@ -25,10 +26,7 @@ export default class Validate extends BaseCommand<typeof Validate> {
   static override strict = false
 
   static override args = {
-    paths: Args.string({
-      description: 'files or folders to check (default: the definitions folder of cac.yaml)',
-      required: false,
-    }),
+    paths: Args.string({ description: 'files or folders to check (default: the definitions folder of cac.yaml)', required: false }),
   }
 
   static override flags = {
@@ -40,29 +38,7 @@ export default class Validate extends BaseCommand<typeof Validate> {
   }
 
   public async run(): Promise<void> {
-    const stray = this.positionals.find((arg) => arg.startsWith('-'))
-    if (stray !== undefined) throw new UsageError(`Nonexistent flag: ${stray}`)
-    const report = await loadProject({
-      cwd: process.cwd(),
-      configPath: this.flags.config,
-      paths: this.positionals,
-      env: process.env,
-      envFiles: this.flags.env ?? [],
-      secretsRequired: false,
-    })
-    this.write(
-      renderValidation(
-        {
-          diagnostics: report.diagnostics,
-          errorCount: report.errorCount,
-          warningCount: report.warningCount,
-          fileCount: report.files.length,
-          resourceCount: report.resources.length,
-        },
-        this.flags.format as ValidationFormat,
-        { color: this.color },
-      ),
-    )
-    if (report.errorCount > 0) this.exit(1)
+    const exitCode = await runValidate(this.flags, this.positionals, processIo())
+    if (exitCode !== 0) this.exit(exitCode)
   }
 }

@@ -7,3 +7,10 @@ export class PlatformError extends Error {
     super(`${provider} → ${target}: ${cause instanceof Error ? cause.message : String(cause)}`, { cause })
   }
 }
+
+/** A provider's read, with any failure named after the provider and where it was reached. */
+export function readFrom<T>(provider: { readonly name: string; readonly target: string }, read: Promise<T>): Promise<T> {
+  return read.catch((error: unknown) => {
+    throw new PlatformError(provider.name, provider.target, error)
+  })
+}

@@ -3,6 +3,7 @@ import { promises as fs } from 'node:fs'
 import { dirname } from 'node:path'
 
 import { PLAN_ACTIONS, type Plan, type PlanAction, type PlanTarget, type ResourceChange, type Spec } from '../model/plan.js'
+import type { StaleChange } from '../model/apply-outcome.js'
 import { isSecretReference, SecretValue } from '../model/secret.js'
 import { knownSecrets } from '../model/secret-scrubber.js'
 import type { LiveResource, PlanOptions } from '../model/provider.js'
@@ -182,12 +183,6 @@ function reviveSecrets(value: unknown, env: Readonly<Record<string, string | und
   return value
 }
 
-/** A planned change the platform no longer matches. */
-export interface StaleChange {
-  address: string
-  /** One sentence: what moved. */
-  reason: string
-}
 
 /**
  * Compares the live state the plan was made against with what the platform holds now, for the

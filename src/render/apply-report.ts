@@ -1,4 +1,4 @@
-import type { ApplyEvent, ApplyResult } from '../apply/executor.js'
+import type { ApplyEvent, ApplyResult } from '../model/apply-result.js'
 import type { Plan } from '../model/plan.js'
 import { createStyle, type Style } from './style.js'
 

@@ -1,3 +1,4 @@
+import type { FilesCheck } from '../model/apply-outcome.js'
 import type { Diagnostic } from '../model/diagnostic.js'
 import { createStyle } from './style.js'
 
@@ -7,13 +8,7 @@ export type ValidationFormat = 'text' | 'json' | 'github'
 export const VALIDATION_FORMATS: readonly ValidationFormat[] = ['text', 'json', 'github']
 
 /** What `cac validate` reports: the problems and how much was checked. */
-export interface ValidationSummary {
-  diagnostics: readonly Diagnostic[]
-  errorCount: number
-  warningCount: number
-  fileCount: number
-  resourceCount: number
-}
+export type ValidationSummary = FilesCheck
 
 export function renderValidation(summary: ValidationSummary, format: ValidationFormat, options: { color: boolean }): string {
   switch (format) {
@@ -39,7 +34,7 @@ export function formatValidationText(summary: ValidationSummary, color: boolean)
 }
 
 function summaryLine(summary: ValidationSummary, style: ReturnType<typeof createStyle>): string {
-  const checked = `${plural(summary.resourceCount, 'resource')} in ${plural(summary.fileCount, 'file')}`
+  const checked = `${plural(summary.resources.length, 'resource')} in ${plural(summary.files.length, 'file')}`
   if (summary.errorCount === 0) {
     const warnings = summary.warningCount > 0 ? ` (${plural(summary.warningCount, 'warning')})` : ''
     return style.green(`✓ ${checked}: valid${warnings}`)
@@ -66,8 +61,8 @@ export function validationToJson(summary: ValidationSummary): string {
     summary: {
       errors: summary.errorCount,
       warnings: summary.warningCount,
-      files: summary.fileCount,
-      resources: summary.resourceCount,
+      files: summary.files.length,
+      resources: summary.resources.length,
     },
     diagnostics: summary.diagnostics.map((d) => ({
       severity: d.severity,
@@ -105,11 +100,6 @@ function escapeProperty(text: string): string {
 }
 
 /** The problems that stop a plan or an apply before anything is sent (stderr text). */
-export function formatInvalidProject(load: { diagnostics: readonly Diagnostic[]; errorCount: number; warningCount: number; files: readonly string[]; resources: readonly unknown[] }, what: string): string {
-  return (
-    formatValidationText(
-      { diagnostics: load.diagnostics, errorCount: load.errorCount, warningCount: load.warningCount, fileCount: load.files.length, resourceCount: load.resources.length },
-      false,
-    ) + `${what}: fix the files first.\n`
-  )
+export function formatInvalidProject(load: FilesCheck, what: string): string {
+  return formatValidationText(load, false) + `${what}: fix the files first.\n`
 }

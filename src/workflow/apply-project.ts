@@ -1,6 +1,9 @@
 import { resolve } from 'node:path'
 
-import { executePlan, type ApplyEvent, type ApplyResult } from '../apply/executor.js'
+import { executePlan } from '../apply/executor.js'
+import type { ApplyEvent, ApplyResult } from '../model/apply-result.js'
+
+export type { ApplyOutcome, ApplyStop } from '../model/apply-outcome.js'
 import { loadEnvironment } from '../config/env-file.js'
 import { loadProject } from '../config/load-project.js'
 import { LockWaitAbortedError, type HeldLock, type LockWait } from '../lock/file-lock.js'
@@ -8,12 +11,13 @@ import { Diagnostics } from '../model/diagnostic.js'
 import type { Plan } from '../model/plan.js'
 import { secretsWithin } from '../model/secret.js'
 import type { KindName } from '../model/kinds.js'
-import { findStaleChanges, parsePlanFile, PlanFileError, readPlanFileText, type StaleChange } from '../plan/plan-file.js'
-import { PlatformError } from '../model/platform-error.js'
+import { findStaleChanges, parsePlanFile, PlanFileError, readPlanFileText } from '../plan/plan-file.js'
+import type { ApplyOutcome, ApplyStop } from '../model/apply-outcome.js'
+import { readFrom } from '../model/platform-error.js'
 import type { LiveResource } from '../model/provider.js'
-import { openProviders, providerTargets, type ProviderSession } from './provider-session.js'
+import { providerTargets, type ProviderSession } from './provider-session.js'
 import { InterruptedBeforeApply, throwIfInterrupted, unlessInterrupted } from './interruptible.js'
-import { planProject, type PlanOutcome, type PlanRequest } from './plan-project.js'
+import { openPlan, openSession, type PlanRequest } from './plan-project.js'
 import { lockProject } from './project-lock.js'
 import { checkSavedPlan, targetDifferences } from './saved-plan-check.js'
 import { dependenciesToLookUp, rederivePlan, withRecomputedDependencies } from './saved-plan-rederive.js'
@@ -26,13 +30,6 @@ const CLOSE_AFTER_INTERRUPT_MS = 5_000
 export interface ApplyRequest extends PlanRequest {
   /** A saved plan to apply exactly (refused if it fails this project's checks, or the platform moved since). */
   planFile?: string
-  /** Asked before changing anything (not called for a saved plan, or with --auto-approve). */
-  confirm: (plan: Plan) => Promise<boolean>
-  onEvent?: (event: ApplyEvent) => void
-  /** Called with the plan about to be applied (to show it before confirming). */
-  onPlan?: (plan: Plan) => void
-  /** Called with notes that are not changes (e.g. secrets stood in for the sandbox). */
-  onNotes?: (notes: string[]) => void
   /**
    * Aborted by an interrupt. Before anything is applied the apply ends at once as `interrupted`;
    * while executing, nothing new is started and the result says what happened.
@@ -40,36 +37,56 @@ export interface ApplyRequest extends PlanRequest {
   signal?: AbortSignal
   /** How long to wait for another process's project lock (and embedded sandbox state lock); 0 = refuse at once. */
   lockTimeoutMs?: number
-  /** Told when the apply waits for a lock, or takes over one left by a dead process. */
+  /** Told when the apply waits for a lock, or takes over one left by a dead process (a wait can be long). */
   onLockNote?: (message: string) => void
   /** After an interrupt, how long to wait for the changes in flight. */
   drainTimeoutMs?: number
 }
 
-export type ApplyOutcome =
-  | { kind: 'invalid'; outcome: Extract<PlanOutcome, { kind: 'invalid' }> }
-  /** An `--env` file is unusable (saved-plan path). */
-  | { kind: 'config-invalid'; diagnostics: Diagnostics }
-  | { kind: 'plan-file-invalid'; file: string; message: string }
-  /** A saved plan that does not pass this project's checks (each problem names its change): nothing was sent. */
-  | { kind: 'plan-rejected'; file: string; plan: Plan; problems: string[] }
-  /** The plan has changes in error: nothing is applied. */
-  | { kind: 'refused'; plan: Plan; reason: string }
-  /** A saved plan no longer matches the platform. */
-  | { kind: 'stale'; plan: Plan; stale: StaleChange[] }
-  | { kind: 'declined'; plan: Plan }
-  /** Interrupted before anything was applied (waiting for the lock, planning, at the prompt). */
-  | { kind: 'interrupted' }
-  | { kind: 'applied'; plan: Plan; result: ApplyResult }
+/**
+ * An apply ready to run: the plan to show (and confirm), with the project lock held and the
+ * providers open. Exactly one of `execute` or `decline` ends it, releasing both.
+ */
+export interface ReadyApply {
+  kind: 'ready'
+  plan: Plan
+  /** Things the user should know that are not changes (e.g. secrets stood in for the sandbox). */
+  notes: string[]
+  /** A fresh plan with creates or updates needs a yes (a saved plan was reviewed when it was made). */
+  needsConfirmation: boolean
+  /** Executes the plan; `interrupted` when the signal aborted before the first write. */
+  execute(onEvent?: (event: ApplyEvent) => void): Promise<ApplyOutcome>
+  /** Ends the apply unexecuted: `declined`, or `interrupted` when the signal aborted (a signal at the prompt). */
+  decline(): Promise<ApplyOutcome>
+}
+
+export type PreparedApply = ApplyStop | ReadyApply
+
+/** What an apply holds between its two phases: the project lock and the open providers. */
+class HeldRun {
+  lock: HeldLock | undefined
+  session: ProviderSession | undefined
+
+  constructor(private readonly signal: AbortSignal | undefined) {}
+
+  async close(): Promise<void> {
+    const session = this.session
+    this.session = undefined
+    if (session) await closeSession(session, this.signal)
+    const lock = this.lock
+    this.lock = undefined
+    await lock?.release()
+  }
+}
 
 /**
- * Locks the project, then re-plans (or loads a saved plan and checks the platform has not moved
- * since), confirms and executes. The project lock is taken once the files are valid and before any
- * live state is read, and released however the apply ends; the embedded sandbox, if any, holds its
- * state file's lock while open.
+ * Phase one of an apply. Locks the project, then re-plans (or loads a saved plan and checks the
+ * platform has not moved since). The project lock is taken once the files are valid and before
+ * any live state is read; the embedded sandbox, if any, holds its state file's lock while open.
+ * Anything but `ready` has released both already.
  */
-export async function applyProject(request: ApplyRequest): Promise<ApplyOutcome> {
-  let lock: HeldLock | undefined
+export async function prepareApply(request: ApplyRequest): Promise<PreparedApply> {
+  const run = new HeldRun(request.signal)
   const wait: LockWait = {
     timeoutMs: request.lockTimeoutMs ?? DEFAULT_LOCK_TIMEOUT_MS,
     ...(request.signal ? { signal: request.signal } : {}),
@@ -78,41 +95,59 @@ export async function applyProject(request: ApplyRequest): Promise<ApplyOutcome>
   const locking: ApplyRequest = {
     ...request,
     beforeLiveRead: async (config) => {
-      lock = await lockProject(config, request.cwd, wait)
+      run.lock = await lockProject(config, request.cwd, wait)
     },
     sandboxStateLock: wait,
   }
   try {
-    return await (request.planFile !== undefined ? applySavedPlan(locking, request.planFile) : applyFreshPlan(locking))
+    const prepared = await (request.planFile !== undefined ? prepareSavedPlan(locking, request.planFile, run) : prepareFreshPlan(locking, run))
+    if (prepared.kind !== 'ready') await run.close()
+    return prepared
   } catch (error) {
-    if (error instanceof InterruptedBeforeApply || error instanceof LockWaitAbortedError) return { kind: 'interrupted' }
+    await run.close()
+    if (isInterruption(error)) return { kind: 'interrupted' }
     throw error
-  } finally {
-    await lock?.release()
   }
 }
 
-async function applyFreshPlan(request: ApplyRequest): Promise<ApplyOutcome> {
-  const outcome = await unlessInterrupted(planProject(request), request.signal, async (late) => {
+function isInterruption(error: unknown): boolean {
+  return error instanceof InterruptedBeforeApply || error instanceof LockWaitAbortedError
+}
+
+/** Phase two, for a plan the providers of `run` can execute. */
+function readyApply(run: HeldRun, shown: Plan, toRun: Plan, live: Map<string, LiveResource>, request: ApplyRequest, extra: { notes: string[]; needsConfirmation: boolean }): ReadyApply {
+  return {
+    kind: 'ready',
+    plan: shown,
+    ...extra,
+    execute: async (onEvent) => {
+      try {
+        throwIfInterrupted(request.signal)
+        return { kind: 'applied', plan: toRun, result: await execute(toRun, live, run.session!, request, onEvent) }
+      } catch (error) {
+        if (isInterruption(error)) return { kind: 'interrupted' }
+        throw error
+      } finally {
+        await run.close()
+      }
+    },
+    decline: async () => {
+      await run.close()
+      return request.signal?.aborted ? { kind: 'interrupted' } : { kind: 'declined', plan: shown }
+    },
+  }
+}
+
+async function prepareFreshPlan(request: ApplyRequest, run: HeldRun): Promise<PreparedApply> {
+  const outcome = await unlessInterrupted(openPlan(request), request.signal, async (late) => {
     if (late.kind === 'planned') await late.session.close()
   })
-  if (outcome.kind === 'invalid') return { kind: 'invalid', outcome }
-  const { plan, live, session } = outcome
-  try {
-    request.onNotes?.(outcome.notes)
-    request.onPlan?.(plan)
-    const refusal = refusalReason(plan)
-    if (refusal) return { kind: 'refused', plan, reason: refusal }
-    if (plan.summary.create + plan.summary.update > 0 && !(await request.confirm(plan))) {
-      // A signal at the prompt (not Ctrl+C typed on the terminal, which is an answer).
-      throwIfInterrupted(request.signal)
-      return { kind: 'declined', plan }
-    }
-    throwIfInterrupted(request.signal)
-    return { kind: 'applied', plan, result: await execute(plan, live, session, request) }
-  } finally {
-    await closeSession(session, request.signal)
-  }
+  if (outcome.kind === 'invalid') return { kind: 'invalid', load: outcome.load }
+  const { plan, live, session, notes } = outcome
+  run.session = session
+  const refusal = refusalReason(plan)
+  if (refusal) return { kind: 'refused', plan, reason: refusal, notes }
+  return readyApply(run, plan, plan, live, request, { notes, needsConfirmation: plan.summary.create + plan.summary.update > 0 })
 }
 
 /** Closes the providers (and the embedded sandbox); after an interrupt, without waiting long for it. */
@@ -134,7 +169,7 @@ async function closeSession(session: ProviderSession, signal: AbortSignal | unde
  * touched resources are re-read, and what runs is re-derived from the plan's specs and that
  * fresh state. Any failure refuses the whole plan with nothing written.
  */
-async function applySavedPlan(request: ApplyRequest, planFile: string): Promise<ApplyOutcome> {
+async function prepareSavedPlan(request: ApplyRequest, planFile: string, run: HeldRun): Promise<PreparedApply> {
   const read = await readPlanFileText(resolve(request.cwd, planFile))
   if (!read.ok) return { kind: 'plan-file-invalid', file: planFile, message: read.message }
   const envDiagnostics = new Diagnostics()
@@ -148,7 +183,6 @@ async function applySavedPlan(request: ApplyRequest, planFile: string): Promise<
     throw error
   }
   const { plan } = saved
-  request.onPlan?.(plan)
   const refusal = refusalReason(plan)
   if (refusal) return { kind: 'refused', plan, reason: refusal }
 
@@ -160,7 +194,7 @@ async function applySavedPlan(request: ApplyRequest, planFile: string): Promise<
     // The plan names the secrets it sends (checked below); the files only say which variables are theirs.
     secretsRequired: false,
   })
-  if (load.errorCount > 0 || !load.config) return { kind: 'invalid', outcome: { kind: 'invalid', load } }
+  if (load.errorCount > 0 || !load.config) return { kind: 'invalid', load, plan }
   const config = load.config
   const current = providerTargets({
     config,
@@ -176,34 +210,20 @@ async function applySavedPlan(request: ApplyRequest, planFile: string): Promise<
   if (missing) return { kind: 'refused', plan, reason: missing }
   await request.beforeLiveRead?.(config)
 
-  const session = await openProviders({
-    config,
-    names: [...new Set(plan.changes.map((change) => change.provider))],
-    cwd: request.cwd,
-    forceSandbox: request.forceSandbox,
-    parallelism: request.parallelism,
-    ...(request.timeoutSeconds !== undefined ? { timeoutSeconds: request.timeoutSeconds } : {}),
-    ...(request.retry ? { retry: request.retry } : {}),
-    ...(request.onRetry ? { onRetry: request.onRetry } : {}),
-    ...(request.sandboxStateLock ? { sandboxStateLock: request.sandboxStateLock } : {}),
-  })
-  try {
-    const withDependencies = withRecomputedDependencies(plan, session.providers)
-    const identities = new Map<string, RefreshTarget>()
-    for (const resource of load.resources) identities.set(resource.address, { kind: resource.kind, name: resource.name })
-    for (const change of plan.changes) identities.set(change.address, { kind: change.kind, name: change.name })
-    const fresh = await unlessInterrupted(refreshTouched(withDependencies, identities, session), request.signal)
-    const stale = findStaleChanges(withDependencies, fresh)
-    if (stale.length > 0) return { kind: 'stale', plan, stale }
-    const live = new Map([...fresh].filter((entry): entry is [string, LiveResource] => entry[1] !== undefined))
-    throwIfInterrupted(request.signal)
-    // The plan is applied as it was reviewed, with the options it was made with.
-    const rederived = rederivePlan({ plan: withDependencies, live, providers: session.providers, options: saved.options })
-    if (rederived.problems.length > 0) return { kind: 'plan-rejected', file: planFile, plan, problems: rederived.problems }
-    return { kind: 'applied', plan: rederived.plan, result: await execute(rederived.plan, live, session, { ...request, options: saved.options }) }
-  } finally {
-    await closeSession(session, request.signal)
-  }
+  const session = await openSession(request, config, plan.changes.map((change) => change.provider))
+  run.session = session
+  const withDependencies = withRecomputedDependencies(plan, session.providers)
+  const identities = new Map<string, RefreshTarget>()
+  for (const resource of load.resources) identities.set(resource.address, { kind: resource.kind, name: resource.name })
+  for (const change of plan.changes) identities.set(change.address, { kind: change.kind, name: change.name })
+  const fresh = await unlessInterrupted(refreshTouched(withDependencies, identities, session), request.signal)
+  const stale = findStaleChanges(withDependencies, fresh)
+  if (stale.length > 0) return { kind: 'stale', plan, stale }
+  const live = new Map([...fresh].filter((entry): entry is [string, LiveResource] => entry[1] !== undefined))
+  // The plan is applied as it was reviewed, with the options it was made with.
+  const rederived = rederivePlan({ plan: withDependencies, live, providers: session.providers, options: saved.options })
+  if (rederived.problems.length > 0) return { kind: 'plan-rejected', file: planFile, plan, problems: rederived.problems }
+  return readyApply(run, plan, rederived.plan, live, { ...request, options: saved.options }, { notes: [], needsConfirmation: false })
 }
 
 type RefreshTarget = { kind: KindName; name: string; id?: string | number }
@@ -233,9 +253,7 @@ async function refreshTouched(
   const maps = await Promise.all(
     [...byProvider].map(([name, list]) => {
       const provider = session.providers.get(name)!
-      return provider.refresh(list).catch((error: unknown) => {
-        throw new PlatformError(provider.name, provider.target, error)
-      })
+      return readFrom(provider, provider.refresh(list))
     }),
   )
   const out = new Map<string, LiveResource | undefined>()
@@ -244,23 +262,19 @@ async function refreshTouched(
 }
 
 /** Executes the plan, then waits for what the providers left running (bounded) and adds what came of it. */
-async function execute(plan: Plan, live: Map<string, LiveResource>, session: ProviderSession, request: ApplyRequest): Promise<ApplyResult> {
-  const result = await runPlan(plan, live, session, request)
-  const followUps = await Promise.all([...session.providers.values()].map((provider) => provider.settle?.() ?? []))
-  result.followUps.push(...followUps.flat())
-  return result
-}
-
-function runPlan(plan: Plan, live: Map<string, LiveResource>, session: ProviderSession, request: ApplyRequest): Promise<ApplyResult> {
-  return executePlan(plan, {
+async function execute(plan: Plan, live: Map<string, LiveResource>, session: ProviderSession, request: ApplyRequest, onEvent: ((event: ApplyEvent) => void) | undefined): Promise<ApplyResult> {
+  const result = await executePlan(plan, {
     providers: session.providers,
     live,
     options: request.options,
     parallelism: request.parallelism,
-    ...(request.onEvent ? { onEvent: request.onEvent } : {}),
+    ...(onEvent ? { onEvent } : {}),
     ...(request.signal ? { signal: request.signal } : {}),
     ...(request.drainTimeoutMs !== undefined ? { drainTimeoutMs: request.drainTimeoutMs } : {}),
   })
+  const followUps = await Promise.all([...session.providers.values()].map((provider) => provider.settle?.() ?? []))
+  result.followUps.push(...followUps.flat())
+  return result
 }
 
 function refusalReason(plan: Plan): string | undefined {

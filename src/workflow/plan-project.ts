@@ -8,7 +8,7 @@ import type { Plan } from '../model/plan.js'
 import type { RetryPolicy } from '../model/retry-policy.js'
 import { buildPlan, type DesiredEntry } from '../plan/build-plan.js'
 import type { LiveResource, PlanOptions } from '../model/provider.js'
-import { PlatformError } from '../model/platform-error.js'
+import { readFrom } from '../model/platform-error.js'
 import { isSandboxTarget, openProviders, type ProviderSession } from './provider-session.js'
 import { standInSandboxSecrets } from './sandbox-secrets.js'
 import { addressMatcher } from './target-filter.js'
@@ -37,22 +37,31 @@ export interface PlanRequest {
 export type PlanOutcome =
   /** The files are invalid: nothing was sent. */
   | { kind: 'invalid'; load: ProjectLoad }
-  /** A plan was made; the session stays open for apply (close it). */
   | {
       kind: 'planned'
-      load: ProjectLoad
       plan: Plan
-      live: Map<string, LiveResource>
-      session: ProviderSession
       /** Things the user should know that are not changes (e.g. secrets stood in for the sandbox). */
       notes: string[]
     }
 
+/** A plan made with its providers still open, for the apply that follows (which closes them). */
+export type OpenPlan =
+  | { kind: 'invalid'; load: ProjectLoad }
+  | { kind: 'planned'; load: ProjectLoad; plan: Plan; live: Map<string, LiveResource>; session: ProviderSession; notes: string[] }
+
 /**
- * Files → desired state; APIs → live state; both → Plan. Validates everything before any request,
- * reads live state only from list endpoints, and leaves the providers open for an apply.
+ * Files → desired state; APIs → live state; both → Plan. Validates everything before any request
+ * and reads live state only from list endpoints; the providers are closed before it returns.
  */
 export async function planProject(request: PlanRequest): Promise<PlanOutcome> {
+  const outcome = await openPlan(request)
+  if (outcome.kind === 'invalid') return outcome
+  await outcome.session.close()
+  return { kind: 'planned', plan: outcome.plan, notes: outcome.notes }
+}
+
+/** planProject, leaving the providers open (only apply uses this, and closes them however it ends). */
+export async function openPlan(request: PlanRequest): Promise<OpenPlan> {
   const load = await loadProject({
     cwd: request.cwd,
     ...(request.configPath !== undefined ? { configPath: request.configPath } : {}),
@@ -73,17 +82,7 @@ export async function planProject(request: PlanRequest): Promise<PlanOutcome> {
   )
   const providerNames = [...new Set(load.resources.map((resource) => resource.provider))]
   await request.beforeLiveRead?.(config)
-  const session = await openProviders({
-    config: load.config,
-    names: providerNames,
-    cwd: request.cwd,
-    forceSandbox: request.forceSandbox,
-    parallelism: request.parallelism,
-    ...(request.timeoutSeconds !== undefined ? { timeoutSeconds: request.timeoutSeconds } : {}),
-    ...(request.retry ? { retry: request.retry } : {}),
-    ...(request.onRetry ? { onRetry: request.onRetry } : {}),
-    ...(request.sandboxStateLock ? { sandboxStateLock: request.sandboxStateLock } : {}),
-  })
+  const session = await openSession(request, config, providerNames)
   try {
     const managedKinds = uniqueKinds(resources)
     const liveLists = await Promise.all(
@@ -91,9 +90,7 @@ export async function planProject(request: PlanRequest): Promise<PlanOutcome> {
         const kinds = managedKinds.filter((m) => m.provider === provider.name).map((m) => m.kind)
         const declared = resources.filter((resource) => resource.provider === provider.name)
         if (kinds.length === 0) return Promise.resolve([])
-        return provider.readLive(kinds, declared).catch((error: unknown) => {
-          throw new PlatformError(provider.name, provider.target, error)
-        })
+        return readFrom(provider, provider.readLive(kinds, declared))
       }),
     )
     const live = liveLists.flat().filter((resource) => selected(resource.address))
@@ -114,6 +111,21 @@ export async function planProject(request: PlanRequest): Promise<PlanOutcome> {
     await session.close()
     throw error
   }
+}
+
+/** Opens the providers a run uses (the one place a workflow opens them; the caller closes them). */
+export function openSession(request: PlanRequest, config: ProjectConfig, providerNames: readonly string[]): Promise<ProviderSession> {
+  return openProviders({
+    config,
+    names: [...new Set(providerNames)],
+    cwd: request.cwd,
+    forceSandbox: request.forceSandbox,
+    parallelism: request.parallelism,
+    ...(request.timeoutSeconds !== undefined ? { timeoutSeconds: request.timeoutSeconds } : {}),
+    ...(request.retry ? { retry: request.retry } : {}),
+    ...(request.onRetry ? { onRetry: request.onRetry } : {}),
+    ...(request.sandboxStateLock ? { sandboxStateLock: request.sandboxStateLock } : {}),
+  })
 }
 
 function uniqueKinds(resources: readonly { provider: string; kind: KindName }[]): { provider: string; kind: KindName }[] {

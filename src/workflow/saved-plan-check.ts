@@ -2,7 +2,7 @@
  * A saved plan is reviewed input, not trusted input: its checksum only catches accidents, since
  * anyone who can edit the file can recompute it. Before anything is sent, apply checks the plan
  * against the project it runs in, as a re-plan would check the files:
- * - it is bound to its targets (provider type, URL, and the organisation and workspace where the platform has them);
+ * - it is bound to its targets (provider type, URL, and what else its platform binds it to);
  * - it only creates or updates resources the project's files declare;
  * - a secret reference names a variable only at a secret field, and only the variable the files
  *   use for that same field (so a plan cannot send, say, the API key as a webhook secret);
@@ -19,7 +19,7 @@ import type { Resource } from '../model/resource.js'
 import { isSecretValue, secretsWithin } from '../model/secret.js'
 import { formatFieldPath } from '../model/values.js'
 
-/** How messages name a change of the plan: `changes[2] (provider/campaign/Spring)`. */
+/** How messages name a change of the plan: `changes[2] (PROVIDER/campaign/Spring)`. */
 export function changeLabel(change: ResourceChange, index: number): string {
   return `changes[${index}] (${change.address})`
 }

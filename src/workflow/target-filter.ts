@@ -1,5 +1,5 @@
 /**
- * `--target GLOB` over resource addresses (`provider/campaign/Spring Renewals`): `*` matches any
+ * `--target GLOB` over resource addresses (`PROVIDER/KIND-NOUN/NAME`, e.g. `crm/campaign/Spring Renewals`): `*` matches any
  * run of characters (slashes included), `?` one character; matching is case-sensitive and whole.
  */
 export function addressMatcher(globs: readonly string[]): (address: string) => boolean {

@@ -1,6 +1,7 @@
 import { expect } from 'vitest'
 
 import { actorForKey } from '../../src/sandbox/actor.js'
+import { startSandbox } from '../../src/sandbox/index.js'
 import type { CounterSnapshot } from '../../src/sandbox/counters.js'
 import { startServingCli } from './run-cli.js'
 import { sandboxClient, type RequestOptions, type SandboxReply } from './sandbox.js'
@@ -118,14 +119,27 @@ export async function startExternalSandbox(
   onTestFinished: (cleanup: () => Promise<void>) => void,
 ): Promise<ExternalSandbox> {
   const server = await startServingCli(['sandbox', 'serve', '--port', '0', '--now', SANDBOX_NOW], { cwd })
+  return drivenSandbox(server.url, async () => void (await server.stop()), onTestFinished)
+}
+
+/**
+ * The same sandbox (same server, same control API over HTTP, same frozen clock) in this process,
+ * for the in-process tier: no process to spawn.
+ */
+export async function startInProcessSandbox(onTestFinished: (cleanup: () => Promise<void>) => void): Promise<ExternalSandbox> {
+  const running = await startSandbox({ now: SANDBOX_NOW })
+  return drivenSandbox(running.url, () => running.close(), onTestFinished)
+}
+
+function drivenSandbox(url: string, close: () => Promise<void>, onTestFinished: (cleanup: () => Promise<void>) => void): ExternalSandbox {
   let stopped = false
   const stop = async () => {
     if (stopped) return
     stopped = true
-    await server.stop()
+    await close()
   }
   onTestFinished(stop)
-  const request: SandboxRequest = sandboxClient(() => server.url)
+  const request: SandboxRequest = sandboxClient(() => url)
   const control = async (method: string, path: string, json?: unknown): Promise<unknown> => {
     const reply = await request(method, `/__sandbox${path}`, json === undefined ? {} : { json })
     expect(reply.status, `${method} /__sandbox${path}: ${reply.text}`).toBe(200)
@@ -133,11 +147,11 @@ export async function startExternalSandbox(
   }
   const counters = async () => (await control('GET', '/counters')) as CounterSnapshot
   return {
-    url: server.url,
+    url,
     request,
     env: {
-      SYLLABLE_API_URL: server.url,
-      SARVAM_API_URL: server.url,
+      SYLLABLE_API_URL: url,
+      SARVAM_API_URL: url,
       SYLLABLE_API_KEY: SANDBOX_API_KEY,
       SARVAM_API_KEY: SANDBOX_API_KEY,
     },

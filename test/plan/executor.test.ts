@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest'
 
-import { executePlan, type ApplyEvent } from '../../src/apply/executor.js'
+import { executePlan } from '../../src/apply/executor.js'
+import type { ApplyEvent } from '../../src/model/apply-result.js'
 import type { Plan, ResourceChange } from '../../src/model/plan.js'
 import type { ApplyContext, Provider } from '../../src/model/provider.js'
 

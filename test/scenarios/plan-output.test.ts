@@ -5,8 +5,8 @@ import { describe, expect, it } from 'vitest'
 
 import { ANSI_ESCAPE, expectNoCrash } from '../helpers/cli-output.js'
 import { documents, syllableBatchDoc, syllableCampaignDoc } from '../helpers/definitions.js'
-import { createSyllableCampaign, startExternalSandbox, type ExternalSandbox } from '../helpers/external-sandbox.js'
-import { cacIn, planSummary, type Cac, type JsonPlan } from '../helpers/plan-apply.js'
+import { createSyllableCampaign, startInProcessSandbox, type ExternalSandbox } from '../helpers/external-sandbox.js'
+import { cacInProcess, planSummary, type Cac, type JsonPlan } from '../helpers/plan-apply.js'
 import { tempProject } from '../helpers/temp-project.js'
 
 const SYLLABLE_FILE = 'campaigns/syllable.yaml'
@@ -20,8 +20,8 @@ async function mixedPlan(onTestFinished: (cleanup: () => Promise<void>) => void)
     { [SYLLABLE_FILE]: documents(syllableCampaignDoc('Alpha', { hourly_rate: 10 }), syllableBatchDoc('alpha-1', 'Alpha', { call_rate: 5 })) },
     { onTestFinished },
   )
-  const sandbox = await startExternalSandbox(project, onTestFinished)
-  const cac = cacIn(project, sandbox.env)
+  const sandbox = await startInProcessSandbox(onTestFinished)
+  const cac = cacInProcess(project, sandbox.env)
   expect((await cac(['apply', '--auto-approve'])).code).toBe(0)
   const { id: consoleId } = await createSyllableCampaign(sandbox.request, 'Console Made')
   await writeFile(
@@ -158,7 +158,7 @@ describe.concurrent('cac plan output', { timeout: 180_000 }, () => {
 
   it('markdown: a plan too long for a pull-request comment stays under 65,000 characters and says what it left out', async ({ onTestFinished }) => {
     const project = await tempProject({ ...manyFiles(150) }, { onTestFinished })
-    const cac = cacIn(project)
+    const cac = cacInProcess(project)
 
     const plan = await cac(['plan', '--sandbox', '--format', 'markdown'])
     expectNoCrash(plan)

@@ -1,0 +1,53 @@
+import { Errors } from '@oclif/core'
+
+import { ApiError } from '../http/errors.js'
+import { LockError } from '../lock/file-lock.js'
+import { PlatformError, ProviderSetupError } from '../model/platform-error.js'
+import { StateFileError } from '../sandbox/store.js'
+
+/** A mistake in how cac was invoked (unknown flag, bad value): exit 1 with a hint, no stack trace. */
+export class UsageError extends Error {}
+
+export interface ErrorReport {
+  stderr: string
+  exitCode: number
+}
+
+/**
+ * The one place an error that ends a command becomes text and an exit code: 1 for a failure of
+ * the run (the platform, the network, a provider's setup, a lock) and for a usage mistake; 1 with
+ * "this is a bug" for anything else, without a stack trace unless CAC_DEBUG is set.
+ */
+export function reportError(error: Error, commandId: string, env: NodeJS.ProcessEnv): ErrorReport {
+  if (isOperationalError(error)) return { stderr: `Error: ${error.message}\n`, exitCode: 1 }
+  if (error instanceof UsageError || (error instanceof Errors.CLIError && !(error instanceof Errors.ExitError))) {
+    return { stderr: `Error: ${usageMessage(error.message)}\nSee: cac ${commandId} --help\n`, exitCode: 1 }
+  }
+  const stack = env.CAC_DEBUG ? `${error.stack ?? ''}\n` : ''
+  return {
+    stderr:
+      `Internal error: ${firstLine(error.message)}\n` +
+      'This is a bug in cac. Please report it with the command you ran ' +
+      `(set CAC_DEBUG=1 to print the stack trace).\n${stack}`,
+    exitCode: 1,
+  }
+}
+
+function isOperationalError(error: Error): boolean {
+  return error instanceof ApiError || error instanceof ProviderSetupError || error instanceof PlatformError || error instanceof StateFileError || error instanceof LockError
+}
+
+/** oclif puts the reason of a flag error on the lines after the first: keep them, on one line. */
+function usageMessage(message: string): string {
+  const lines = message
+    .replace(/\u001b\[[0-9;]*m/g, '')
+    .split('\n')
+    .map((line) => line.trim())
+    .filter((line) => line !== '' && !/^See more help with/i.test(line))
+  return lines.join(': ')
+}
+
+function firstLine(message: string): string {
+  // oclif messages may carry ANSI codes and extra lines of context.
+  return (message.split('\n').find((line) => line.trim() !== '') ?? message).trim()
+}

@@ -1,0 +1,75 @@
+import { DEFAULT_DRAIN_TIMEOUT_MS } from '../../apply/executor.js'
+import type { ApplyOutcome } from '../../model/apply-outcome.js'
+import { ApplyProgress } from '../../render/apply-report.js'
+import { firstInterruptNotice, renderApplyEnding, SECOND_INTERRUPT_NOTICE } from '../../render/apply-outcome.js'
+import { formatNotes } from '../../render/plan-outcome.js'
+import { formatPlanText } from '../../render/plan-text.js'
+import { createStyle } from '../../render/style.js'
+import { prepareApply, type ApplyRequest } from '../../workflow/apply-project.js'
+import type { CommandIo } from '../command-io.js'
+import { UsageError } from '../error-report.js'
+import { colorOf, planRequestFrom, type PlatformFlagValues } from '../shared-flags.js'
+
+export interface ApplyFlagValues extends PlatformFlagValues {
+  'auto-approve': boolean
+  format: string
+  'lock-timeout': number
+}
+
+/**
+ * `cac apply [PLANFILE]`: prepares the apply, shows the plan, asks (on a terminal, for a fresh
+ * plan, without --auto-approve), executes with progress, and reports; returns the exit code.
+ */
+export async function runApply(flags: ApplyFlagValues, planFile: string | undefined, io: CommandIo): Promise<number> {
+  if (planFile !== undefined && (flags.target?.length ?? 0) > 0) {
+    throw new UsageError('--target cannot be combined with a plan file: the plan already fixes what is applied')
+  }
+  if (planFile === undefined && !flags['auto-approve'] && !io.interactive) {
+    throw new UsageError('apply needs --auto-approve, or a plan file from `cac plan --out`, when there is no terminal to confirm on (or CI is set)')
+  }
+  const interrupts = io.watchInterrupts({
+    onFirst: (signal) => io.stderr.write(firstInterruptNotice(signal, DEFAULT_DRAIN_TIMEOUT_MS / 1000)),
+    onSecond: () => io.stderr.write(SECOND_INTERRUPT_NOTICE),
+  })
+  try {
+    const request: ApplyRequest = {
+      ...planRequestFrom(flags, io),
+      ...(planFile !== undefined ? { planFile } : {}),
+      signal: interrupts.signal,
+      lockTimeoutMs: flags['lock-timeout'] * 1000,
+      onLockNote: (note) => io.stderr.write(formatNotes([note])),
+    }
+    const outcome = await reviewAndApply(request, flags, io)
+    const ending = renderApplyEnding(outcome, {
+      json: flags.format === 'json',
+      color: colorOf(flags, io),
+      ...(interrupts.received !== undefined ? { interruptedBy: interrupts.received } : {}),
+      interruptExitCode: interrupts.exitCode,
+    })
+    io.stdout.write(ending.stdout)
+    io.stderr.write(ending.stderr)
+    return ending.exitCode
+  } finally {
+    interrupts.dispose()
+  }
+}
+
+/** Phase one, the plan shown (and confirmed), phase two with progress as changes finish. */
+async function reviewAndApply(request: ApplyRequest, flags: ApplyFlagValues, io: CommandIo): Promise<ApplyOutcome> {
+  const json = flags.format === 'json'
+  const color = colorOf(flags, io)
+  const prepared = await prepareApply(request)
+  if ('notes' in prepared && prepared.notes) io.stderr.write(formatNotes(prepared.notes))
+  if ('plan' in prepared && prepared.plan && !json) io.stdout.write(formatPlanText(prepared.plan, { color }))
+  if (prepared.kind !== 'ready') return prepared
+  if (prepared.needsConfirmation && !flags['auto-approve'] && !(await io.confirm('\nApply these changes?', request.signal!))) {
+    return prepared.decline()
+  }
+  const { create, update } = prepared.plan.summary
+  const progress = new ApplyProgress((text) => (json ? undefined : io.stdout.write(text)), create + update, createStyle(color), io.interactive && io.stdout.isTTY)
+  try {
+    return await prepared.execute((event) => progress.onEvent(event))
+  } finally {
+    progress.finish()
+  }
+}

@@ -1,0 +1,82 @@
+import { Parser } from '@oclif/core'
+
+import type { CommandIo } from '../../src/cli/command-io.js'
+import { reportError } from '../../src/cli/error-report.js'
+import { scrubOutput } from '../../src/cli/output.js'
+import { runApply } from '../../src/cli/run/apply.js'
+import { runPlan } from '../../src/cli/run/plan.js'
+import { runValidate } from '../../src/cli/run/validate.js'
+import Apply from '../../src/commands/apply.js'
+import Plan from '../../src/commands/plan.js'
+import Validate from '../../src/commands/validate.js'
+import type { RetryPolicy } from '../../src/model/retry-policy.js'
+import { FAST_RETRY_POLICY } from './fast-retry.js'
+import { cliEnv, type CliResult, type RunOptions } from './run-cli.js'
+
+/**
+ * The in-process tier: `cac plan|apply|validate ARGS…` parsed with the command's own oclif flags
+ * and run by the same function the command calls, with the same rendering, error mapping and
+ * secret scrubbing, in this process: output is collected instead of printed, there is no
+ * terminal and no prompt (as under CI), and retries wait milliseconds (FAST_RETRY_POLICY), not
+ * the production backoff. The result has the shape of a spawned run's, so scenarios assert the
+ * same things in either tier; help, version, signals and the process boundary stay spawned.
+ */
+type Parsed = { flags: Record<string, unknown>; args: Record<string, unknown>; argv: unknown[] }
+
+interface InProcessCommand {
+  command: typeof Plan | typeof Apply | typeof Validate
+  run(parsed: Parsed, io: CommandIo): Promise<number>
+}
+
+const COMMANDS: Record<string, InProcessCommand> = {
+  plan: { command: Plan, run: (parsed, io) => runPlan(parsed.flags as never, io) },
+  apply: { command: Apply, run: (parsed, io) => runApply(parsed.flags as never, parsed.args.planfile as string | undefined, io) },
+  validate: { command: Validate, run: (parsed, io) => runValidate(parsed.flags as never, parsed.argv as string[], io) },
+}
+
+export interface InProcessOptions extends Pick<RunOptions, 'cwd' | 'env'> {
+  /** Default: FAST_RETRY_POLICY. */
+  retry?: RetryPolicy
+}
+
+export async function runInProcess(args: readonly string[], options: InProcessOptions): Promise<CliResult> {
+  const [id, ...argv] = args
+  const entry = id === undefined ? undefined : COMMANDS[id]
+  if (!entry || id === undefined) throw new Error(`the in-process tier runs ${Object.keys(COMMANDS).join(', ')}; spawn the CLI for ${String(id)}`)
+  const stdout: string[] = []
+  const stderr: string[] = []
+  const env = cliEnv(options.env)
+  const io: CommandIo = {
+    cwd: options.cwd,
+    env,
+    stdout: { write: (text) => void stdout.push(text), isTTY: false },
+    stderr: { write: (text) => void stderr.push(text), isTTY: false },
+    interactive: false,
+    confirm: () => Promise.resolve(false),
+    watchInterrupts: () => ({ signal: new AbortController().signal, received: undefined, exitCode: 1, dispose: () => undefined }),
+    retry: options.retry ?? FAST_RETRY_POLICY,
+  }
+  const started = performance.now()
+  let code: number
+  try {
+    const { command } = entry
+    const parsed = await Parser.parse(argv, {
+      flags: { ...command.baseFlags, ...command.flags },
+      args: command.args,
+      strict: command.strict ?? true,
+    })
+    code = await entry.run(parsed as Parsed, io)
+  } catch (error) {
+    const report = reportError(error as Error, id, env)
+    stderr.push(report.stderr)
+    code = report.exitCode
+  }
+  return {
+    code,
+    signal: null,
+    stdout: scrubOutput(stdout.join('')),
+    stderr: scrubOutput(stderr.join('')),
+    durationMs: performance.now() - started,
+    timedOut: false,
+  }
+}
