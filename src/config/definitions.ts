@@ -1,7 +1,8 @@
 import { isScalar } from 'yaml'
 
 import type { Diagnostics } from '../model/diagnostic.js'
-import { KINDS, KIND_NAMES, isKindName, isSecretPath, type KindName } from '../model/kinds.js'
+import { isSecretPath, type KindName } from '../model/kinds.js'
+import { kindOf, KIND_NAMES, isKindName } from '../platforms.js'
 import { prepareDocument } from './prepare-document.js'
 import { reportSchemaErrors } from './schema-messages.js'
 import { schemaErrors, schemaValidators } from './schema-validator.js'
@@ -92,9 +93,9 @@ function loadDefinitionDocument(
     )
     return undefined
   }
-  const errors = schemaErrors(schemaValidators().kinds[kind], value)
+  const errors = schemaErrors(schemaValidators().kind(kind), value)
   reportSchemaErrors(errors, value, source, diagnostics, {
-    isSensitive: (path) => isSecretPath(path, KINDS[kind].secretPaths),
+    isSensitive: (path) => isSecretPath(path, kindOf(kind).secretPaths),
     isExplained: prepared.isExplained,
   })
   const spec = fields.spec !== null && typeof fields.spec === 'object' && !Array.isArray(fields.spec) ? fields.spec : {}
@@ -113,7 +114,7 @@ function prepareParsed(source: ParsedDocument, options: DefinitionLoadOptions, d
   const kindNode = source.nodeAt(['kind'])
   const declaredKind = isScalar(kindNode) && isKindName(kindNode.value) ? kindNode.value : undefined
   const isSecret = (path: readonly (string | number)[]): boolean =>
-    declaredKind !== undefined && isSecretPath(path, KINDS[declaredKind].secretPaths)
+    declaredKind !== undefined && isSecretPath(path, kindOf(declaredKind).secretPaths)
   return prepareDocument(source, { env: options.env, isSecret, diagnostics })
 }
 

@@ -1,6 +1,6 @@
-import { KINDS } from '../model/kinds.js'
+import { kindOf, resourceAddress } from '../platforms.js'
 import { Diagnostics, type Diagnostic } from '../model/diagnostic.js'
-import { resourceAddress, type Resource } from '../model/resource.js'
+import type { Resource } from '../model/resource.js'
 import { loadDefinitionFile, type DefinitionDocument } from './definitions.js'
 import { discoverDefinitionFiles } from './discover-files.js'
 import { SecretValue } from '../model/secret.js'
@@ -74,7 +74,7 @@ export async function loadProject(options: ProjectLoadOptions): Promise<ProjectL
   reportUnsetSecrets(config, documents, options.secretsRequired, diagnostics)
 
   const resources = documents.flatMap((doc): Resource[] => {
-    const name = doc.spec[KINDS[doc.kind].identityField]
+    const name = doc.spec[kindOf(doc.kind).identityField]
     if (typeof name !== 'string' || name === '' || doc.provider === undefined) return []
     const start = doc.source.start
     return [

@@ -2,8 +2,11 @@ import { promises as fs } from 'node:fs'
 import { dirname, resolve } from 'node:path'
 
 import type { Diagnostics } from '../model/diagnostic.js'
-import { PROJECT_SECRET_PATHS, isSecretPath, type ProviderType } from '../model/kinds.js'
+import { PROJECT_SECRET_PATHS, isSecretPath } from '../model/kinds.js'
+import type { ProviderConfig } from '../model/provider.js'
 import { knownSecrets } from '../model/secret-scrubber.js'
+import { textField } from '../model/values.js'
+import { isProviderType, platformOf } from '../platforms.js'
 import { displayPath } from './display-path.js'
 import type { Environment } from './interpolate.js'
 import { prepareDocument } from './prepare-document.js'
@@ -15,21 +18,7 @@ import { parseYamlDocuments, type ParsedDocument } from './yaml-source.js'
 export const PROJECT_FILE_NAME = 'cac.yaml'
 export const DEFAULT_DEFINITIONS_FOLDER = 'campaigns'
 
-export interface ProviderConfig {
-  name: string
-  type: ProviderType
-  url: string
-  apiKey?: string
-  /** The environment variable api_key names (for messages that must not show the key). */
-  apiKeyVariable?: string
-  actor?: string
-  orgId?: string
-  workspaceId?: string
-  /** `timeout`: seconds one request may take, connect to last byte (the client's default when absent). */
-  timeoutSeconds?: number
-  /** `max_response_mb`: the largest answer read, in MiB (the client's default when absent). */
-  maxResponseMb?: number
-}
+export type { ProviderConfig } from '../model/provider.js'
 
 /** The embedded sandbox (providers whose url is `sandbox`). */
 export interface SandboxConfig {
@@ -141,20 +130,14 @@ export async function loadProjectConfig(
   for (const [name, entry] of entries) {
     if (entry === null || typeof entry !== 'object') continue
     const fields = entry as Record<string, unknown>
-    if (fields.type !== 'syllable' && fields.type !== 'sarvam') continue
-    const text = (key: string): string | undefined => (typeof fields[key] === 'string' ? (fields[key] as string) : undefined)
-    const provider: ProviderConfig = { name, type: fields.type, url: text('url') ?? '' }
+    if (!isProviderType(fields.type)) continue
+    const text = (key: string): string | undefined => textField(fields, key)
+    const provider: ProviderConfig = { name, type: fields.type, url: text('url') ?? '', settings: platformOf(fields.type).providerFields.read(fields) }
     const apiKey = text('api_key')
     if (apiKey !== undefined) provider.apiKey = apiKey
     const apiKeyVariable = source.interpolationAt(['providers', name, 'api_key'])?.references[0]?.name
     if (apiKeyVariable !== undefined) provider.apiKeyVariable = apiKeyVariable
     registerCredentials(provider)
-    const actor = text('actor')
-    if (actor !== undefined) provider.actor = actor
-    const orgId = text('org_id')
-    if (orgId !== undefined) provider.orgId = orgId
-    const workspaceId = text('workspace_id')
-    if (workspaceId !== undefined) provider.workspaceId = workspaceId
     const positive = (key: string): number | undefined =>
       typeof fields[key] === 'number' && Number.isFinite(fields[key]) && (fields[key] as number) > 0 ? (fields[key] as number) : undefined
     const timeoutSeconds = positive('timeout')

@@ -5,7 +5,8 @@ import Ajv2020Module from 'ajv/dist/2020.js'
 import addFormatsModule from 'ajv-formats'
 import type { ErrorObject, ValidateFunction } from 'ajv'
 
-import { KINDS, type KindName } from '../model/kinds.js'
+import { KINDS, PLATFORMS, kindOf } from '../platforms.js'
+import { composeProjectSchema } from './project-schema.js'
 
 // ajv and ajv-formats are CommonJS; under NodeNext their default export is the module object.
 const Ajv2020 = ((Ajv2020Module as unknown as { default?: unknown }).default ??
@@ -22,7 +23,8 @@ export type SchemaError = ErrorObject
 
 export interface SchemaValidators {
   project: ValidateFunction
-  kinds: Record<KindName, ValidateFunction>
+  /** The validator of a kind (every platform's kinds are compiled); throws for a kind no platform declares. */
+  kind(name: string): ValidateFunction
 }
 
 let cached: SchemaValidators | undefined
@@ -36,7 +38,8 @@ export function schemaValidators(schemaDir = SCHEMA_DIR): SchemaValidators {
   ajv.addKeyword({ keyword: 'patternErrorMessage', schemaType: 'string' })
   const ids = new Map<string, string>()
   for (const file of readdirSync(schemaDir).filter((name) => name.endsWith('.schema.json')).sort()) {
-    const schema = JSON.parse(readFileSync(schemaDir + file, 'utf8')) as { $id?: string }
+    const read = JSON.parse(readFileSync(schemaDir + file, 'utf8')) as Record<string, unknown>
+    const schema = file === PROJECT_SCHEMA_FILE ? composeProjectSchema(read, PLATFORMS) : read
     if (typeof schema.$id !== 'string') throw new Error(`schema ${file} has no $id`)
     ajv.addSchema(schema)
     ids.set(file, schema.$id)
@@ -48,13 +51,10 @@ export function schemaValidators(schemaDir = SCHEMA_DIR): SchemaValidators {
     if (!validate) throw new Error(`schema ${file} did not compile`)
     return validate
   }
+  const kinds = new Map(Object.values(KINDS).map((kind) => [kind.name, compile(kind.schemaFile)]))
   const validators: SchemaValidators = {
     project: compile(PROJECT_SCHEMA_FILE),
-    kinds: {
-      SyllableCampaign: compile(KINDS.SyllableCampaign.schemaFile),
-      SyllableBatch: compile(KINDS.SyllableBatch.schemaFile),
-      SarvamCampaign: compile(KINDS.SarvamCampaign.schemaFile),
-    },
+    kind: (name) => kinds.get(name) ?? compile(kindOf(name).schemaFile),
   }
   if (schemaDir === SCHEMA_DIR) cached = validators
   return validators

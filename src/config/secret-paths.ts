@@ -1,4 +1,5 @@
-import { KINDS, PROJECT_SECRET_PATHS, type PathPattern } from '../model/kinds.js'
+import { PROJECT_SECRET_PATHS, type PathPattern } from '../model/kinds.js'
+import { kindOf } from '../platforms.js'
 import type { DefinitionDocument } from './definitions.js'
 import type { DataPath } from './yaml-source.js'
 
@@ -28,7 +29,7 @@ export function expandPathPattern(root: unknown, pattern: PathPattern): DataPath
 
 /** Every secret value present in a definition document. */
 export function secretPathsOf(doc: DefinitionDocument): DataPath[] {
-  return KINDS[doc.kind].secretPaths.flatMap((pattern) => expandPathPattern(doc.source.value, pattern))
+  return kindOf(doc.kind).secretPaths.flatMap((pattern) => expandPathPattern(doc.source.value, pattern))
 }
 
 /** Every secret value present in the project file. */

@@ -6,7 +6,8 @@
  */
 import type { SourcePosition } from '../model/diagnostic.js'
 import { Diagnostics } from '../model/diagnostic.js'
-import { KINDS, isSecretPath, type KindName } from '../model/kinds.js'
+import { isSecretPath, type KindName } from '../model/kinds.js'
+import { kindOf } from '../platforms.js'
 import { isSecretValue, type SecretValue } from '../model/secret.js'
 import { DESCEND, mapTree } from '../model/values.js'
 import { isWithin } from './data-path.js'
@@ -46,10 +47,10 @@ export function checkSpecs(project: ProjectConfig, specs: readonly SpecToCheck[]
   const schema = new Diagnostics()
   for (const doc of checked) {
     const source = doc.source as SpecSource
-    const errors = schemaErrors(schemaValidators().kinds[doc.kind], source.value)
+    const errors = schemaErrors(schemaValidators().kind(doc.kind), source.value)
     doc.schemaValid = errors.length === 0
     reportSchemaErrors(errors, source.value, source, schema, {
-      isSensitive: (path) => isSecretPath(path, KINDS[doc.kind].secretPaths) || source.isFromEnvironment(path),
+      isSensitive: (path) => isSecretPath(path, kindOf(doc.kind).secretPaths) || source.isFromEnvironment(path),
       isExplained: (path) => source.isUnsetSecret(path),
     })
   }

@@ -24,7 +24,7 @@ export interface FieldChange {
 }
 
 export interface ResourceChange {
-  /** e.g. `syllable/campaign/Spring Renewals`. */
+  /** e.g. `provider/campaign/Spring Renewals`. */
   address: string
   kind: KindName
   provider: string
@@ -43,8 +43,12 @@ export interface ResourceChange {
   liveFingerprint?: string
   /** The normalised live spec, for naming fields that moved since the plan (absent for create). */
   live?: Spec
-  /** Live lifecycle status where the platform has one (e.g. Sarvam `scheduled`). */
+  /** Live lifecycle status where the platform has one (e.g. `scheduled`). */
   liveStatus?: string
+  /** Who last changed the live resource, as the platform says (absent for create). */
+  liveUpdatedBy?: string
+  /** When the live resource was last changed, as the platform says (absent for create). */
+  liveUpdatedAt?: string
   /**
    * Something about the live resource the user should know that is not a change: e.g. a campaign
    * that is paused on the platform while its file does not manage `paused`.
@@ -72,11 +76,11 @@ export interface UnmanagedResource {
 export interface PlanTarget {
   provider: string
   type: ProviderType
-  /** e.g. `sandbox (.cac/sandbox.json)` or `https://api.syllable.cloud`: origin and path only, never userinfo or query. */
+  /** e.g. `sandbox (.cac/sandbox.json)` or `https://api.example.com`: origin and path only, never userinfo or query. */
   target: string
-  /** The Sarvam organisation the provider names (never the key). */
+  /** The organisation the provider names, where its platform has one (never the key). */
   orgId?: string
-  /** The Sarvam workspace the provider names. */
+  /** The workspace the provider names, where its platform has one. */
   workspaceId?: string
 }
 

@@ -1,9 +1,24 @@
-import type { ProviderConfig } from '../config/project-config.js'
 import type { HttpClient, RetryEvent } from '../http/client.js'
 import type { KindName, ProviderType } from './kinds.js'
 import type { FieldChange, ResourceChange, Spec } from './plan.js'
 import type { Resource } from './resource.js'
 import type { RetryPolicy } from './retry-policy.js'
+
+/** One `providers` entry of cac.yaml: the common fields, and the platform's own as its declaration reads them. */
+export interface ProviderConfig<Settings = unknown> {
+  name: string
+  type: ProviderType
+  url: string
+  apiKey?: string
+  /** The environment variable api_key names (for messages that must not show the key). */
+  apiKeyVariable?: string
+  /** `timeout`: seconds one request may take, connect to last byte (the client's default when absent). */
+  timeoutSeconds?: number
+  /** `max_response_mb`: the largest answer read, in MiB (the client's default when absent). */
+  maxResponseMb?: number
+  /** The platform's own settings (e.g. an organisation and workspace), read by its declaration. */
+  settings: Settings
+}
 
 /** A resource as it exists on the platform. */
 export interface LiveResource {
@@ -13,20 +28,28 @@ export interface LiveResource {
   /** The logical identity (campaign_name, batch_id, name). */
   name: string
   address: string
-  /** The server id: Syllable campaign id (integer), batch_id, Sarvam campaign_id. */
+  /** The server id (an integer or a text id, as the platform gives it). */
   id: string | number
   /** Normalised to the file's shape: server-owned fields out, defaults in, canonical forms. */
   spec: Spec
   /** The object as the API returned it (needed to build full-replacement bodies); never saved. */
   raw: unknown
-  /** Lifecycle status where the platform has one (Sarvam campaign status, Syllable batch status). */
+  /** Lifecycle status where the platform has one (e.g. a campaign's `active`, `paused`). */
   status?: string
+  /** When it was last changed, as the platform says (ISO 8601). */
   updatedAt?: string
+  /** Who last changed it, as the platform says. */
   updatedBy?: string
 }
 
+/**
+ * How much a read fetches: `declared` (the default) fetches details only of what the files
+ * declare (enough to plan); `all` fetches the full detail of every live resource (for import).
+ */
+export type ReadScope = 'declared' | 'all'
+
 export interface PlanOptions {
-  /** Allow updating an active Sarvam campaign by pausing it, patching, and resuming. */
+  /** Allow updating an active campaign (where the platform refuses that) by pausing it, patching, and resuming. */
   pauseToUpdate: boolean
 }
 
@@ -42,7 +65,7 @@ export interface KindRules {
   createOnly: readonly string[]
   /** Addresses of resources this one needs first (a batch needs its campaign). */
   dependsOn(resource: Resource): string[]
-  /** Platform conditions on an update (e.g. a Sarvam campaign that is active or has ended). */
+  /** Platform conditions on an update (e.g. a campaign that is active or has ended). */
   assess(input: { live: LiveResource; fields: FieldChange[]; options: PlanOptions }): Verdict | undefined
   /** What the plan should point out about a live resource beyond its changes (see ResourceChange.notice). */
   notice?(input: { live: LiveResource; desired: Spec }): string | undefined
@@ -86,11 +109,13 @@ export interface Provider {
   /**
    * Reads every live resource of these kinds from the list endpoints (all pages, fetched
    * concurrently once the page count is known). `declared` lets a provider fetch details only
-   * where the list lacks them (Sarvam lists summaries).
+   * where the list lacks them (a list of summaries).
    */
-  readLive(kinds: readonly KindName[], declared: readonly Resource[]): Promise<LiveResource[]>
+  readLive(kinds: readonly KindName[], declared: readonly Resource[], scope?: ReadScope): Promise<LiveResource[]>
   /** Re-reads given resources (apply of a saved plan); a missing one maps to undefined. */
   refresh(targets: readonly { kind: KindName; name: string; id?: string | number }[]): Promise<Map<string, LiveResource | undefined>>
+  /** Live → the file's spec: minimal (defaults and server-owned fields left out), secrets as `${env:NAME}` placeholders. */
+  toFileSpec(live: LiveResource): Spec
   /** Performs one create or update (with any lifecycle steps). */
   apply(change: ResourceChange, context: ApplyContext): Promise<ChangeOutcome>
   /**
@@ -102,9 +127,12 @@ export interface Provider {
 }
 
 /** How a provider is built: its config, the HTTP client for its API, and how to show its target. */
-export interface ProviderFactoryInput {
-  config: ProviderConfig
+export interface ProviderFactoryInput<Settings = unknown> {
+  config: ProviderConfig<Settings>
   client: HttpClient
+  /** The URL the client sends requests to (the embedded sandbox's, or the API's). */
+  baseUrl: string
+  /** How every output names where requests go (never parsed). */
   target: string
   /** How hard to try again (the CLI's is PRODUCTION_RETRY_POLICY). */
   retry: RetryPolicy

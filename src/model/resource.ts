@@ -1,5 +1,4 @@
 import type { KindName } from './kinds.js'
-import { KINDS } from './kinds.js'
 
 /** Where a resource was declared: the file, the document within it, and the document's first line. */
 export interface SourceRef {
@@ -20,7 +19,10 @@ export interface Resource {
   source: SourceRef
 }
 
-/** The stable, human-readable address of a resource, e.g. `syllable/campaign/Spring Renewals`. */
-export function resourceAddress(provider: string, kind: KindName, name: string): string {
-  return `${provider}/${KINDS[kind].noun}/${name}`
+/**
+ * The stable, human-readable address of a resource, `provider/noun/name`, e.g.
+ * `provider/campaign/Spring Renewals` (the noun is the kind's; see resourceAddress in src/platforms.ts).
+ */
+export function addressOf(provider: string, kind: { noun: string }, name: string): string {
+  return `${provider}/${kind.noun}/${name}`
 }

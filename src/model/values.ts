@@ -52,3 +52,9 @@ export function mapTree(value: unknown, visit: (value: unknown, path: readonly (
   if (isRecord(value)) return Object.fromEntries(Object.entries(value).map(([key, item]) => [key, mapTree(item, visit, [...path, key])]))
   return value
 }
+
+/** A mapping's text field, or undefined when it is absent or not text. */
+export function textField(record: Readonly<Record<string, unknown>>, key: string): string | undefined {
+  const value = record[key]
+  return typeof value === 'string' ? value : undefined
+}

@@ -95,6 +95,8 @@ export function planResource(entry: DesiredEntry, matches: readonly LiveResource
     live: live.spec,
     fields,
     ...(live.status !== undefined ? { liveStatus: live.status } : {}),
+    ...(live.updatedBy !== undefined ? { liveUpdatedBy: live.updatedBy } : {}),
+    ...(live.updatedAt !== undefined ? { liveUpdatedAt: live.updatedAt } : {}),
   }
   const notice = rules.notice?.({ live, desired: normalised })
   if (notice !== undefined) withLive.notice = notice

@@ -4,9 +4,9 @@
  * nothing in it is used before its type, its place and its consistency with the rest are checked.
  * Every failure names the JSON path (`changes[3].desired`), never a value that could be a secret.
  */
-import { KINDS, KIND_NAMES, isKindName, type KindName, type ProviderType } from '../model/kinds.js'
+import type { KindName } from '../model/kinds.js'
 import { PLAN_ACTIONS, type FieldChange, type PlanAction, type PlanTarget, type UnmanagedResource } from '../model/plan.js'
-import { resourceAddress } from '../model/resource.js'
+import { KIND_NAMES, PROVIDER_TYPES, isKindName, isProviderType, kindOf, resourceAddress } from '../platforms.js'
 
 /** A saved plan that cannot be used: not a plan, another format, edited after it was written, malformed. */
 export class PlanFileError extends Error {}
@@ -14,7 +14,6 @@ export class PlanFileError extends Error {}
 /** Plans nest no deeper than their specs do; anything far deeper was not written by cac. */
 export const MAX_PLAN_DEPTH = 64
 
-const PROVIDER_TYPES: readonly ProviderType[] = ['syllable', 'sarvam']
 const FIELD_KINDS: readonly FieldChange['kind'][] = ['add', 'change', 'remove']
 const FINGERPRINT = /^sha256:[0-9a-f]{64}$/
 const VARIABLE_NAME = /^[A-Za-z_][A-Za-z0-9_]*$/
@@ -110,10 +109,10 @@ function readTarget(raw: unknown, path: string): PlanTarget {
   const record = objectAt(raw, path)
   onlyFields(record, TARGET_FIELDS, path)
   const type = record.type
-  if (!PROVIDER_TYPES.includes(type as ProviderType)) fail(`${path}.type`, `must be one of ${PROVIDER_TYPES.join(', ')}`)
+  if (!isProviderType(type)) fail(`${path}.type`, `must be one of ${PROVIDER_TYPES.join(', ')}`)
   const target: PlanTarget = {
     provider: nonEmptyStringAt(record.provider, `${path}.provider`),
-    type: type as ProviderType,
+    type,
     target: nonEmptyStringAt(record.target, `${path}.target`),
   }
   if (record.org_id !== undefined) target.orgId = stringAt(record.org_id, `${path}.org_id`)
@@ -129,7 +128,7 @@ function readChange(raw: unknown, path: string, targets: ReadonlyMap<string, Pla
   const provider = nonEmptyStringAt(record.provider, `${path}.provider`)
   const target = targets.get(provider)
   if (!target) fail(`${path}.provider`, `names provider ${JSON.stringify(provider)}, which the plan has no target for`)
-  const needed = KINDS[kind].providerType
+  const needed = kindOf(kind).providerType
   if (target.type !== needed) {
     fail(`${path}.provider`, `a ${kind} needs a ${needed} provider; the plan's target ${JSON.stringify(provider)} is of type ${target.type}`)
   }
@@ -138,13 +137,13 @@ function readChange(raw: unknown, path: string, targets: ReadonlyMap<string, Pla
   const desired = objectAt(record.desired, `${path}.desired`)
   checkSecretReferences(desired, `${path}.desired`)
   const name = nonEmptyStringAt(record.name, `${path}.name`)
-  const identityField = KINDS[kind].identityField
+  const identityField = kindOf(kind).identityField
   if (desired[identityField] !== name) {
     fail(`${path}.name`, `must equal desired.${identityField} (the ${kind}'s identity)`)
   }
   const address = stringAt(record.address, `${path}.address`)
   const expected = resourceAddress(provider, kind, name)
-  if (address !== expected) fail(`${path}.address`, `must be ${JSON.stringify(expected)} (provider/${KINDS[kind].noun}/name)`)
+  if (address !== expected) fail(`${path}.address`, `must be ${JSON.stringify(expected)} (provider/${kindOf(kind).noun}/name)`)
   // Read only for its shape: dependencies are recomputed from the kind's rules at apply time.
   arrayAt(record.depends_on, `${path}.depends_on`).forEach((item, i) => stringAt(item, `${path}.depends_on[${i}]`))
 

@@ -10,9 +10,10 @@ export interface PlatformContext {
   actor: string
 }
 
-/** One emulated platform: how it authenticates, and its routes. */
+/** One emulated platform: how it authenticates, and its routes (its declaration loads it, see model/platform.ts). */
 export interface PlatformModule {
-  name: 'syllable' | 'sarvam'
+  /** The platform's type. */
+  name: string
   /** Returns the caller's identity, or undefined when the request carries no usable credentials (→ 401). */
   authenticate(request: ApiRequest): string | undefined
   /** The `detail` of the 401 answer. */

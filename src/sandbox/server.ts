@@ -7,10 +7,9 @@ import { RequestCounters } from './counters.js'
 import { FaultInjector, type FaultKind, type FaultSettings } from './faults.js'
 import { ApiError, Router, type ApiRequest, type ApiResponse } from './http-kit.js'
 import type { PlatformContext, PlatformModule } from './platform.js'
+import { PLATFORMS } from '../platforms.js'
 import { RequestValidationError } from './request-validation.js'
-import { sarvamPlatform } from './sarvam/routes.js'
 import { SandboxStore, type StoreAccess } from './store.js'
-import { syllablePlatform } from './syllable/routes.js'
 
 export const MAX_BODY_BYTES = 1024 * 1024
 
@@ -47,10 +46,8 @@ export interface RunningSandbox {
   close(): Promise<void>
 }
 
-const PLATFORMS: PlatformModule[] = [syllablePlatform, sarvamPlatform]
-
 /**
- * Starts the emulator of both platforms on a real HTTP server: the same code serves
+ * Starts the emulator of every platform (src/platforms.ts) on a real HTTP server: the same code serves
  * `cac sandbox serve`, the CLI's embedded sandbox, the tests and the benchmarks.
  */
 export async function startSandbox(options: SandboxOptions = {}): Promise<RunningSandbox> {
@@ -70,7 +67,7 @@ async function serve(store: SandboxStore, options: SandboxOptions): Promise<Runn
 
   const api = new Router<PlatformContext>()
   const platformOf = new Map<string, PlatformModule>()
-  for (const platform of PLATFORMS) {
+  for (const platform of await Promise.all(PLATFORMS.map((declared) => declared.sandbox.load()))) {
     api.add(...platform.routes)
     for (const route of platform.routes) platformOf.set(`${route.method} ${route.template}`, platform)
   }

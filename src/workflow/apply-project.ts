@@ -15,7 +15,7 @@ import { findStaleChanges, parsePlanFile, PlanFileError, readPlanFileText } from
 import type { ApplyOutcome, ApplyStop } from '../model/apply-outcome.js'
 import { readFrom } from '../model/platform-error.js'
 import type { LiveResource } from '../model/provider.js'
-import { providerTargets, type ProviderSession } from '../providers/registry.js'
+import { providerTargets, type ProviderSession } from './provider-session.js'
 import { InterruptedBeforeApply, throwIfInterrupted, unlessInterrupted } from './interruptible.js'
 import { openPlan, openSession, type PlanRequest } from './plan-project.js'
 import { lockProject } from './project-lock.js'

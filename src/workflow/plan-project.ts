@@ -9,7 +9,7 @@ import type { RetryPolicy } from '../model/retry-policy.js'
 import { buildPlan, type DesiredEntry } from '../plan/build-plan.js'
 import type { LiveResource, PlanOptions } from '../model/provider.js'
 import { readFrom } from '../model/platform-error.js'
-import { isSandboxTarget, openProviders, type ProviderSession } from '../providers/registry.js'
+import { isSandboxTarget, openProviders, type ProviderSession } from './provider-session.js'
 import { standInSandboxSecrets } from './sandbox-secrets.js'
 import { addressMatcher } from './target-filter.js'
 

@@ -12,7 +12,8 @@ import { valueAt } from '../model/values.js'
 import type { ProjectConfig } from '../config/project-config.js'
 import { expandPathPattern } from '../config/secret-paths.js'
 import { checkSpecs, type SpecToCheck } from '../config/spec-validation.js'
-import { KINDS, isSecretPath, type KindName } from '../model/kinds.js'
+import { isSecretPath, type KindName } from '../model/kinds.js'
+import { kindOf } from '../platforms.js'
 import type { FieldPath, Plan, PlanTarget, ResourceChange } from '../model/plan.js'
 import type { Resource } from '../model/resource.js'
 import { isSecretValue, secretsWithin } from '../model/secret.js'
@@ -74,7 +75,7 @@ export function checkSavedPlan(input: SavedPlanCheckInput): string[] {
     const label = changeLabel(change, index)
     const report = (message: string) => problems.push(`${label}: ${message}`)
     const provider = input.config.providers[change.provider]
-    const needed = KINDS[change.kind].providerType
+    const needed = kindOf(change.kind).providerType
     if (!provider) report(`names provider ${change.provider}, which ${input.config.displayFile} does not declare`)
     else if (provider.type !== needed) report(`a ${change.kind} needs a ${needed} provider; provider ${change.provider} is of type ${provider.type}`)
     // What is not sent needs no binding to the files (a noop of a resource the files dropped since).
@@ -105,7 +106,7 @@ export function checkSavedPlan(input: SavedPlanCheckInput): string[] {
 
 /** Where secrets may be named in a change's spec, and by which variables. */
 function secretProblems(change: ResourceChange, fileSecrets: ReadonlyMap<string, ReadonlySet<string>>): string[] {
-  const patterns = KINDS[change.kind].secretPaths
+  const patterns = kindOf(change.kind).secretPaths
   const problems: string[] = []
   for (const { path, secret } of secretsWithin(change.desired, ['spec'])) {
     const field = formatFieldPath(path)
@@ -153,7 +154,7 @@ function fieldKey(address: string, path: FieldPath): string {
 }
 
 function secretFieldsText(kind: KindName): string {
-  const patterns = KINDS[kind].secretPaths
+  const patterns = kindOf(kind).secretPaths
   if (patterns.length === 0) return `a ${kind} has no secret fields`
   const fields = patterns.map((pattern) => formatFieldPath(pattern.map((part) => (part === '*' ? '*' : part))).replace(/\.\*/g, '[*]'))
   return `the secret field${fields.length === 1 ? ' is' : 's are'} ${fields.join(', ')}`

@@ -1,6 +1,7 @@
 import type { KindName } from '../../src/model/kinds.js'
 import type { Spec } from '../../src/model/plan.js'
-import { resourceAddress, type Resource } from '../../src/model/resource.js'
+import type { Resource } from '../../src/model/resource.js'
+import { resourceAddress } from '../../src/platforms.js'
 import type { KindRules, LiveResource } from '../../src/model/provider.js'
 
 /** A desired resource as the loader would produce it. */

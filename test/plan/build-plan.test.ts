@@ -40,6 +40,17 @@ describe('buildPlan', () => {
     })
   })
 
+  it('carries who changed the live resource last, and when, on its change (absent when the platform does not say)', () => {
+    const known = live('SyllableCampaign', 'A', { campaign_name: 'A' }, { updatedBy: 'ops@example.com', updatedAt: '2026-11-20T10:00:00Z' })
+    const result = plan({
+      desired: [entry(desired('SyllableCampaign', 'A', { campaign_name: 'A' })), entry(desired('SyllableCampaign', 'B', { campaign_name: 'B' }))],
+      live: [known, live('SyllableCampaign', 'B', { campaign_name: 'B' })],
+    })
+    expect(result.changes[0]).toMatchObject({ liveUpdatedBy: 'ops@example.com', liveUpdatedAt: '2026-11-20T10:00:00Z' })
+    expect(result.changes[1]).not.toHaveProperty('liveUpdatedBy')
+    expect(result.changes[1]).not.toHaveProperty('liveUpdatedAt')
+  })
+
   it('is a noop when the declared fields match (undeclared live fields are not managed)', () => {
     const result = plan({
       desired: [entry(desired('SyllableCampaign', 'A', { campaign_name: 'A' }))],

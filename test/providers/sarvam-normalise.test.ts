@@ -352,21 +352,21 @@ describe('patchBody', () => {
 })
 
 describe('campaignsPath', () => {
-  const config = { name: 'sarvam', type: 'sarvam' as const, url: 'sandbox', orgId: 'acme', workspaceId: 'out bound' }
+  const settings = { orgId: 'acme', workspaceId: 'out bound' }
 
   it('carries the /api/scheduling prefix when the client talks to the API root', () => {
-    expect(campaignsPath(config, 'sandbox (.cac/sandbox.json)')).toBe('/api/scheduling/v1/orgs/acme/workspaces/out%20bound/campaigns')
-    expect(campaignsPath(config, 'https://apps.sarvam.ai')).toBe('/api/scheduling/v1/orgs/acme/workspaces/out%20bound/campaigns')
+    expect(campaignsPath('sarvam', settings, 'http://127.0.0.1:4010')).toBe('/api/scheduling/v1/orgs/acme/workspaces/out%20bound/campaigns')
+    expect(campaignsPath('sarvam', settings, 'https://apps.sarvam.ai')).toBe('/api/scheduling/v1/orgs/acme/workspaces/out%20bound/campaigns')
   })
 
   it('leaves the prefix out when the configured base URL already ends with it (the documented base URL)', () => {
-    expect(campaignsPath(config, 'https://apps.sarvam.ai/api/scheduling')).toBe('/v1/orgs/acme/workspaces/out%20bound/campaigns')
-    expect(campaignsPath(config, 'https://apps.sarvam.ai/api/scheduling/')).toBe('/v1/orgs/acme/workspaces/out%20bound/campaigns')
+    expect(campaignsPath('sarvam', settings, 'https://apps.sarvam.ai/api/scheduling')).toBe('/v1/orgs/acme/workspaces/out%20bound/campaigns')
+    expect(campaignsPath('sarvam', settings, 'https://apps.sarvam.ai/api/scheduling/')).toBe('/v1/orgs/acme/workspaces/out%20bound/campaigns')
   })
 
   it('needs org_id and workspace_id', () => {
-    expect(() => campaignsPath({ ...config, orgId: undefined }, 'sandbox')).toThrow('org_id and workspace_id')
-    expect(() => campaignsPath({ ...config, workspaceId: ' ' }, 'sandbox')).toThrow('org_id and workspace_id')
+    expect(() => campaignsPath('sarvam', { workspaceId: 'out bound' }, 'http://127.0.0.1:4010')).toThrow('org_id and workspace_id')
+    expect(() => campaignsPath('sarvam', { ...settings, workspaceId: ' ' }, 'http://127.0.0.1:4010')).toThrow('org_id and workspace_id')
   })
 })
 

@@ -1,4 +1,4 @@
-import { FAST_RETRY_POLICY } from '../helpers/fast-retry.js'
+import { retryWithCreates } from './create-retry.js'
 /**
  * Property: any valid file spec, created through the provider and read back, shows no difference;
  * after changing updatable fields and applying the update, reading back again shows none either.
@@ -7,7 +7,8 @@ import { FAST_RETRY_POLICY } from '../helpers/fast-retry.js'
 import fc from 'fast-check'
 import { describe, expect, it } from 'vitest'
 
-import type { ProviderConfig } from '../../src/config/project-config.js'
+import type { ProviderConfig } from '../../src/model/provider.js'
+import type { SarvamSettings } from '../../src/providers/sarvam/platform.js'
 import type { Spec } from '../../src/model/plan.js'
 import { diffSpecs } from '../../src/model/spec-diff.js'
 import type { Provider } from '../../src/model/provider.js'
@@ -122,8 +123,9 @@ function edited(spec: Spec, changes: Record<string, unknown>): Spec {
 let run = 0
 
 function providerFor(workspaceId: string): Provider {
-  const config: ProviderConfig = { name: 'sarvam', type: 'sarvam', url: 'sandbox', orgId: 'prop', workspaceId }
-  return createSarvamProvider({ config, client: newClient(harness.sandbox().url), target: 'sandbox (test)', retry: FAST_RETRY_POLICY }, { createBackoffMs: 1 })
+  const config: ProviderConfig<SarvamSettings> = { name: 'sarvam', type: 'sarvam', url: 'sandbox', settings: { orgId: 'prop', workspaceId } }
+  const baseUrl = harness.sandbox().url
+  return createSarvamProvider({ config, client: newClient(baseUrl), baseUrl, target: 'sandbox (test)', retry: retryWithCreates({ backoffMs: 1 }) })
 }
 
 async function expectNoDifferences(provider: Provider, specs: Spec[]): Promise<Map<string, Awaited<ReturnType<Provider['readLive']>>[number]>> {

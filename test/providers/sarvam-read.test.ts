@@ -43,6 +43,17 @@ describe('Sarvam readLive', () => {
     }
   })
 
+  it('with scope "all", reads the detail of every campaign, declared or not', async () => {
+    const provider = harness.provider(WORKSPACE)
+    await harness.resetCounters()
+    const live = await provider.readLive(['SarvamCampaign'], [], 'all')
+    const counters = await harness.counters()
+    expect(countOf(counters, ROUTE.list)).toBe(Math.ceil(TOTAL / 100))
+    expect(countOf(counters, ROUTE.detail)).toBe(TOTAL)
+    expect(live).toHaveLength(TOTAL)
+    for (const resource of live) expect(diffSpecs(resource.spec, normaliseDesiredCampaign(campaignSpec(resource.name)))).toEqual([])
+  })
+
   it('ignores declarations of other providers and kinds', async () => {
     const provider = harness.provider(WORKSPACE)
     await harness.resetCounters()

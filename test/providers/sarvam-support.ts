@@ -1,15 +1,16 @@
-import { FAST_RETRY_POLICY } from '../helpers/fast-retry.js'
+import { retryWithCreates } from './create-retry.js'
 /**
  * Shared pieces of the Sarvam provider tests: a sandbox with a frozen clock, providers bound to a
  * workspace of it, builders of specs, resources and changes, and the sandbox's control API.
  */
 import { afterAll, beforeAll, expect } from 'vitest'
 
-import type { ProviderConfig } from '../../src/config/project-config.js'
+import type { ProviderConfig } from '../../src/model/provider.js'
+import type { SarvamSettings } from '../../src/providers/sarvam/platform.js'
 import { HttpClient } from '../../src/http/client.js'
 import type { FieldChange, ResourceChange, Spec } from '../../src/model/plan.js'
 import type { Resource } from '../../src/model/resource.js'
-import { resourceAddress } from '../../src/model/resource.js'
+import { resourceAddress } from '../../src/platforms.js'
 import { diffSpecs } from '../../src/model/spec-diff.js'
 import type { LiveResource, PlanOptions, Provider } from '../../src/model/provider.js'
 import { createSarvamProvider, normaliseDesiredCampaign } from '../../src/providers/sarvam/index.js'
@@ -148,11 +149,9 @@ export function useSarvamHarness(): SarvamHarness {
   return {
     sandbox,
     provider(workspaceId) {
-      const config: ProviderConfig = { name: PROVIDER, type: 'sarvam', url: 'sandbox', orgId: ORG, workspaceId }
-      const provider = createSarvamProvider(
-        { config, client: newClient(sandbox().url), target: 'sandbox (test)', retry: FAST_RETRY_POLICY },
-        { createBackoffMs: 1 },
-      )
+      const config: ProviderConfig<SarvamSettings> = { name: PROVIDER, type: 'sarvam', url: 'sandbox', settings: { orgId: ORG, workspaceId } }
+      const baseUrl = sandbox().url
+      const provider = createSarvamProvider({ config, client: newClient(baseUrl), baseUrl, target: 'sandbox (test)', retry: retryWithCreates({ backoffMs: 1 }) })
       providers.push(provider)
       return provider
     },

@@ -11,7 +11,8 @@ import {
   normaliseLiveBatch,
   normaliseLiveCampaign,
 } from '../../src/providers/syllable/index.js'
-import { syllableRules } from '../../src/providers/syllable/rules.js'
+import { rulesOf } from '../../src/providers/kind-handler.js'
+import { batchHandler, campaignHandler } from '../../src/providers/syllable/index.js'
 import { SyllableApi, type ApiBatch, type ApiCampaign } from '../../src/providers/syllable/api.js'
 import { HttpClient, type HttpMethod, type HttpResponse, type RequestOptions } from '../../src/http/client.js'
 import type { Resource } from '../../src/model/resource.js'
@@ -350,7 +351,7 @@ describe('rules', () => {
   }
 
   it('a batch depends on its campaign and cannot move to another one', () => {
-    const rules = syllableRules('SyllableBatch')
+    const rules = rulesOf(batchHandler)
     expect(rules.createOnly).toEqual(['campaign'])
     expect(rules.dependsOn(batch)).toEqual(['syllable/campaign/Spring Renewals'])
     const live = { kind: 'SyllableBatch', provider: 'syllable', name: 'b1', address: 'syllable/batch/b1', id: 'b1', spec: {}, raw: {} } as const
@@ -363,7 +364,7 @@ describe('rules', () => {
   })
 
   it('nothing blocks a campaign update', () => {
-    const rules = syllableRules('SyllableCampaign')
+    const rules = rulesOf(campaignHandler)
     expect(rules.createOnly).toEqual([])
     expect(rules.assess({ live: {} as never, fields: [{ path: ['hourly_rate'], kind: 'change' }], options: { pauseToUpdate: false } })).toBeUndefined()
   })

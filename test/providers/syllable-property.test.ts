@@ -1,4 +1,4 @@
-import { FAST_RETRY_POLICY } from '../helpers/fast-retry.js'
+import { retryWithCreates } from './create-retry.js'
 import fc from 'fast-check'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 
@@ -6,7 +6,8 @@ import { schemaValidators } from '../../src/config/schema-validator.js'
 import { HttpClient } from '../../src/http/client.js'
 import type { KindName } from '../../src/model/kinds.js'
 import type { ResourceChange, Spec } from '../../src/model/plan.js'
-import { resourceAddress, type Resource } from '../../src/model/resource.js'
+import type { Resource } from '../../src/model/resource.js'
+import { resourceAddress } from '../../src/platforms.js'
 import { SecretValue, isSecretValue } from '../../src/model/secret.js'
 import { diffSpecs, specAsAdditions } from '../../src/model/spec-diff.js'
 import type { ApplyContext, LiveResource, Provider } from '../../src/model/provider.js'
@@ -178,8 +179,7 @@ beforeAll(async () => {
   sandbox = await startSandbox({ now: '2026-01-01T00:00:00Z' })
   const client = new HttpClient({ baseUrl: sandbox.url, headers: { 'Syllable-API-Key': 'ci@example.com' }, retry: { baseDelayMs: 1, maxDelayMs: 5 } })
   provider = createSyllableProvider(
-    { config: { name: 'syllable', type: 'syllable', url: sandbox.url }, client, target: 'sandbox', retry: FAST_RETRY_POLICY },
-    { createRetry: { backoffMs: 1 } },
+    { config: { name: 'syllable', type: 'syllable', url: sandbox.url, settings: {} }, client, baseUrl: sandbox.url, target: 'sandbox', retry: retryWithCreates({ backoffMs: 1 }) },
   )
 })
 
@@ -197,7 +197,7 @@ function resource(kind: KindName, spec: Spec): Resource {
 /** The generators must only produce files `cac validate` accepts (secrets stand in as text). */
 function expectSchemaValid(item: Resource): void {
   const spec = withSecretsAsText(item.spec) as Spec
-  const validate = schemaValidators().kinds[item.kind]
+  const validate = schemaValidators().kind(item.kind)
   expect(validate({ kind: item.kind, provider: 'syllable', spec }), JSON.stringify(validate.errors)).toBe(true)
 }
 

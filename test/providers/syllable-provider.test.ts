@@ -1,4 +1,4 @@
-import { FAST_RETRY_POLICY } from '../helpers/fast-retry.js'
+import { retryWithCreates } from './create-retry.js'
 import { randomBytes } from 'node:crypto'
 
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
@@ -7,7 +7,8 @@ import { HttpClient, type HttpMethod, type HttpResponse, type RequestOptions } f
 import { NetworkError, ValidationError } from '../../src/http/errors.js'
 import type { KindName } from '../../src/model/kinds.js'
 import type { ResourceChange, Spec } from '../../src/model/plan.js'
-import { resourceAddress, type Resource } from '../../src/model/resource.js'
+import type { Resource } from '../../src/model/resource.js'
+import { resourceAddress } from '../../src/platforms.js'
 import { SecretValue } from '../../src/model/secret.js'
 import { diffSpecs, specAsAdditions } from '../../src/model/spec-diff.js'
 import type { ApplyContext, ChangeOutcome, LiveResource, Provider } from '../../src/model/provider.js'
@@ -48,8 +49,7 @@ beforeEach(async () => {
   const sandbox = await startSandbox({ now: '2026-11-23T00:00:00Z' })
   const client = new RecordingClient({ baseUrl: sandbox.url, headers: { 'Syllable-API-Key': 'ci@example.com' }, retry: { baseDelayMs: 1, maxDelayMs: 5 } })
   const provider = createSyllableProvider(
-    { config: { name: 'syllable', type: 'syllable', url: sandbox.url, actor: ACTOR }, client, target: 'sandbox', retry: FAST_RETRY_POLICY },
-    { createRetry: { backoffMs: 1, settleDelaysMs: [1, 1, 1] } },
+    { config: { name: 'syllable', type: 'syllable', url: sandbox.url, settings: { actor: ACTOR } }, client, baseUrl: sandbox.url, target: 'sandbox', retry: retryWithCreates({ backoffMs: 1, settleDelaysMs: [1, 1, 1] }) },
   )
   h = { sandbox, client, provider }
 })
@@ -171,7 +171,7 @@ const campaignsNamed = (name: string) => Object.values(stored().campaigns).filte
 
 /** A second provider on the harness's client, with its own create policy (waits, sleep). */
 function providerWith(createRetry: Partial<CreateRetryPolicy>): Provider {
-  return createSyllableProvider({ config: { name: 'syllable', type: 'syllable', url: h.sandbox.url, actor: ACTOR }, client: h.client, target: 'sandbox', retry: FAST_RETRY_POLICY }, { createRetry })
+  return createSyllableProvider({ config: { name: 'syllable', type: 'syllable', url: h.sandbox.url, settings: { actor: ACTOR } }, client: h.client, baseUrl: h.sandbox.url, target: 'sandbox', retry: retryWithCreates(createRetry) })
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -502,8 +502,7 @@ describe('campaign create', () => {
     const runs = 6
     const providers = Array.from({ length: runs }, () =>
       createSyllableProvider(
-        { config: { name: 'syllable', type: 'syllable', url: h.sandbox.url, actor: ACTOR }, client: new HttpClient({ baseUrl: h.sandbox.url, headers: { 'Syllable-API-Key': 'ci@example.com' } }), target: 'sandbox', retry: FAST_RETRY_POLICY },
-        { createRetry: { backoffMs: 1, settleDelaysMs: [1, 1, 1] } },
+        { config: { name: 'syllable', type: 'syllable', url: h.sandbox.url, settings: { actor: ACTOR } }, client: new HttpClient({ baseUrl: h.sandbox.url, headers: { 'Syllable-API-Key': 'ci@example.com' } }), baseUrl: h.sandbox.url, target: 'sandbox', retry: retryWithCreates({ backoffMs: 1, settleDelaysMs: [1, 1, 1] }) },
       ),
     )
     h.sandbox.faults.update({ latency_ms: 5 })

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest'
 
 import type { Plan, ResourceChange } from '../../src/model/plan.js'
-import { resourceAddress } from '../../src/model/resource.js'
+import { resourceAddress } from '../../src/platforms.js'
 import { buildPlan } from '../../src/plan/build-plan.js'
 import type { KindRules, LiveResource, Provider } from '../../src/model/provider.js'
 import { dependenciesToLookUp, rederivePlan, withRecomputedDependencies } from '../../src/workflow/saved-plan-rederive.js'

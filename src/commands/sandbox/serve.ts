@@ -3,14 +3,14 @@ import { Flags } from '@oclif/core'
 import { BaseCommand, UsageError } from '../../cli/base-command.js'
 import { lockTimeoutFlag } from '../../cli/shared-flags.js'
 import { LockError } from '../../lock/file-lock.js'
+import { emulatedApiLines, emulatedPaths, platformNames } from '../../platforms.js'
 import { FaultError, parseFaultSpec, startSandbox, StateFileError } from '../../sandbox/index.js'
 
 export default class SandboxServe extends BaseCommand<typeof SandboxServe> {
-  static override summary = 'Run the emulator of the Syllable and Sarvam APIs until stopped.'
+  static override summary = `Run the emulator of the ${platformNames()} APIs until stopped.`
 
   static override description =
-    'Serves both platforms\' APIs on one real HTTP server (Syllable under /api/v1/outbound, Sarvam under ' +
-    '/api/scheduling/v1/orgs/{org_id}/workspaces/{workspace_id}), plus a JSON control API under /__sandbox ' +
+    `Serves the platforms' APIs on one real HTTP server (${emulatedPaths()}), plus a JSON control API under /__sandbox ` +
     '(faults, request counters, clock, reset). Any non-empty API key is accepted. State lives in memory ' +
     'unless --state names a file (written atomically after every change), which the server holds locked while it ' +
     'runs (FILE.lock): no other cac process rewrites it meanwhile, and a second server on it is refused.'
@@ -70,8 +70,7 @@ export default class SandboxServe extends BaseCommand<typeof SandboxServe> {
     this.write(
       [
         `cac sandbox listening on ${sandbox.url}  (state: ${this.flags.state ?? 'in memory'})`,
-        `  Syllable  ${sandbox.url}/api/v1/outbound`,
-        `  Sarvam    ${sandbox.url}/api/scheduling/v1/orgs/{org_id}/workspaces/{workspace_id}`,
+        ...emulatedApiLines(sandbox.url, 10),
         `  Control   ${sandbox.url}/__sandbox  (faults, counters, clock, state, reset)`,
         'Stop with Ctrl+C.',
         '',

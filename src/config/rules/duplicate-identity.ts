@@ -1,4 +1,4 @@
-import { KINDS } from '../../model/kinds.js'
+import { kindOf } from '../../platforms.js'
 import type { DefinitionDocument } from '../definitions.js'
 import type { Rule } from './rule.js'
 
@@ -9,7 +9,7 @@ export const duplicateIdentity: Rule = {
   check(context) {
     const groups = new Map<string, DefinitionDocument[]>()
     for (const doc of context.documents) {
-      const identity = doc.spec[KINDS[doc.kind].identityField]
+      const identity = doc.spec[kindOf(doc.kind).identityField]
       if (typeof identity !== 'string' || identity === '' || doc.provider === undefined) continue
       const key = `${doc.kind}\u0000${doc.provider}\u0000${identity}`
       const group = groups.get(key)
@@ -19,7 +19,7 @@ export const duplicateIdentity: Rule = {
     for (const group of groups.values()) {
       if (group.length < 2) continue
       for (const doc of group) {
-        const field = KINDS[doc.kind].identityField
+        const field = kindOf(doc.kind).identityField
         const others = group
           .filter((other) => other !== doc)
           .map((other) => {

@@ -1,4 +1,4 @@
-import { KINDS } from '../../model/kinds.js'
+import { kindOf } from '../../platforms.js'
 import { didYouMean } from '../suggest.js'
 import type { Rule } from './rule.js'
 
@@ -13,7 +13,7 @@ export const providerReference: Rule = {
     for (const doc of context.documents) {
       if (doc.provider === undefined) continue
       const provider = providers[doc.provider]
-      const needed = KINDS[doc.kind].providerType
+      const needed = kindOf(doc.kind).providerType
       if (!provider) {
         const sameType = names.filter((name) => providers[name]!.type === needed)
         context.report(

@@ -2,12 +2,12 @@
  * The Sarvam scheduling API's campaign endpoints (shared/api/sarvam.md §1), over the one HTTP client.
  * Only transport and shapes live here; what to do with the answers is decided by the callers.
  */
-import type { ProviderConfig } from '../../config/project-config.js'
 import type { HttpClient } from '../../http/client.js'
 import { NotFoundError } from '../../http/errors.js'
 import { DEFAULT_LIST_BOUNDS, checkItemCount, readConcurrently, readWithoutRepeats, type ListBounds, type PageRead } from '../list-reading.js'
 import { integer, list, optionalText, readAnswer, record, same, ShapeProblem, text, unexpected } from '../response-shape.js'
 import type { CampaignStatus } from './normalise.js'
+import type { SarvamSettings } from './platform.js'
 
 /** CampaignSummary: returned by create, update, status and as list items. */
 export interface CampaignSummary {
@@ -55,14 +55,13 @@ const SCHEDULING_PREFIX = '/api/scheduling'
  * The client's base URL is normally the API root (the sandbox, or https://apps.sarvam.ai), so the
  * path carries `/api/scheduling`. A user who copied the documented base URL into cac.yaml gets a
  * client whose base already ends in `/api/scheduling`; the prefix is then left out, so that both
- * spellings of the url work. `clientBase` is that base URL (the provider's target when it is a
- * URL; the sandbox target is not one, and the sandbox serves at its root).
+ * spellings of the url work. `clientBase` is the client's base URL (the sandbox serves at its root).
  */
-export function campaignsPath(config: ProviderConfig, clientBase: string): string {
-  const orgId = config.orgId?.trim()
-  const workspaceId = config.workspaceId?.trim()
+export function campaignsPath(provider: string, settings: SarvamSettings, clientBase: string): string {
+  const orgId = settings.orgId?.trim()
+  const workspaceId = settings.workspaceId?.trim()
   if (!orgId || !workspaceId) {
-    throw new Error(`provider ${config.name}: a sarvam provider needs org_id and workspace_id in cac.yaml`)
+    throw new Error(`provider ${provider}: a sarvam provider needs org_id and workspace_id in cac.yaml`)
   }
   const prefix = basePathOf(clientBase).replace(/\/+$/, '').endsWith(SCHEDULING_PREFIX) ? '' : SCHEDULING_PREFIX
   return `${prefix}/v1/orgs/${encodeURIComponent(orgId)}/workspaces/${encodeURIComponent(workspaceId)}/campaigns`

@@ -3,7 +3,6 @@
  * scheduled or paused, status actions through PUT …/status, and a create that is never repeated
  * blind (DESIGN.md §6).
  */
-import type { RetryEvent } from '../../http/client.js'
 import { ConflictError } from '../../http/errors.js'
 import { FailureWithWarning } from '../../model/change-warning.js'
 import { createSafely } from '../safe-create.js'
@@ -13,36 +12,19 @@ import type { ApplyContext, ChangeOutcome, LiveResource, PlanOptions } from '../
 import type { SarvamApi } from './api.js'
 import { oneCampaignPerName, toLiveResource } from './live.js'
 import { isRecord } from '../../model/values.js'
+import { changedFields } from '../kind-handler.js'
 import { ALLOWED_SCHEDULE_SHAPE, APP_CONFIG_SHAPE, normaliseDesiredCampaign, type FieldShape } from './normalise.js'
-import { CREATE_ONLY_FIELDS, CREATE_ONLY_REASONS, assessCampaignChange, changedFields } from './rules.js'
+import { CREATE_ONLY_REASONS, assessCampaignChange } from './rules.js'
+import type { SarvamSession } from './session.js'
 
-export interface ApplyDeps {
-  api: SarvamApi
-  /** The provider's name (for addresses). */
-  provider: string
-  /** POST attempts in all before a create gives up (each after checking the campaign is not there). */
-  createAttempts: number
-  /** First wait between create attempts; doubles per attempt. */
-  createBackoffMs: number
-  /** Waits between lookups for a create the platform may still commit (see safe-create.ts). */
-  settleDelaysMs: readonly number[]
-  sleep: (ms: number) => Promise<void>
-  onRetry?: (event: RetryEvent) => void
-}
-
-export async function applyCampaignChange(change: ResourceChange, context: ApplyContext, deps: ApplyDeps): Promise<ChangeOutcome> {
-  if (change.kind !== 'SarvamCampaign') throw new Error(`the sarvam provider cannot apply a ${change.kind}`)
-  if (change.action === 'create') return createCampaign(change, context, deps)
-  if (change.action === 'update') return updateCampaign(change, context, deps)
-  throw new Error(`${change.address}: nothing to apply for a ${change.action} change`)
-}
+type ApplyDeps = SarvamSession
 
 /**
  * POST the campaign (without `paused`, which is not a field of the API), then pause it if the file
  * says so. When the create turns out to have adopted an existing campaign, that campaign is
  * brought to the file with an ordinary update.
  */
-async function createCampaign(change: ResourceChange, context: ApplyContext, deps: ApplyDeps): Promise<ChangeOutcome> {
+export async function createCampaign(deps: ApplyDeps, change: ResourceChange, context: ApplyContext): Promise<ChangeOutcome> {
   const desired = normaliseDesiredCampaign(change.desired)
   const { paused, ...body } = desired
   const created = await createOrAdopt(body, deps)
@@ -76,14 +58,7 @@ async function createOrAdopt(body: Spec, deps: ApplyDeps): Promise<{ id: string;
       adopt: async (id) => ({ id, steps: [] }),
       uniqueIdentity: true,
     },
-    {
-      attempts: deps.createAttempts,
-      backoffMs: deps.createBackoffMs,
-      settleDelaysMs: deps.settleDelaysMs,
-      sleep: deps.sleep,
-      onRetry: (attempt, delayMs, failure) =>
-        deps.onRetry?.({ method: 'POST', path: deps.api.campaignsPath, attempt, delayMs, reason: (failure as Error).message }),
-    },
+    deps.creates,
   )
   return 'created' in result
     ? { id: result.created, adopted: false, steps: [] }
@@ -102,7 +77,7 @@ async function lookUpByName(api: SarvamApi, name: string): Promise<string | unde
   }
 }
 
-async function updateCampaign(change: ResourceChange, context: ApplyContext, deps: ApplyDeps): Promise<ChangeOutcome> {
+export async function updateCampaign(deps: ApplyDeps, change: ResourceChange, context: ApplyContext): Promise<ChangeOutcome> {
   const live = context.live ?? (await readForUpdate(change, deps))
   const desired = normaliseDesiredCampaign(change.desired)
   const steps = await updateTo(live, desired, change.fields, context.options, deps)
@@ -235,7 +210,7 @@ export function patchBody(desired: Spec, fields: readonly FieldChange[], liveRaw
   const live = isRecord(liveRaw) ? liveRaw : {}
   for (const key of changedFields(fields)) {
     if (key === 'paused') continue
-    if ((CREATE_ONLY_FIELDS as readonly string[]).includes(key)) throw new Error(CREATE_ONLY_REASONS[key])
+    if (key in CREATE_ONLY_REASONS) throw new Error(CREATE_ONLY_REASONS[key])
     const value = desired[key]
     if (value === undefined) continue
     if (key === 'app_config') body[key] = withUnknownLiveFields(value, live[key], APP_CONFIG_SHAPE)

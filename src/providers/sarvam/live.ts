@@ -2,22 +2,21 @@
  * Reading Sarvam campaigns into LiveResources: the whole list for a plan, single campaigns for a
  * refresh.
  */
-import type { KindName } from '../../model/kinds.js'
 import type { Resource } from '../../model/resource.js'
-import { resourceAddress } from '../../model/resource.js'
-import type { LiveResource } from '../../model/provider.js'
+import { addressOf } from '../../model/resource.js'
+import type { LiveResource, ReadScope } from '../../model/provider.js'
+import type { RefreshTarget } from '../kind-handler.js'
 import type { CampaignDetail, CampaignSummary, SarvamApi } from './api.js'
+import { CAMPAIGN_KIND } from './kinds.js'
 import { normaliseCampaignSummary, normaliseLiveCampaign } from './normalise.js'
-
-export const KIND: KindName = 'SarvamCampaign'
 
 /** A detail (full spec, comparable) or a summary (name and status only, for unmanaged campaigns). */
 export function toLiveResource(provider: string, campaign: CampaignDetail | CampaignSummary, detailed: boolean): LiveResource {
   const live: LiveResource = {
-    kind: KIND,
+    kind: CAMPAIGN_KIND.name,
     provider,
     name: campaign.name,
-    address: resourceAddress(provider, KIND, campaign.name),
+    address: addressOf(provider, CAMPAIGN_KIND, campaign.name),
     id: campaign.campaign_id,
     spec: detailed ? normaliseLiveCampaign(campaign) : normaliseCampaignSummary(campaign),
     raw: campaign,
@@ -30,16 +29,17 @@ export function toLiveResource(provider: string, campaign: CampaignDetail | Camp
 
 /**
  * Every campaign of the workspace. The list gives summaries only (no app_config, no schedule), so
- * the detail of each campaign the files declare is fetched, all at once: the API has no way to
- * list details, which makes this the one place where a GET per resource cannot be avoided.
- * Campaigns no file declares keep their summary: they are only reported as unmanaged.
+ * the detail of each campaign the files declare (or, with scope `all`, of every campaign) is
+ * fetched, all at once: the API has no way to list details, which makes this the one place where a
+ * GET per resource cannot be avoided. Other campaigns keep their summary: they are only reported
+ * as unmanaged.
  */
-export async function readLiveCampaigns(api: SarvamApi, provider: string, declared: readonly Resource[]): Promise<LiveResource[]> {
-  const declaredNames = new Set(declared.filter((r) => r.kind === KIND && r.provider === provider).map((r) => r.name))
+export async function readLiveCampaigns(api: SarvamApi, provider: string, declared: readonly Resource[], scope: ReadScope): Promise<LiveResource[]> {
+  const declaredNames = new Set(declared.map((resource) => resource.name))
   const summaries = oneCampaignPerName(await api.listAll())
   return Promise.all(
     summaries.map(async (summary) => {
-      if (!declaredNames.has(summary.name)) return toLiveResource(provider, summary, false)
+      if (scope !== 'all' && !declaredNames.has(summary.name)) return toLiveResource(provider, summary, false)
       // No DELETE exists, so a campaign cannot vanish between the list and this read; if the
       // server says 404 anyway, its summary is the best we know.
       const detail = await api.get(summary.campaign_id)
@@ -48,26 +48,10 @@ export async function readLiveCampaigns(api: SarvamApi, provider: string, declar
   )
 }
 
-export interface RefreshTarget {
-  kind: KindName
-  name: string
-  id?: string | number
-}
-
-/** Re-reads campaigns by id, or by name when no id is known; keyed by the target's address. */
-export async function refreshCampaigns(
-  api: SarvamApi,
-  provider: string,
-  targets: readonly RefreshTarget[],
-): Promise<Map<string, LiveResource | undefined>> {
-  const mine = targets.filter((target) => target.kind === KIND)
-  const entries = await Promise.all(
-    mine.map(async (target) => {
-      const detail = await readOne(api, target)
-      return [resourceAddress(provider, KIND, target.name), detail ? toLiveResource(provider, detail, true) : undefined] as const
-    }),
-  )
-  return new Map(entries)
+/** Re-reads a campaign by id, or by name when no id is known. */
+export async function refreshCampaign(api: SarvamApi, provider: string, target: RefreshTarget): Promise<LiveResource | undefined> {
+  const detail = await readOne(api, target)
+  return detail ? toLiveResource(provider, detail, true) : undefined
 }
 
 async function readOne(api: SarvamApi, target: RefreshTarget): Promise<CampaignDetail | undefined> {

@@ -2,15 +2,13 @@
  * What the Sarvam platform allows to change, and when (sarvam.md §2.2, §4). Pure: the planner
  * calls these with the live campaign and the field diff.
  */
-import type { FieldChange } from '../../model/plan.js'
-import type { KindRules, LiveResource, PlanOptions, Verdict } from '../../model/provider.js'
+import type { FieldChange, Spec } from '../../model/plan.js'
+import type { LiveResource, PlanOptions, Verdict } from '../../model/provider.js'
+import { changedFields, createOnlyVerdict } from '../kind-handler.js'
+import { CAMPAIGN_KIND } from './kinds.js'
 
-export const CREATE_ONLY_FIELDS = ['start_timestamp'] as const
-
-/** Why each create-only field cannot change; the planner can show it next to the field. */
-export const CREATE_ONLY_REASONS: Readonly<Record<string, string>> = {
-  start_timestamp: 'start_timestamp can only be set when the campaign is created',
-}
+/** Why each create-only field cannot change (declared with the kind). */
+export const CREATE_ONLY_REASONS: Readonly<Record<string, string>> = CAMPAIGN_KIND.createOnly
 
 export const ENDED_REASON = 'campaign has ended: it can no longer be changed'
 export const CANCELLED_REASON = 'campaign was cancelled: it can no longer be changed'
@@ -21,17 +19,9 @@ export const ACTIVE_REASON =
 export const LEFT_PAUSED_NOTICE =
   'paused on the platform, and its file does not manage `paused`: apply leaves it paused (write `paused: false` to have apply resume it)'
 
-export const sarvamCampaignRules: KindRules = {
-  createOnly: CREATE_ONLY_FIELDS,
-  dependsOn: () => [],
-  assess: assessCampaignChange,
-  // A campaign may be paused because an update with --pause-to-update could not resume it: say so.
-  notice: ({ live, desired }) => (live.status === 'paused' && typeof desired.paused !== 'boolean' ? LEFT_PAUSED_NOTICE : undefined),
-}
-
-/** The top-level spec fields a diff touches. */
-export function changedFields(fields: readonly FieldChange[]): Set<string> {
-  return new Set(fields.map((field) => String(field.path[0])))
+/** A campaign may be paused because an update with --pause-to-update could not resume it: say so. */
+export function leftPausedNotice(input: { live: LiveResource; desired: Spec }): string | undefined {
+  return input.live.status === 'paused' && typeof input.desired.paused !== 'boolean' ? LEFT_PAUSED_NOTICE : undefined
 }
 
 /** True when the diff asks for the campaign to end up paused. */
@@ -55,8 +45,8 @@ export function assessCampaignChange(input: { live: LiveResource; fields: FieldC
   const changed = changedFields(fields)
   changed.delete('paused')
   if (changed.size === 0) return undefined
-  const createOnly = CREATE_ONLY_FIELDS.find((field) => changed.has(field))
-  if (createOnly) return { action: 'error', reason: CREATE_ONLY_REASONS[createOnly]! }
+  const createOnly = createOnlyVerdict(CAMPAIGN_KIND, changed)
+  if (createOnly) return createOnly
   if (live.status === 'active' && !options.pauseToUpdate && !asksToPause(fields)) return { action: 'blocked', reason: ACTIVE_REASON }
   return undefined
 }

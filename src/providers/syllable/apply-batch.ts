@@ -1,37 +1,29 @@
 /** Applying a SyllableBatch change: a safe create (with adoption) or a partial update of its setters. */
 import type { FieldChange, ResourceChange, Spec } from '../../model/plan.js'
-import { resourceAddress } from '../../model/resource.js'
+import { addressOf } from '../../model/resource.js'
 import { diffSpecs } from '../../model/spec-diff.js'
 import type { ApplyContext, ChangeOutcome } from '../../model/provider.js'
-import type { ApiBatch, SyllableApi } from './api.js'
+import type { ApiBatch } from './api.js'
 import { batchCreateBody, batchUpdateBody } from './bodies.js'
-import { createSafely, type AdoptResult, type CreateRetryPolicy } from '../safe-create.js'
+import { changedFields } from '../kind-handler.js'
+import { createSafely, type AdoptResult } from '../safe-create.js'
+import { CAMPAIGN_KIND } from './kinds.js'
 import { BATCH_SETTER_FIELDS, normaliseDesiredBatch, normaliseLiveBatch } from './normalise.js'
+import type { SyllableSession } from './session.js'
 
-export interface BatchApplyDeps {
-  api: SyllableApi
-  policy: CreateRetryPolicy
-  /** Who the batch PUT names in last_updated_by. */
-  actor: string
-}
-
-export async function applyBatchChange(deps: BatchApplyDeps, change: ResourceChange, context: ApplyContext): Promise<ChangeOutcome> {
-  if (change.action === 'create') return createBatch(deps, change, context)
-  if (change.action === 'update') return updateBatch(deps, change, context)
-  throw new Error(`${change.address}: a ${change.action} change cannot be applied`)
-}
+type BatchApplyDeps = SyllableSession
 
 /**
  * The campaign id a batch is created under: the campaign may exist already or have been created
  * earlier in this run; either way the executor knows its id by address.
  */
 function campaignIdOf(change: ResourceChange, context: ApplyContext): number | undefined {
-  const id = Number(context.resolveId(resourceAddress(change.provider, 'SyllableCampaign', String(change.desired.campaign))))
+  const id = Number(context.resolveId(addressOf(change.provider, CAMPAIGN_KIND, String(change.desired.campaign))))
   // Syllable campaign ids are integers; anything else cannot name one.
   return Number.isSafeInteger(id) ? id : undefined
 }
 
-async function createBatch(deps: BatchApplyDeps, change: ResourceChange, context: ApplyContext): Promise<ChangeOutcome> {
+export async function createBatch(deps: BatchApplyDeps, change: ResourceChange, context: ApplyContext): Promise<ChangeOutcome> {
   const desired = change.desired
   const campaignId = campaignIdOf(change, context)
   if (campaignId === undefined) {
@@ -48,7 +40,7 @@ async function createBatch(deps: BatchApplyDeps, change: ResourceChange, context
       // batch_id is unique: a 409 means the batch exists (made by an earlier attempt or another run).
       uniqueIdentity: true,
     },
-    deps.policy,
+    deps.creates,
   )
   if ('created' in result) return { id: result.created.batch_id }
   return { id: result.adopted.id, adopted: true, steps: result.adopted.steps }
@@ -69,7 +61,7 @@ async function adoptBatch(deps: BatchApplyDeps, found: ApiBatch, desired: Spec, 
   return { id: found.batch_id, steps: ['updated'] }
 }
 
-async function updateBatch(deps: BatchApplyDeps, change: ResourceChange, context: ApplyContext): Promise<ChangeOutcome> {
+export async function updateBatch(deps: BatchApplyDeps, change: ResourceChange, context: ApplyContext): Promise<ChangeOutcome> {
   const live = (context.live?.raw as ApiBatch | undefined) ?? (await readBatch(deps, change))
   const changed = changedSetters(fieldsOf(change, context))
   // Nothing a batch PUT can set differs: sending one would only touch last_updated_*.
@@ -87,7 +79,7 @@ function fieldsOf(change: ResourceChange, context: ApplyContext): FieldChange[] 
 
 /** The setter fields (paused, expires_on, call_rate, auto_call_rate) that field changes touch. */
 export function changedSetters(fields: readonly FieldChange[]): string[] {
-  const touched = new Set(fields.map((field) => String(field.path[0])))
+  const touched = changedFields(fields)
   return BATCH_SETTER_FIELDS.filter((field) => touched.has(field))
 }
 

@@ -1,24 +1,14 @@
 /** Applying a SyllableCampaign change: a safe create (with adoption) or a full-replacement update. */
 import type { ResourceChange, Spec } from '../../model/plan.js'
 import { diffSpecs } from '../../model/spec-diff.js'
-import { resourceAddress } from '../../model/resource.js'
+import { addressOf } from '../../model/resource.js'
 import type { ApplyContext, ChangeOutcome, FollowUp } from '../../model/provider.js'
 import type { ApiCampaign, SyllableApi } from './api.js'
 import { campaignCreateBody, campaignUpdateBody } from './bodies.js'
 import { createSafely, type AdoptContext, type AdoptResult, type CreateResult, type CreateRetryPolicy } from '../safe-create.js'
+import { CAMPAIGN_KIND } from './kinds.js'
 import { normaliseDesiredCampaign, normaliseLiveCampaign } from './normalise.js'
-
-export async function applyCampaignChange(
-  api: SyllableApi,
-  policy: CreateRetryPolicy,
-  lateCopies: LateCopyWatch,
-  change: ResourceChange,
-  context: ApplyContext,
-): Promise<ChangeOutcome> {
-  if (change.action === 'create') return createCampaign(api, policy, lateCopies, change.desired)
-  if (change.action === 'update') return updateCampaign(api, change, context)
-  throw new Error(`${change.address}: a ${change.action} change cannot be applied`)
-}
+import type { SyllableSession } from './session.js'
 
 /**
  * Campaign names are not unique on the platform, so two runs (two CI jobs, two machines) can
@@ -26,7 +16,8 @@ export async function applyCampaignChange(
  * name, the first (the lowest id) is the one, and a run whose create made a later copy removes
  * it, before any batch is attached, and adopts the first. However many runs race, one is left.
  */
-async function createCampaign(api: SyllableApi, policy: CreateRetryPolicy, lateCopies: LateCopyWatch, desired: Spec): Promise<ChangeOutcome> {
+export async function createCampaign(session: SyllableSession, desired: Spec): Promise<ChangeOutcome> {
+  const { api, creates: policy, lateCopies } = session
   const name = String(desired.campaign_name)
   const result = await createSafely<ApiCampaign, ApiCampaign>(
     {
@@ -125,7 +116,7 @@ export class LateCopyWatch {
   constructor(private readonly provider: string) {}
 
   watch(api: SyllableApi, policy: CreateRetryPolicy, first: ApiCampaign, waitMs: number): void {
-    const address = resourceAddress(this.provider, 'SyllableCampaign', first.campaign_name)
+    const address = addressOf(this.provider, CAMPAIGN_KIND, first.campaign_name)
     const task = (async (): Promise<FollowUp | undefined> => {
       if (waitMs > 0) await policy.sleep(waitMs)
       const copies = await api.campaignsNamed(first.campaign_name)
@@ -150,9 +141,9 @@ async function bringToFile(api: SyllableApi, found: ApiCampaign, desired: Spec):
   return { id: found.id, steps: ['updated'] }
 }
 
-async function updateCampaign(api: SyllableApi, change: ResourceChange, context: ApplyContext): Promise<ChangeOutcome> {
-  const live = (context.live?.raw as ApiCampaign | undefined) ?? (await readCampaign(api, change))
-  await api.replaceCampaign(live.id, campaignUpdateBody(change.desired, live))
+export async function updateCampaign(session: SyllableSession, change: ResourceChange, context: ApplyContext): Promise<ChangeOutcome> {
+  const live = (context.live?.raw as ApiCampaign | undefined) ?? (await readCampaign(session.api, change))
+  await session.api.replaceCampaign(live.id, campaignUpdateBody(change.desired, live))
   return { id: live.id }
 }
 

@@ -1,15 +1,16 @@
 /** Live Syllable objects as LiveResources: identity, server id, normalised spec, who and when. */
-import { resourceAddress } from '../../model/resource.js'
+import { addressOf } from '../../model/resource.js'
 import type { LiveResource } from '../../model/provider.js'
 import type { ApiBatch, ApiCampaign } from './api.js'
+import { BATCH_KIND, CAMPAIGN_KIND } from './kinds.js'
 import { normaliseLiveBatch, normaliseLiveCampaign } from './normalise.js'
 
 export function campaignToLive(provider: string, campaign: ApiCampaign): LiveResource {
   const live: LiveResource = {
-    kind: 'SyllableCampaign',
+    kind: CAMPAIGN_KIND.name,
     provider,
     name: campaign.campaign_name,
-    address: resourceAddress(provider, 'SyllableCampaign', campaign.campaign_name),
+    address: addressOf(provider, CAMPAIGN_KIND, campaign.campaign_name),
     id: campaign.id,
     spec: normaliseLiveCampaign(campaign),
     raw: campaign,
@@ -21,10 +22,10 @@ export function campaignToLive(provider: string, campaign: ApiCampaign): LiveRes
 
 export function batchToLive(provider: string, batch: ApiBatch, campaignNameById: ReadonlyMap<number, string>): LiveResource {
   const live: LiveResource = {
-    kind: 'SyllableBatch',
+    kind: BATCH_KIND.name,
     provider,
     name: batch.batch_id,
-    address: resourceAddress(provider, 'SyllableBatch', batch.batch_id),
+    address: addressOf(provider, BATCH_KIND, batch.batch_id),
     id: batch.batch_id,
     spec: normaliseLiveBatch(batch, campaignNameById),
     raw: batch,

@@ -20,7 +20,7 @@ const routes: RouteDefinition<PlatformContext>[] = [
   { method: 'PUT', template: `${SARVAM_PREFIX}/campaigns/{campaign_id}/status`, handler: updateCampaignStatus },
 ]
 
-export const sarvamPlatform: PlatformModule = {
+export const sarvamEmulator: PlatformModule = {
   name: 'sarvam',
   unauthenticatedDetail: 'Provide a Bearer token or X-API-Key header',
   /** The documented X-API-Key, or the dashboard's Bearer token (observed, sarvam.md §0). */

@@ -4,7 +4,7 @@ import { batchRoutes } from './batches.js'
 import { campaignRoutes } from './campaigns.js'
 
 /** The Syllable outbound API (campaigns and batches), authenticated by the Syllable-API-Key header. */
-export const syllablePlatform: PlatformModule = {
+export const syllableEmulator: PlatformModule = {
   name: 'syllable',
   unauthenticatedDetail: 'Not authenticated: send the Syllable-API-Key header',
   authenticate(request) {

@@ -7,23 +7,14 @@ import type { PlanTarget } from '../model/plan.js'
 import { PRODUCTION_RETRY_POLICY, type RetryPolicy } from '../model/retry-policy.js'
 import type { RunningSandbox } from '../sandbox/index.js'
 import { ProviderSetupError } from '../model/platform-error.js'
-import type { Provider, ProviderFactoryInput } from '../model/provider.js'
-import { createSarvamProvider } from './sarvam/index.js'
-import { createSyllableProvider } from './syllable/index.js'
+import type { Provider } from '../model/provider.js'
+import { platformOf } from '../platforms.js'
 
 /** The url that routes a provider to the embedded emulator. */
 export const SANDBOX_URL = 'sandbox'
 
-const FACTORIES: Record<ProviderConfig['type'], (input: ProviderFactoryInput) => Provider> = {
-  syllable: createSyllableProvider,
-  sarvam: createSarvamProvider,
-}
-
-const KEY_HEADERS: Record<ProviderConfig['type'], string> = {
-  syllable: 'Syllable-API-Key',
-  sarvam: 'X-API-Key',
-}
-
+/** The key the embedded sandbox is given when a provider has no api_key and names no actor. */
+const SANDBOX_FALLBACK_KEY = 'cac@sandbox.local'
 
 export interface ProviderSessionOptions {
   config: ProjectConfig
@@ -66,6 +57,7 @@ export async function openProviders(options: ProviderSessionOptions): Promise<Pr
   try {
     for (const target of targets) {
       const config = options.config.providers[target.provider]!
+      const platform = platformOf(config.type)
       let baseUrl: string
       let key: string
       if (isSandboxTarget(config, options.forceSandbox)) {
@@ -77,7 +69,7 @@ export async function openProviders(options: ProviderSessionOptions): Promise<Pr
           ...(options.config.sandbox.now !== undefined ? { now: options.config.sandbox.now } : {}),
         })
         baseUrl = sandbox.url
-        key = config.apiKey || config.actor || 'cac@sandbox.local'
+        key = config.apiKey || platform.actorOf?.(config.settings) || SANDBOX_FALLBACK_KEY
       } else {
         baseUrl = checkUrl(config).toString().replace(/\/+$/, '')
         key = config.apiKey ?? ''
@@ -88,7 +80,7 @@ export async function openProviders(options: ProviderSessionOptions): Promise<Pr
       checkApiKey(config, key)
       const client = new HttpClient({
         baseUrl,
-        headers: { [KEY_HEADERS[config.type]]: key },
+        headers: { [platform.authHeader]: key },
         connections: options.parallelism,
         // A session that may not write the sandbox's state (plan) may not write to a platform either.
         readOnly: options.sandboxStateLock === undefined,
@@ -99,7 +91,7 @@ export async function openProviders(options: ProviderSessionOptions): Promise<Pr
       })
       providers.set(
         config.name,
-        FACTORIES[config.type]({ config, client, target: target.target, retry, ...(options.onRetry ? { onRetry: options.onRetry } : {}) }),
+        await platform.createProvider({ config, client, baseUrl, target: target.target, retry, ...(options.onRetry ? { onRetry: options.onRetry } : {}) }),
       )
     }
   } catch (error) {
@@ -130,13 +122,7 @@ export function providerTargets(options: Pick<ProviderSessionOptions, 'config' |
     const config = options.config.providers[name]
     if (!config) throw new ProviderSetupError(`provider ${name} is not declared in ${options.config.displayFile}`)
     const target = isSandboxTarget(config, options.forceSandbox) ? sandboxTarget : displayedUrl(checkUrl(config))
-    return {
-      provider: name,
-      type: config.type,
-      target,
-      ...(config.type === 'sarvam' && config.orgId !== undefined ? { orgId: config.orgId } : {}),
-      ...(config.type === 'sarvam' && config.workspaceId !== undefined ? { workspaceId: config.workspaceId } : {}),
-    }
+    return { provider: name, type: config.type, target, ...platformOf(config.type).targetScope?.(config.settings) }
   })
 }
 

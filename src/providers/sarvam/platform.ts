@@ -1,0 +1,62 @@
+/**
+ * The Sarvam platform as cac knows it: its kind, its cac.yaml fields (the organisation and
+ * workspace every request path names), its API key header, its part of the emulator, and its
+ * provider (loaded on first use).
+ */
+import { textField } from '../../model/values.js'
+import { definePlatform } from '../define-platform.js'
+import { CAMPAIGN_KIND } from './kinds.js'
+
+/** The Sarvam-only settings of a provider entry. */
+export interface SarvamSettings {
+  /** cac.yaml `org_id`. */
+  orgId?: string
+  /** cac.yaml `workspace_id`. */
+  workspaceId?: string
+}
+
+export const sarvamPlatform = definePlatform<SarvamSettings>({
+  type: 'sarvam',
+  displayName: 'Sarvam',
+  kinds: [CAMPAIGN_KIND],
+  providerFields: {
+    description: 'Settings of a Sarvam workspace.',
+    typeDescription: 'Marks this provider as a Sarvam workspace.',
+    urlDescription:
+      'Sarvam scheduling API base URL (e.g. https://apps.sarvam.ai/api/scheduling), or sandbox for the built-in emulator. Its type and presence are checked by the common provider schema.',
+    required: ['org_id', 'workspace_id'],
+    properties: {
+      org_id: {
+        type: 'string',
+        minLength: 1,
+        description: 'Sarvam organisation id; part of every request path.',
+        examples: ['acme'],
+      },
+      workspace_id: {
+        type: 'string',
+        minLength: 1,
+        description: 'Workspace inside the organisation. Campaign names only need to be unique within one workspace.',
+        examples: ['outbound'],
+      },
+    },
+    read: (entry) => {
+      const settings: SarvamSettings = {}
+      const orgId = textField(entry, 'org_id')
+      if (orgId !== undefined) settings.orgId = orgId
+      const workspaceId = textField(entry, 'workspace_id')
+      if (workspaceId !== undefined) settings.workspaceId = workspaceId
+      return settings
+    },
+  },
+  authHeader: 'X-API-Key',
+  // A plan is bound to the organisation and workspace it was made for.
+  targetScope: (settings) => ({
+    ...(settings.orgId !== undefined ? { orgId: settings.orgId } : {}),
+    ...(settings.workspaceId !== undefined ? { workspaceId: settings.workspaceId } : {}),
+  }),
+  sandbox: {
+    path: '/api/scheduling/v1/orgs/{org_id}/workspaces/{workspace_id}',
+    load: async () => (await import('../../sandbox/sarvam/routes.js')).sarvamEmulator,
+  },
+  createProvider: async (input) => (await import('./index.js')).createSarvamProvider(input),
+})
