@@ -10,6 +10,7 @@ import Apply from '../../src/commands/apply.js'
 import Plan from '../../src/commands/plan.js'
 import Validate from '../../src/commands/validate.js'
 import type { RetryPolicy } from '../../src/model/retry-policy.js'
+import { knownSecrets, SecretScrubber } from '../../src/model/secret-scrubber.js'
 import { FAST_RETRY_POLICY } from './fast-retry.js'
 import { cliEnv, type CliResult, type RunOptions } from './run-cli.js'
 
@@ -37,6 +38,12 @@ const COMMANDS: Record<string, InProcessCommand> = {
 export interface InProcessOptions extends Pick<RunOptions, 'cwd' | 'env'> {
   /** Default: FAST_RETRY_POLICY. */
   retry?: RetryPolicy
+  /**
+   * Forget the secrets earlier runs registered with the output scrubber before this one starts, as
+   * a new process knows none: this run's output is masked only by what this run registered. For
+   * the secret tests, which run one at a time (a run in flight would lose its masks).
+   */
+  freshSecrets?: boolean
 }
 
 export async function runInProcess(args: readonly string[], options: InProcessOptions): Promise<CliResult> {
@@ -56,6 +63,7 @@ export async function runInProcess(args: readonly string[], options: InProcessOp
     watchInterrupts: () => ({ signal: new AbortController().signal, received: undefined, exitCode: 1, dispose: () => undefined }),
     retry: options.retry ?? FAST_RETRY_POLICY,
   }
+  if (options.freshSecrets) Object.assign(knownSecrets, new SecretScrubber())
   const started = performance.now()
   let code: number
   try {

@@ -5,7 +5,7 @@ import { expect } from 'vitest'
 
 import { expectNoCrash } from './cli-output.js'
 import type { ExternalSandbox } from './external-sandbox.js'
-import { runInProcess } from './in-process-cli.js'
+import { runInProcess, type InProcessOptions } from './in-process-cli.js'
 import { REPO_ROOT, runCli, type CliResult, type RunOptions } from './run-cli.js'
 
 /** Plan and apply talk to servers, and the fault scenarios retry with backoff: a generous limit per process. */
@@ -19,8 +19,8 @@ export function cacIn(cwd: string, baseEnv: RunOptions['env'] = {}): Cac {
 }
 
 /** The same, in this process (see in-process-cli.ts): plan, apply and validate only, with fast retries. */
-export function cacInProcess(cwd: string, baseEnv: RunOptions['env'] = {}): Cac {
-  return (args, env = {}) => runInProcess(args, { cwd, env: { ...baseEnv, ...env } })
+export function cacInProcess(cwd: string, baseEnv: RunOptions['env'] = {}, options: Omit<InProcessOptions, 'cwd' | 'env'> = {}): Cac {
+  return (args, env = {}) => runInProcess(args, { ...options, cwd, env: { ...baseEnv, ...env } })
 }
 
 /** The repository's own example project (cac.yaml and every file under campaigns/), as tempProject files. */

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest'
 
 import { expectNoCrash } from '../helpers/cli-output.js'
 import { sarvamCampaignDoc, syllableCampaignDoc } from '../helpers/definitions.js'
-import { SARVAM_CAMPAIGNS, startExternalSandbox, SYLLABLE_BATCHES, SYLLABLE_CAMPAIGNS } from '../helpers/external-sandbox.js'
+import { SARVAM_CAMPAIGNS, startInProcessSandbox, SYLLABLE_BATCHES, SYLLABLE_CAMPAIGNS } from '../helpers/external-sandbox.js'
 import {
   endlessJson,
   json,
@@ -13,8 +13,9 @@ import {
   type HostileHandler,
   type HostileServer,
 } from '../helpers/hostile-server.js'
-import { applySummary, cacIn, expectConverged, planSummary } from '../helpers/plan-apply.js'
-import { runCli, type CliResult } from '../helpers/run-cli.js'
+import { runInProcess } from '../helpers/in-process-cli.js'
+import { applySummary, cacInProcess, expectConverged, planSummary } from '../helpers/plan-apply.js'
+import type { CliResult } from '../helpers/run-cli.js'
 import { DEFAULT_CAC_YAML, tempProject } from '../helpers/temp-project.js'
 
 /**
@@ -26,7 +27,7 @@ import { DEFAULT_CAC_YAML, tempProject } from '../helpers/temp-project.js'
 const SYLLABLE_FILES = { 'campaigns/syllable.yaml': syllableCampaignDoc('Hostile A') }
 const SARVAM_FILES = { 'campaigns/sarvam.yaml': sarvamCampaignDoc('Hostile S') }
 
-/** Process start-up and teardown on a busy 2-core machine, on top of any deadline. */
+/** Start-up and teardown of a run on a busy 2-core machine, on top of any deadline. */
 const MARGIN_MS = 8000
 
 const syllableCampaign = (id: number) => ({ id, campaign_name: `Other ${id}`, campaign_variables: {}, caller_id: null, active_days: [], webhooks: [] })
@@ -64,13 +65,13 @@ async function runAgainst(
   files: Record<string, string>,
   script: (server: HostileServer) => void,
   context: { onTestFinished: (cleanup: () => Promise<void>) => void },
-  options: { args?: string[]; timeoutMs?: number; plan?: boolean } = {},
+  options: { args?: string[]; plan?: boolean } = {},
 ): Promise<HostileRun> {
   const project = await tempProject(files, { onTestFinished: context.onTestFinished })
   const server = await startHostileServer(context.onTestFinished)
   script(server)
   const env = { SYLLABLE_API_URL: server.url, SARVAM_API_URL: server.url, SYLLABLE_API_KEY: 'sk-hostile-test-key', SARVAM_API_KEY: 'sv-hostile-test-key' }
-  const run = (args: string[]) => runCli([...args, ...(options.args ?? [])], { cwd: project, env, timeoutMs: options.timeoutMs ?? 60_000 })
+  const run = (args: string[]) => runInProcess([...args, ...(options.args ?? [])], { cwd: project, env })
   const [plan, apply] = await Promise.all([options.plan ? run(['plan']) : undefined, run(['apply', '--auto-approve'])])
   return { server, plan, apply }
 }
@@ -187,7 +188,6 @@ describe.concurrent('plan and apply against a hostile Syllable server', { timeou
           json(200, { items, page, page_size: 1000, total_pages: null, total_count: null })(request, response)
         }),
       { onTestFinished },
-      { timeoutMs: 110_000 },
     )
     expectRefused(run, 'syllable', `${LIST_200}: unexpected answer: the list has more than 1000000 items, more than cac reads from one list`)
   })
@@ -288,12 +288,12 @@ describe.concurrent('plan and apply against a hostile Sarvam server', { timeout:
 describe('after a hostile answer, the next run converges', { timeout: 120_000 }, () => {
   it('an HTML page in front of the real API: nothing written; once it answers properly, apply creates and converges', async ({ onTestFinished }) => {
     const project = await tempProject({ ...SYLLABLE_FILES, ...SARVAM_FILES }, { onTestFinished })
-    const sandbox = await startExternalSandbox(project, onTestFinished)
+    const sandbox = await startInProcessSandbox(onTestFinished)
     const server = await startHostileServer(onTestFinished, { upstream: sandbox.url })
     // A login page and a redirect in front of the lists, until the test lets the real API answer.
     server.route('GET', SYLLABLE_CAMPAIGNS, text(200, 'text/html', '<title>Sign in</title>'))
     server.route('GET', SARVAM_CAMPAIGNS, redirect(302, 'https://sso.example.com/login'))
-    const cac = cacIn(project, { ...sandbox.env, SYLLABLE_API_URL: server.url, SARVAM_API_URL: server.url })
+    const cac = cacInProcess(project, { ...sandbox.env, SYLLABLE_API_URL: server.url, SARVAM_API_URL: server.url })
 
     for (const args of [['plan'], ['apply', '--auto-approve']]) {
       const refused = await cac(args)

@@ -8,7 +8,7 @@ import { describe, expect, it } from 'vitest'
 
 import { expectNoCrash } from '../helpers/cli-output.js'
 import { syllableCampaignDoc } from '../helpers/definitions.js'
-import { cacIn } from '../helpers/plan-apply.js'
+import { cacInProcess } from '../helpers/plan-apply.js'
 import { tempProject } from '../helpers/temp-project.js'
 
 /** What an echoing server does with a request: the status, content type and body of its answer. */
@@ -74,11 +74,13 @@ const cases: [string, string, Echo][] = [
   ['a 401 that quotes a long key (cut short in the message)', LONG_KEY, ({ headers }) => ({ status: 401, body: JSON.stringify({ detail: `invalid api key ${String(headers['syllable-api-key'])}` }) })],
 ]
 
-describe.concurrent('no secret is ever echoed', { timeout: 120_000 }, () => {
+// One at a time, each run knowing only the secrets it registered itself (freshSecrets), as a new
+// process would: a secret another run registered must not mask this run's output.
+describe('no secret is ever echoed', { timeout: 120_000 }, () => {
   for (const [name, key, echo] of cases) it(`plan against ${name}`, async ({ onTestFinished }) => {
     const server = await echoingServer((request) => (request.method === 'GET' ? echo(request) : { status: 500, body: '{}' }), onTestFinished)
     const project = await tempProject(FILES, { onTestFinished })
-    const cac = cacIn(project, { SYLLABLE_API_URL: server.url, SYLLABLE_API_KEY: key, SYLLABLE_HMAC_SECRET: HMAC })
+    const cac = cacInProcess(project, { SYLLABLE_API_URL: server.url, SYLLABLE_API_KEY: key, SYLLABLE_HMAC_SECRET: HMAC }, { freshSecrets: true })
     const plan = await cac(['plan', '--out', 'plan.json'])
     expectNoCrash(plan)
     expect(plan.code).toBe(1)
@@ -99,7 +101,7 @@ describe.concurrent('no secret is ever echoed', { timeout: 120_000 }, () => {
       onTestFinished,
     )
     const project = await tempProject(FILES, { onTestFinished })
-    const cac = cacIn(project, { SYLLABLE_API_URL: server.url, SYLLABLE_API_KEY: KEY, SYLLABLE_HMAC_SECRET: HMAC })
+    const cac = cacInProcess(project, { SYLLABLE_API_URL: server.url, SYLLABLE_API_KEY: KEY, SYLLABLE_HMAC_SECRET: HMAC }, { freshSecrets: true })
     for (const format of ['text', 'json']) {
       const apply = await cac(['apply', '--auto-approve', '--format', format])
       expectNoCrash(apply)
@@ -127,7 +129,7 @@ describe.concurrent('no secret is ever echoed', { timeout: 120_000 }, () => {
       return { status: 200, body: JSON.stringify({ items: [campaign], page: 0, page_size: 1000, total_pages: 1, total_count: 1 }) }
     }, onTestFinished)
     const project = await tempProject(FILES, { onTestFinished })
-    const cac = cacIn(project, { SYLLABLE_API_URL: server.url, SYLLABLE_API_KEY: KEY, SYLLABLE_HMAC_SECRET: HMAC })
+    const cac = cacInProcess(project, { SYLLABLE_API_URL: server.url, SYLLABLE_API_KEY: KEY, SYLLABLE_HMAC_SECRET: HMAC }, { freshSecrets: true })
     const plan = await cac(['plan', '--out', 'plan.json', '--format', 'json'])
     expectNoCrash(plan)
     expect(plan.code).toBe(0)
@@ -147,7 +149,7 @@ describe.concurrent('no secret is ever echoed', { timeout: 120_000 }, () => {
     it(`an API key with ${name} is refused before any request, naming its variable, never its value`, async ({ onTestFinished }) => {
       const server = await echoingServer(() => ({ status: 200, body: EMPTY_LIST }), onTestFinished)
       const project = await tempProject(FILES, { onTestFinished })
-      const cac = cacIn(project, { SYLLABLE_API_URL: server.url, SYLLABLE_API_KEY: key, SYLLABLE_HMAC_SECRET: HMAC })
+      const cac = cacInProcess(project, { SYLLABLE_API_URL: server.url, SYLLABLE_API_KEY: key, SYLLABLE_HMAC_SECRET: HMAC }, { freshSecrets: true })
       for (const args of [['plan'], ['apply', '--auto-approve']]) {
         const run = await cac(args)
         expectNoCrash(run)
@@ -166,7 +168,7 @@ describe.concurrent('no secret is ever echoed', { timeout: 120_000 }, () => {
     const server = await echoingServer(({ path }) => ({ status: 401, body: JSON.stringify({ detail: `no access to ${path}?token=${token}` }) }), onTestFinished)
     const url = server.url.replace('http://', `http://ops:${password}@`) + `/?token=${token}`
     const project = await tempProject(FILES, { onTestFinished })
-    const cac = cacIn(project, { SYLLABLE_API_URL: url, SYLLABLE_API_KEY: KEY, SYLLABLE_HMAC_SECRET: HMAC })
+    const cac = cacInProcess(project, { SYLLABLE_API_URL: url, SYLLABLE_API_KEY: KEY, SYLLABLE_HMAC_SECRET: HMAC }, { freshSecrets: true })
     for (const args of [['plan'], ['plan', '--format', 'json'], ['apply', '--auto-approve']]) {
       const run = await cac(args)
       expectNoCrash(run)

@@ -9,7 +9,7 @@ import {
   ROUTES,
   routeCounts,
   SARVAM_CAMPAIGNS,
-  startExternalSandbox,
+  startInProcessSandbox,
   SYLLABLE_BATCHES,
   syllableCampaign,
   type ScheduledFaultKind,
@@ -17,7 +17,7 @@ import {
 import {
   applyLines,
   applySummary,
-  cacIn,
+  cacInProcess,
   expectConverged,
   planSummary,
   type JsonApplyResult,
@@ -67,8 +67,8 @@ function expectTruthfulReport(apply: CliResult): void {
 describe.concurrent('cac apply under faults', { timeout: 300_000 }, () => {
   it('200 changes with 20% injected faults: converges in a few runs, with no duplicate, and then has nothing to do', async ({ onTestFinished }) => {
     const project = await tempProject(loadFiles(100), { onTestFinished })
-    const sandbox = await startExternalSandbox(project, onTestFinished)
-    const cac = cacIn(project, sandbox.env)
+    const sandbox = await startInProcessSandbox(onTestFinished)
+    const cac = cacInProcess(project, sandbox.env)
     await sandbox.setFaults(TWENTY_PERCENT_FAULTS)
 
     const runs: CliResult[] = []
@@ -111,8 +111,8 @@ describe.concurrent('cac apply under faults', { timeout: 300_000 }, () => {
     ['json'],
   ] as const)('a campaign whose create keeps failing: its batch is skipped, the rest is created, exit 1 (--format %s); the next apply converges', async ([format], { onTestFinished }) => {
     const project = await tempProject({ 'campaigns/syllable.yaml': syllableCampaignDoc('Existing') }, { onTestFinished })
-    const sandbox = await startExternalSandbox(project, onTestFinished)
-    const cac = cacIn(project, sandbox.env)
+    const sandbox = await startInProcessSandbox(onTestFinished)
+    const cac = cacInProcess(project, sandbox.env)
     expect((await cac(['apply', '--auto-approve'])).code).toBe(0)
     await writeFile(
       join(project, 'campaigns', 'syllable.yaml'),
@@ -196,8 +196,8 @@ describe.concurrent('cac apply under faults', { timeout: 300_000 }, () => {
       'campaigns/sarvam.yaml': sarvamCampaignDoc('reminders-hi', { description }),
     })
     const project = await tempProject(files(10, 'first'), { onTestFinished })
-    const sandbox = await startExternalSandbox(project, onTestFinished)
-    const cac = cacIn(project, sandbox.env)
+    const sandbox = await startInProcessSandbox(onTestFinished)
+    const cac = cacInProcess(project, sandbox.env)
     expect((await cac(['apply', '--auto-approve'])).code).toBe(0)
     for (const [path, text] of Object.entries(files(20, 'second'))) await writeFile(join(project, path), text)
     await sandbox.scheduleFault('error503', ROUTES.putSyllableCampaign, 10)
@@ -234,8 +234,8 @@ describe.concurrent('cac apply under faults', { timeout: 300_000 }, () => {
       },
       { onTestFinished },
     )
-    const sandbox = await startExternalSandbox(project, onTestFinished)
-    const cac = cacIn(project, sandbox.env)
+    const sandbox = await startInProcessSandbox(onTestFinished)
+    const cac = cacInProcess(project, sandbox.env)
     expect((await cac(['validate'])).code, 'the files are valid: a start in the past is for the platform to refuse').toBe(0)
 
     const apply = await cac(['apply', '--auto-approve'])
@@ -266,7 +266,7 @@ describe.concurrent('cac apply under faults', { timeout: 300_000 }, () => {
     route: string
     fault: ScheduledFaultKind
     address: string
-    count: (sandbox: Awaited<ReturnType<typeof startExternalSandbox>>) => Promise<number>
+    count: (sandbox: Awaited<ReturnType<typeof startInProcessSandbox>>) => Promise<number>
   }
   const DROPPED: DroppedCreate[] = [
     {
@@ -305,8 +305,8 @@ describe.concurrent('cac apply under faults', { timeout: 300_000 }, () => {
         },
         { onTestFinished },
       )
-      const sandbox = await startExternalSandbox(project, onTestFinished)
-      const cac = cacIn(project, sandbox.env)
+      const sandbox = await startInProcessSandbox(onTestFinished)
+      const cac = cacInProcess(project, sandbox.env)
       await sandbox.scheduleFault(drop.fault, drop.route, 1)
 
       const apply = await cac(['apply', '--auto-approve'])

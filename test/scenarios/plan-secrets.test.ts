@@ -6,8 +6,8 @@ import { describe, expect, it } from 'vitest'
 
 import { expectNoCrash, expectNotPrinted } from '../helpers/cli-output.js'
 import { syllableCampaignDoc } from '../helpers/definitions.js'
-import { editSyllableCampaign, startExternalSandbox, syllableCampaign } from '../helpers/external-sandbox.js'
-import { applySummary, cacIn, expectConverged, planSummary, type JsonPlan } from '../helpers/plan-apply.js'
+import { editSyllableCampaign, startInProcessSandbox, syllableCampaign } from '../helpers/external-sandbox.js'
+import { applySummary, cacInProcess, expectConverged, planSummary, type JsonPlan } from '../helpers/plan-apply.js'
 import type { CliResult } from '../helpers/run-cli.js'
 import { tempProject } from '../helpers/temp-project.js'
 
@@ -19,12 +19,14 @@ const WEBHOOK = {
 }
 const file = (rate: number) => ({ 'campaigns/syllable.yaml': syllableCampaignDoc('Alpha', { hourly_rate: rate, webhooks: [WEBHOOK] }) })
 
-describe.concurrent('webhook secrets in plan and apply', { timeout: 180_000 }, () => {
+// One at a time, each run knowing only the secrets it registered itself (freshSecrets), as a new
+// process would: a secret another run registered must not mask this run's output.
+describe('webhook secrets in plan and apply', { timeout: 180_000 }, () => {
   it('a real secret appears in no output of plan or apply (text, json, markdown), nor in the plan file, which names its variable', async ({ onTestFinished }) => {
     const secret = randomBytes(32).toString('base64') // what `openssl rand -base64 32` gives
     const project = await tempProject(file(10), { onTestFinished })
-    const sandbox = await startExternalSandbox(project, onTestFinished)
-    const cac = cacIn(project, { ...sandbox.env, SYLLABLE_HMAC_SECRET: secret })
+    const sandbox = await startInProcessSandbox(onTestFinished)
+    const cac = cacInProcess(project, { ...sandbox.env, SYLLABLE_HMAC_SECRET: secret }, { freshSecrets: true })
     const outputs: CliResult[] = []
     const run = async (args: string[], env?: Record<string, string | undefined>) => {
       const result = await cac(args, env)
@@ -75,8 +77,8 @@ describe.concurrent('webhook secrets in plan and apply', { timeout: 180_000 }, (
   it('a saved plan that sends a secret is refused when its variable is not set at apply time, before any request', async ({ onTestFinished }) => {
     const secret = randomBytes(32).toString('base64')
     const project = await tempProject(file(10), { onTestFinished })
-    const sandbox = await startExternalSandbox(project, onTestFinished)
-    const cac = cacIn(project, { ...sandbox.env, SYLLABLE_HMAC_SECRET: secret })
+    const sandbox = await startInProcessSandbox(onTestFinished)
+    const cac = cacInProcess(project, { ...sandbox.env, SYLLABLE_HMAC_SECRET: secret }, { freshSecrets: true })
     expect((await cac(['plan', '--out', 'plan.json'])).code).toBe(0)
 
     await sandbox.resetCounters()

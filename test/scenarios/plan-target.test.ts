@@ -2,8 +2,8 @@ import { describe, expect, it } from 'vitest'
 
 import { expectNoCrash } from '../helpers/cli-output.js'
 import { documents, sarvamCampaignDoc, syllableBatchDoc, syllableCampaignDoc } from '../helpers/definitions.js'
-import { createSyllableCampaign, ROUTES, startExternalSandbox, syllableCampaign } from '../helpers/external-sandbox.js'
-import { applyLines, applySummary, cacIn, expectConverged, planSummary } from '../helpers/plan-apply.js'
+import { createSyllableCampaign, ROUTES, startInProcessSandbox, syllableCampaign } from '../helpers/external-sandbox.js'
+import { applyLines, applySummary, cacInProcess, expectConverged, planSummary } from '../helpers/plan-apply.js'
 import { tempProject } from '../helpers/temp-project.js'
 
 const FILES = {
@@ -28,9 +28,9 @@ describe.concurrent('cac plan / apply --target', { timeout: 180_000 }, () => {
     ['syllable/campaign/alpha', []],
   ] as const)('plan --target %s lists only the matching addresses', async ([glob, expected], { onTestFinished }) => {
     const project = await tempProject(FILES, { onTestFinished })
-    const sandbox = await startExternalSandbox(project, onTestFinished)
+    const sandbox = await startInProcessSandbox(onTestFinished)
 
-    const plan = await cacIn(project, sandbox.env)(['plan', '--target', glob])
+    const plan = await cacInProcess(project, sandbox.env)(['plan', '--target', glob])
     expectNoCrash(plan)
     expect(plan.code).toBe(0)
     expect(listed(plan.stdout)).toEqual(expected)
@@ -41,15 +41,15 @@ describe.concurrent('cac plan / apply --target', { timeout: 180_000 }, () => {
 
   it('several --target globs add up', async ({ onTestFinished }) => {
     const project = await tempProject(FILES, { onTestFinished })
-    const sandbox = await startExternalSandbox(project, onTestFinished)
-    const plan = await cacIn(project, sandbox.env)(['plan', '--target', 'sarvam/*', '--target', 'syllable/*/Beta', '--target', 'syllable/batch/beta-1'])
+    const sandbox = await startInProcessSandbox(onTestFinished)
+    const plan = await cacInProcess(project, sandbox.env)(['plan', '--target', 'sarvam/*', '--target', 'syllable/*/Beta', '--target', 'syllable/batch/beta-1'])
     expect(listed(plan.stdout)).toEqual(['sarvam/campaign/reminders-hi', 'syllable/batch/beta-1', 'syllable/campaign/Beta'])
   })
 
   it('a --target that leaves out a campaign a new batch needs makes the batch an error, and apply refuses', async ({ onTestFinished }) => {
     const project = await tempProject(FILES, { onTestFinished })
-    const sandbox = await startExternalSandbox(project, onTestFinished)
-    const cac = cacIn(project, sandbox.env)
+    const sandbox = await startInProcessSandbox(onTestFinished)
+    const cac = cacInProcess(project, sandbox.env)
 
     const plan = await cac(['plan', '--target', 'syllable/batch/*'])
     expectNoCrash(plan)
@@ -68,8 +68,8 @@ describe.concurrent('cac plan / apply --target', { timeout: 180_000 }, () => {
 
   it('apply --target changes only the matching resources; a later apply does the rest', async ({ onTestFinished }) => {
     const project = await tempProject(FILES, { onTestFinished })
-    const sandbox = await startExternalSandbox(project, onTestFinished)
-    const cac = cacIn(project, sandbox.env)
+    const sandbox = await startInProcessSandbox(onTestFinished)
+    const cac = cacInProcess(project, sandbox.env)
 
     const first = await cac(['apply', '--auto-approve', '--target', 'syllable/*/Alpha', '--target', 'syllable/*/alpha-1'])
     expectNoCrash(first)
@@ -89,9 +89,9 @@ describe.concurrent('cac plan / apply --target', { timeout: 180_000 }, () => {
 
   it('apply leaves a resource no file declares alone (listed as unmanaged, never written)', async ({ onTestFinished }) => {
     const project = await tempProject(FILES, { onTestFinished })
-    const sandbox = await startExternalSandbox(project, onTestFinished)
+    const sandbox = await startInProcessSandbox(onTestFinished)
     const made = await createSyllableCampaign(sandbox.request, 'Console Made', { hourly_rate: 7 })
-    const cac = cacIn(project, sandbox.env)
+    const cac = cacInProcess(project, sandbox.env)
 
     const apply = await cac(['apply', '--auto-approve'])
     expectNoCrash(apply)

@@ -5,8 +5,8 @@ import { describe, expect, it } from 'vitest'
 
 import { expectNoCrash } from '../helpers/cli-output.js'
 import { sarvamCampaignDoc, UNTIL_ACTIVE_SECONDS } from '../helpers/definitions.js'
-import { sarvamCampaign, startExternalSandbox } from '../helpers/external-sandbox.js'
-import { applyLines, applySummary, cacIn, expectConverged, planSummary, type JsonApplyResult } from '../helpers/plan-apply.js'
+import { sarvamCampaign, startInProcessSandbox } from '../helpers/external-sandbox.js'
+import { applyLines, applySummary, cacInProcess, expectConverged, planSummary, type JsonApplyResult } from '../helpers/plan-apply.js'
 import { startRecordingProxy } from '../helpers/recording-proxy.js'
 import { tempProject } from '../helpers/temp-project.js'
 
@@ -30,8 +30,8 @@ describe.concurrent('--pause-to-update that cannot resume', { timeout: 180_000 }
     'says loudly that the campaign is left paused (--format %s); the next plan shows it and the next apply resumes it',
     async ([format], { onTestFinished }) => {
       const project = await tempProject({ [FILE]: sarvamCampaignDoc('reminders-hi', { description: 'first', paused: false }) }, { onTestFinished })
-      const sandbox = await startExternalSandbox(project, onTestFinished)
-      const cac = cacIn(project, sandbox.env)
+      const sandbox = await startInProcessSandbox(onTestFinished)
+      const cac = cacInProcess(project, sandbox.env)
       expect((await cac(['apply', '--auto-approve'])).code).toBe(0)
       await sandbox.advanceClock(UNTIL_ACTIVE_SECONDS)
       expect(await sarvamCampaign(sandbox.request, 'reminders-hi')).toMatchObject({ status: 'active' })
@@ -82,8 +82,8 @@ describe.concurrent('--pause-to-update that cannot resume', { timeout: 180_000 }
 
   it('a file that does not manage paused: the next plan points the paused campaign out, in text, JSON and markdown', async ({ onTestFinished }) => {
     const project = await tempProject({ [FILE]: sarvamCampaignDoc('silent-hi', { description: 'first' }) }, { onTestFinished })
-    const sandbox = await startExternalSandbox(project, onTestFinished)
-    const cac = cacIn(project, sandbox.env)
+    const sandbox = await startInProcessSandbox(onTestFinished)
+    const cac = cacInProcess(project, sandbox.env)
     expect((await cac(['apply', '--auto-approve'])).code).toBe(0)
     await sandbox.advanceClock(UNTIL_ACTIVE_SECONDS)
     await writeFile(join(project, FILE), sarvamCampaignDoc('silent-hi', { description: 'second' }))
