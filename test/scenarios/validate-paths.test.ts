@@ -1,8 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 
 import { diagnostic, expectNoCrash, parseTextReport } from '../helpers/cli-output.js'
-import { validate } from '../helpers/run-cli.js'
 import { tempProject, writeProject, yaml } from '../helpers/temp-project.js'
+import { validateInProcess } from '../helpers/validate-in-process.js'
 
 /** A valid batch that refers to a campaign declared in another file. */
 const BATCH = yaml`
@@ -44,7 +44,7 @@ describe.concurrent('cac validate PATH… reports on the files named, in the con
   afterAll(() => project?.remove())
 
   it('without PATH, reports the problems of every file', async () => {
-    const result = await validate(project.dir)
+    const result = await validateInProcess(project.dir)
 
     expectNoCrash(result)
     expect(result.code).toBe(1)
@@ -54,7 +54,7 @@ describe.concurrent('cac validate PATH… reports on the files named, in the con
   })
 
   it('with a file, reports only that file, and resolves its batch against a campaign in another file', async () => {
-    const result = await validate(project.dir, ['campaigns/batches/batch.yaml'])
+    const result = await validateInProcess(project.dir, ['campaigns/batches/batch.yaml'])
 
     expectNoCrash(result)
     expect(result.stdout).toBe('✓ 1 resource in 1 file: valid\n')
@@ -62,7 +62,7 @@ describe.concurrent('cac validate PATH… reports on the files named, in the con
   })
 
   it('with the other file, reports its own problem', async () => {
-    const result = await validate(project.dir, ['campaigns/syllable/campaign.yaml'])
+    const result = await validateInProcess(project.dir, ['campaigns/syllable/campaign.yaml'])
 
     expectNoCrash(result)
     expect(result.code).toBe(1)
@@ -72,7 +72,7 @@ describe.concurrent('cac validate PATH… reports on the files named, in the con
   })
 
   it('with a folder, reports on the files under it', async () => {
-    const result = await validate(project.dir, ['campaigns/batches'])
+    const result = await validateInProcess(project.dir, ['campaigns/batches'])
 
     expectNoCrash(result)
     expect(result.stdout).toBe('✓ 1 resource in 1 file: valid\n')
@@ -80,7 +80,7 @@ describe.concurrent('cac validate PATH… reports on the files named, in the con
   })
 
   it('with a PATH that does not exist, exits 1 and says so', async () => {
-    const result = await validate(project.dir, ['campaigns/nope.yaml'])
+    const result = await validateInProcess(project.dir, ['campaigns/nope.yaml'])
 
     expectNoCrash(result)
     expect(result.code).toBe(1)
@@ -90,7 +90,7 @@ describe.concurrent('cac validate PATH… reports on the files named, in the con
   })
 
   it('with a valid file and a missing one, exits 1 for the missing one only', async () => {
-    const result = await validate(project.dir, ['campaigns/batches/batch.yaml', 'campaigns/nope.yaml'])
+    const result = await validateInProcess(project.dir, ['campaigns/batches/batch.yaml', 'campaigns/nope.yaml'])
 
     expectNoCrash(result)
     expect(result.code).toBe(1)
@@ -103,7 +103,7 @@ describe.concurrent('cac validate PATH… reports on the files named, in the con
 describe('cac validate PATH… still applies cross-file rules', { timeout: 30_000 }, () => {
   it('reports the batch when no file of the project declares its campaign', async () => {
     const dir = await tempProject({ 'campaigns/batches/batch.yaml': BATCH })
-    const result = await validate(dir, ['campaigns/batches/batch.yaml'])
+    const result = await validateInProcess(dir, ['campaigns/batches/batch.yaml'])
 
     expectNoCrash(result)
     expect(result.code).toBe(1)

@@ -6,8 +6,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 
 import { expectNoCrash } from '../helpers/cli-output.js'
 import { documents, sarvamCampaignDoc, syllableBatchDoc, syllableCampaignDoc } from '../helpers/definitions.js'
-import { ROUTES, sarvamCampaign, startExternalSandbox, syllableCampaign, type ExternalSandbox } from '../helpers/external-sandbox.js'
-import { applyLines, applySummary, cacIn, expectConverged, planSummary, type Cac } from '../helpers/plan-apply.js'
+import { ROUTES, sarvamCampaign, startInProcessSandbox, syllableCampaign, type ExternalSandbox } from '../helpers/external-sandbox.js'
+import { applyLines, applySummary, cacInProcess, expectConverged, planSummary, type Cac } from '../helpers/plan-apply.js'
 import type { CliResult } from '../helpers/run-cli.js'
 import { writeProject } from '../helpers/temp-project.js'
 
@@ -235,8 +235,8 @@ describe('cac apply PLANFILE with a tampered plan whose checksum was recomputed'
   beforeAll(async () => {
     project = await writeProject(FILES)
     cleanups.push(project.remove)
-    sandbox = await startExternalSandbox(project.dir, (cleanup) => cleanups.unshift(cleanup))
-    cac = cacIn(project.dir, { ...sandbox.env, SYLLABLE_API_KEY: API_KEY, SARVAM_API_KEY: API_KEY, HOOK_SECRET })
+    sandbox = await startInProcessSandbox((cleanup) => cleanups.unshift(cleanup))
+    cac = cacInProcess(project.dir, { ...sandbox.env, SYLLABLE_API_KEY: API_KEY, SARVAM_API_KEY: API_KEY, HOOK_SECRET })
     const plan = await cac(['plan', '--out', 'plan.json'])
     expectNoCrash(plan)
     expect(plan.code, plan.stderr).toBe(0)

@@ -9,11 +9,11 @@ import {
   ROUTES,
   routeCounts,
   sarvamCampaign,
-  startExternalSandbox,
+  startInProcessSandbox,
   SYLLABLE_BATCHES,
   syllableCampaign,
 } from '../helpers/external-sandbox.js'
-import { applyLines, applySummary, cacIn, exampleProjectFiles, expectConverged, planSummary } from '../helpers/plan-apply.js'
+import { applyLines, applySummary, cacInProcess, exampleProjectFiles, expectConverged, planSummary } from '../helpers/plan-apply.js'
 import { tempProject } from '../helpers/temp-project.js'
 
 // The repository's own example project: two Syllable campaigns, a batch for each, two Sarvam campaigns.
@@ -47,7 +47,7 @@ function expectBatchesAfterTheirCampaigns(stdout: string): void {
 describe.concurrent('cac plan / apply on the example project of this repository', { timeout: 180_000 }, () => {
   it('against the embedded sandbox: plans 6 creates, creates them (batches after campaigns), then has no changes across invocations', async ({ onTestFinished }) => {
     const project = await tempProject(await exampleProjectFiles(), { onTestFinished })
-    const cac = cacIn(project)
+    const cac = cacInProcess(project)
 
     const plan = await cac(['plan'])
     expectNoCrash(plan)
@@ -89,9 +89,9 @@ describe.concurrent('cac plan / apply on the example project of this repository'
 
   it('against an external sandbox: plan reads only lists, apply sends one create per resource, the second plan sends only GETs', async ({ onTestFinished }) => {
     const project = await tempProject(await exampleProjectFiles(), { onTestFinished })
-    const sandbox = await startExternalSandbox(project, onTestFinished)
+    const sandbox = await startInProcessSandbox(onTestFinished)
     const secret = randomBytes(32).toString('base64')
-    const cac = cacIn(project, { ...sandbox.env, SYLLABLE_HMAC_SECRET: secret })
+    const cac = cacInProcess(project, { ...sandbox.env, SYLLABLE_HMAC_SECRET: secret })
 
     const plan = await cac(['plan', '--detailed-exitcode'])
     expectNoCrash(plan)

@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest'
 
 import { diagnostic, expectNoCrash, parseTextReport, type ExpectedDiagnostic } from '../helpers/cli-output.js'
-import { validate } from '../helpers/run-cli.js'
 import { DEFAULT_CAC_YAML, tempProject, yaml } from '../helpers/temp-project.js'
+import { validateInProcess } from '../helpers/validate-in-process.js'
 
 /** A valid campaign whose hourly_rate (line 8, value at column 16) is written as given. */
 const campaignWithRate = (rate: string): string => yaml`
@@ -173,7 +173,7 @@ const cases: InterpolationCase[] = [
 describe.concurrent('cac validate interpolates ${env:…}', { timeout: 30_000 }, () => {
   it.for(cases)('$name', async ({ files, args, env, expected }, { onTestFinished }) => {
     const dir = await tempProject(files, { onTestFinished })
-    const result = await validate(dir, args ?? [], env)
+    const result = await validateInProcess(dir, args ?? [], env)
 
     expectNoCrash(result)
     expect(result.stderr).toBe('')

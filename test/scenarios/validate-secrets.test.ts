@@ -3,8 +3,8 @@ import { randomBytes } from 'node:crypto'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 
 import { diagnostic, expectNoCrash, expectNotPrinted, parseJsonReport, parseTextReport } from '../helpers/cli-output.js'
-import { validate } from '../helpers/run-cli.js'
 import { DEFAULT_CAC_YAML, tempProject, writeProject, yaml } from '../helpers/temp-project.js'
+import { validateInProcess } from '../helpers/validate-in-process.js'
 
 const LITERAL_API_KEY = 'sk-live-51HxQyTopSecretKey'
 const LITERAL_HMAC_SECRET = 'c2VjcmV0LXNpZ25pbmcta2V5LWZvci10aGUtd2ViaG9vay0xMjM0NTY='
@@ -51,7 +51,7 @@ describe.concurrent('cac validate refuses literal secrets without printing them'
   afterAll(() => project?.remove())
 
   it('text: a secret-literal error for the api_key and for the hmac_secret, at their values', async () => {
-    const result = await validate(project.dir)
+    const result = await validateInProcess(project.dir)
 
     expectNoCrash(result)
     expect(result.code).toBe(1)
@@ -62,7 +62,7 @@ describe.concurrent('cac validate refuses literal secrets without printing them'
   })
 
   it('json: the same two errors, and neither literal anywhere', async () => {
-    const result = await validate(project.dir, ['--format', 'json'])
+    const result = await validateInProcess(project.dir, ['--format', 'json'])
 
     expectNoCrash(result)
     expect(result.code).toBe(1)
@@ -74,7 +74,7 @@ describe.concurrent('cac validate refuses literal secrets without printing them'
   })
 
   it('github: the same two annotations, and neither literal anywhere', async () => {
-    const result = await validate(project.dir, ['--format', 'github'])
+    const result = await validateInProcess(project.dir, ['--format', 'github'])
 
     expectNoCrash(result)
     expect(result.code).toBe(1)
@@ -202,7 +202,7 @@ describe.concurrent('cac validate checks webhook secrets that come from the envi
     const formats = hidden.length > 0 || env !== undefined ? ['text', 'json', 'github'] : ['text']
     for (const format of formats) {
       const args = ['--format', format, ...(envFile !== undefined ? ['--env', 'secrets.env'] : [])]
-      const result = await validate(dir, args, env)
+      const result = await validateInProcess(dir, args, env)
 
       expectNoCrash(result)
       expectNotPrinted(result, ...hidden, ...Object.values(env ?? {}))

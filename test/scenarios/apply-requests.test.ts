@@ -5,8 +5,8 @@ import { describe, expect, it } from 'vitest'
 
 import { ANSI_ESCAPE, expectNoCrash } from '../helpers/cli-output.js'
 import { definition, documents, syllableBatchDoc, syllableCampaignDoc } from '../helpers/definitions.js'
-import { editSyllableCampaign, startExternalSandbox, syllableCampaign } from '../helpers/external-sandbox.js'
-import { applyLines, applySummary, cacIn, expectConverged, type JsonApplyResult } from '../helpers/plan-apply.js'
+import { editSyllableCampaign, startInProcessSandbox, syllableCampaign } from '../helpers/external-sandbox.js'
+import { applyLines, applySummary, cacInProcess, expectConverged, type JsonApplyResult } from '../helpers/plan-apply.js'
 import { maxInFlight, startRecordingProxy, type RecordedRequest } from '../helpers/recording-proxy.js'
 import { tempProject } from '../helpers/temp-project.js'
 
@@ -26,13 +26,13 @@ function waveFiles(count: number): Record<string, string> {
 describe.concurrent('what cac apply sends', { timeout: 180_000 }, () => {
   it('creates each batch after its campaign, with the id that campaign was just given; independent creates run concurrently', async ({ onTestFinished }) => {
     const project = await tempProject(waveFiles(6), { onTestFinished })
-    const sandbox = await startExternalSandbox(project, onTestFinished)
+    const sandbox = await startInProcessSandbox(onTestFinished)
     const proxy = await startRecordingProxy(sandbox.url)
     onTestFinished(() => proxy.close())
     // Slow answers make overlap observable.
     await sandbox.setFaults({ latency_ms: 300 })
 
-    const apply = await cacIn(project, { ...sandbox.env, SYLLABLE_API_URL: proxy.url })(['apply', '--auto-approve'])
+    const apply = await cacInProcess(project, { ...sandbox.env, SYLLABLE_API_URL: proxy.url })(['apply', '--auto-approve'])
     expectNoCrash(apply)
     expect(apply.code, apply.stderr).toBe(0)
     expect(applySummary(apply.stdout)).toBe('Apply complete: 12 created, 0 updated, 0 unchanged.')
@@ -60,17 +60,17 @@ describe.concurrent('what cac apply sends', { timeout: 180_000 }, () => {
     expect(new Set(lines.map((line) => line.address)).size).toBe(12)
 
     await sandbox.clearFaults()
-    await expectConverged(cacIn(project, sandbox.env), sandbox)
+    await expectConverged(cacInProcess(project, sandbox.env), sandbox)
   })
 
   it('--parallelism 1 sends one write at a time', async ({ onTestFinished }) => {
     const project = await tempProject(waveFiles(3), { onTestFinished })
-    const sandbox = await startExternalSandbox(project, onTestFinished)
+    const sandbox = await startInProcessSandbox(onTestFinished)
     const proxy = await startRecordingProxy(sandbox.url)
     onTestFinished(() => proxy.close())
     await sandbox.setFaults({ latency_ms: 100 })
 
-    const apply = await cacIn(project, { ...sandbox.env, SYLLABLE_API_URL: proxy.url })(['apply', '--auto-approve', '--parallelism', '1'])
+    const apply = await cacInProcess(project, { ...sandbox.env, SYLLABLE_API_URL: proxy.url })(['apply', '--auto-approve', '--parallelism', '1'])
     expectNoCrash(apply)
     expect(apply.code, apply.stderr).toBe(0)
     expect(proxy.requests.filter(isWrite)).toHaveLength(6)
@@ -91,9 +91,9 @@ describe.concurrent('what cac apply sends', { timeout: 180_000 }, () => {
       }),
     })
     const project = await tempProject(file(10), { onTestFinished })
-    const sandbox = await startExternalSandbox(project, onTestFinished)
+    const sandbox = await startInProcessSandbox(onTestFinished)
     const env = { ...sandbox.env, SYLLABLE_HMAC_SECRET: Buffer.alloc(32, 7).toString('base64') }
-    expect((await cacIn(project, env)(['apply', '--auto-approve'])).code).toBe(0)
+    expect((await cacInProcess(project, env)(['apply', '--auto-approve'])).code).toBe(0)
     // Set in the console: fields the file does not mention.
     const consoleEdits = { description: 'set in the console', max_daily_calls: 40, labels: ['ops'], retry_interval: '2h', daily_start_time: '08:00:00' }
     await editSyllableCampaign(sandbox.request, 'Alpha', consoleEdits)
@@ -101,7 +101,7 @@ describe.concurrent('what cac apply sends', { timeout: 180_000 }, () => {
 
     const proxy = await startRecordingProxy(sandbox.url)
     onTestFinished(() => proxy.close())
-    const cac = cacIn(project, { ...env, SYLLABLE_API_URL: proxy.url })
+    const cac = cacInProcess(project, { ...env, SYLLABLE_API_URL: proxy.url })
     const apply = await cac(['apply', '--auto-approve'])
     expectNoCrash(apply)
     expect(apply.code, apply.stderr).toBe(0)
@@ -118,7 +118,7 @@ describe.concurrent('what cac apply sends', { timeout: 180_000 }, () => {
     const live = await syllableCampaign(sandbox.request, 'Alpha')
     expect(live).toMatchObject({ ...consoleEdits, hourly_rate: 25 })
     expect(live.webhooks).toEqual([expect.objectContaining({ url: 'https://hooks.example.com/a', auth_value_keys: ['hmac_secret'] })])
-    await expectConverged(cacIn(project, env), sandbox)
+    await expectConverged(cacInProcess(project, env), sandbox)
   })
 
   it('a Syllable batch update sends batch_id, campaign_id, last_updated_by (the actor) and the changed fields only', async ({ onTestFinished }) => {
@@ -126,13 +126,13 @@ describe.concurrent('what cac apply sends', { timeout: 180_000 }, () => {
       'campaigns/syllable.yaml': documents(syllableCampaignDoc('Alpha'), syllableBatchDoc('alpha-1', 'Alpha', { call_rate: rate, paused: false })),
     })
     const project = await tempProject(files(5), { onTestFinished })
-    const sandbox = await startExternalSandbox(project, onTestFinished)
-    expect((await cacIn(project, sandbox.env)(['apply', '--auto-approve'])).code).toBe(0)
+    const sandbox = await startInProcessSandbox(onTestFinished)
+    expect((await cacInProcess(project, sandbox.env)(['apply', '--auto-approve'])).code).toBe(0)
     await writeFile(join(project, 'campaigns/syllable.yaml'), files(9)['campaigns/syllable.yaml'])
 
     const proxy = await startRecordingProxy(sandbox.url)
     onTestFinished(() => proxy.close())
-    const apply = await cacIn(project, { ...sandbox.env, SYLLABLE_API_URL: proxy.url })(['apply', '--auto-approve'])
+    const apply = await cacInProcess(project, { ...sandbox.env, SYLLABLE_API_URL: proxy.url })(['apply', '--auto-approve'])
     expectNoCrash(apply)
     expect(apply.code, apply.stderr).toBe(0)
     const writes = proxy.requests.filter(isWrite)
@@ -143,13 +143,13 @@ describe.concurrent('what cac apply sends', { timeout: 180_000 }, () => {
       last_updated_by: 'ci@example.com',
       call_rate: 9,
     })
-    await expectConverged(cacIn(project, sandbox.env), sandbox)
+    await expectConverged(cacInProcess(project, sandbox.env), sandbox)
   })
 
   it('--format json prints only the result envelope: every change applied, with its id', async ({ onTestFinished }) => {
     const project = await tempProject(waveFiles(2), { onTestFinished })
-    const sandbox = await startExternalSandbox(project, onTestFinished)
-    const cac = cacIn(project, sandbox.env)
+    const sandbox = await startInProcessSandbox(onTestFinished)
+    const cac = cacInProcess(project, sandbox.env)
 
     const apply = await cac(['apply', '--auto-approve', '--format', 'json'])
     expectNoCrash(apply)

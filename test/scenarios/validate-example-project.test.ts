@@ -3,12 +3,13 @@ import { randomBytes } from 'node:crypto'
 import { describe, expect, it } from 'vitest'
 
 import { diagnostic, expectNoCrash, expectNotPrinted, parseJsonReport, parseTextReport } from '../helpers/cli-output.js'
-import { REPO_ROOT, validate } from '../helpers/run-cli.js'
+import { REPO_ROOT } from '../helpers/run-cli.js'
+import { validateInProcess } from '../helpers/validate-in-process.js'
 
 // The repository's own cac.yaml and campaigns/ are the quickstart: they must always validate.
 describe.concurrent('cac validate on the example project of this repository', { timeout: 30_000 }, () => {
   it('is valid: exit 0 and a summary of 6 resources in 4 files', async () => {
-    const result = await validate(REPO_ROOT)
+    const result = await validateInProcess(REPO_ROOT)
 
     expectNoCrash(result)
     expect(result.code).toBe(0)
@@ -17,7 +18,7 @@ describe.concurrent('cac validate on the example project of this repository', { 
   })
 
   it('is valid in the JSON format: valid true, no diagnostics', async () => {
-    const result = await validate(REPO_ROOT, ['--format', 'json'])
+    const result = await validateInProcess(REPO_ROOT, ['--format', 'json'])
 
     expectNoCrash(result)
     expect(result.code).toBe(0)
@@ -31,7 +32,7 @@ describe.concurrent('cac validate on the example project of this repository', { 
 
   it('stays valid when SYLLABLE_HMAC_SECRET holds real key material (32 random bytes, Base64)', async () => {
     const secret = randomBytes(32).toString('base64') // what `openssl rand -base64 32` prints
-    const result = await validate(REPO_ROOT, [], { SYLLABLE_HMAC_SECRET: secret })
+    const result = await validateInProcess(REPO_ROOT, [], { SYLLABLE_HMAC_SECRET: secret })
 
     expectNoCrash(result)
     expect(result.code).toBe(0)
@@ -43,7 +44,7 @@ describe.concurrent('cac validate on the example project of this repository', { 
     'rejects a SYLLABLE_HMAC_SECRET that is not Base64 at its line, without printing it (--format %s)',
     async (format) => {
       const secret = 'not-base64!'
-      const result = await validate(REPO_ROOT, ['--format', format], { SYLLABLE_HMAC_SECRET: secret })
+      const result = await validateInProcess(REPO_ROOT, ['--format', format], { SYLLABLE_HMAC_SECRET: secret })
 
       expectNoCrash(result)
       expect(result.code).toBe(1)

@@ -1,8 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 
 import { ANSI_ESCAPE, expectNoCrash, parseJsonReport } from '../helpers/cli-output.js'
-import { validate } from '../helpers/run-cli.js'
 import { tempProject, writeProject, yaml } from '../helpers/temp-project.js'
+import { validateInProcess } from '../helpers/validate-in-process.js'
 
 /** One error (line 8) and one warning (line 9). */
 const CAMPAIGN = yaml`
@@ -28,7 +28,7 @@ describe.concurrent('cac validate output formats', { timeout: 30_000 }, () => {
   afterAll(() => project?.remove())
 
   it('text: one line per problem, a blank line, then the summary', async () => {
-    const result = await validate(project.dir)
+    const result = await validateInProcess(project.dir)
 
     expectNoCrash(result)
     expect(result.code).toBe(1)
@@ -44,7 +44,7 @@ describe.concurrent('cac validate output formats', { timeout: 30_000 }, () => {
   })
 
   it('github: workflow commands with file, line, col and title, then the summary', async () => {
-    const result = await validate(project.dir, ['--format', 'github'])
+    const result = await validateInProcess(project.dir, ['--format', 'github'])
 
     expectNoCrash(result)
     expect(result.code).toBe(1)
@@ -59,7 +59,7 @@ describe.concurrent('cac validate output formats', { timeout: 30_000 }, () => {
   })
 
   it('json: a versioned envelope with the documented keys', async () => {
-    const result = await validate(project.dir, ['--format', 'json'])
+    const result = await validateInProcess(project.dir, ['--format', 'json'])
 
     expectNoCrash(result)
     expect(result.code).toBe(1)
@@ -82,7 +82,7 @@ describe.concurrent('cac validate output formats', { timeout: 30_000 }, () => {
   })
 
   it('text has no ANSI escape codes with NO_COLOR=1', async () => {
-    const result = await validate(project.dir, [], { NO_COLOR: '1' })
+    const result = await validateInProcess(project.dir, [], { NO_COLOR: '1' })
 
     expectNoCrash(result)
     expect(result.code).toBe(1)
@@ -90,7 +90,7 @@ describe.concurrent('cac validate output formats', { timeout: 30_000 }, () => {
   })
 
   it('text has no ANSI escape codes with --no-color, even when FORCE_COLOR asks for colour', async () => {
-    const result = await validate(project.dir, ['--no-color'], { NO_COLOR: undefined, FORCE_COLOR: '1' })
+    const result = await validateInProcess(project.dir, ['--no-color'], { NO_COLOR: undefined, FORCE_COLOR: '1' })
 
     expectNoCrash(result)
     expect(result.code).toBe(1)
@@ -98,7 +98,7 @@ describe.concurrent('cac validate output formats', { timeout: 30_000 }, () => {
   })
 
   it('text has no ANSI escape codes when stdout is not a terminal and nothing asks for colour', async () => {
-    const result = await validate(project.dir, [], { NO_COLOR: undefined })
+    const result = await validateInProcess(project.dir, [], { NO_COLOR: undefined })
 
     expectNoCrash(result)
     expect(result.code).toBe(1)
@@ -106,7 +106,7 @@ describe.concurrent('cac validate output formats', { timeout: 30_000 }, () => {
   })
 
   it('text has ANSI escape codes with --color, even with NO_COLOR=1', async () => {
-    const result = await validate(project.dir, ['--color'], { NO_COLOR: '1' })
+    const result = await validateInProcess(project.dir, ['--color'], { NO_COLOR: '1' })
 
     expectNoCrash(result)
     expect(result.code).toBe(1)
@@ -118,7 +118,7 @@ describe.concurrent('cac validate output formats', { timeout: 30_000 }, () => {
   })
 
   it.each(['json', 'github'])('--format %s never has ANSI escape codes, even with --color', async (format) => {
-    const result = await validate(project.dir, ['--format', format, '--color'])
+    const result = await validateInProcess(project.dir, ['--format', format, '--color'])
 
     expectNoCrash(result)
     expect(result.code).toBe(1)
@@ -129,7 +129,7 @@ describe.concurrent('cac validate output formats', { timeout: 30_000 }, () => {
 describe.concurrent('cac validate output formats for problems without a line, and odd names', { timeout: 30_000 }, () => {
   it('json: line and column are null when the problem has no place (missing cac.yaml)', async ({ onTestFinished }) => {
     const dir = await tempProject({}, { bare: true, onTestFinished })
-    const result = await validate(dir, ['--format', 'json'])
+    const result = await validateInProcess(dir, ['--format', 'json'])
 
     expectNoCrash(result)
     expect(result.code).toBe(1)
@@ -152,7 +152,7 @@ describe.concurrent('cac validate output formats for problems without a line, an
 
   it('github: no line or col property when the problem has no place', async ({ onTestFinished }) => {
     const dir = await tempProject({}, { bare: true, onTestFinished })
-    const result = await validate(dir, ['--format', 'github'])
+    const result = await validateInProcess(dir, ['--format', 'github'])
 
     expectNoCrash(result)
     expect(result.code).toBe(1)
@@ -175,7 +175,7 @@ describe.concurrent('cac validate output formats for problems without a line, an
       `,
     }
     const dir = await tempProject(files, { onTestFinished })
-    const result = await validate(dir, ['--format', 'github'])
+    const result = await validateInProcess(dir, ['--format', 'github'])
 
     expectNoCrash(result)
     expect(result.code).toBe(1)

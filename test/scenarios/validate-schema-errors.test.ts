@@ -7,8 +7,9 @@ import {
   type ExpectedDiagnostic,
   type TextReport,
 } from '../helpers/cli-output.js'
-import { validate, type CliResult } from '../helpers/run-cli.js'
+import type { CliResult } from '../helpers/run-cli.js'
 import { writeProject, yaml } from '../helpers/temp-project.js'
+import { validateInProcess } from '../helpers/validate-in-process.js'
 
 /**
  * Eight schema mistakes in one file (two documents). One run must report all of them at once, each
@@ -109,7 +110,7 @@ describe('cac validate reports every schema error of a file in one run', { timeo
 
   beforeAll(async () => {
     project = await writeProject({ 'campaigns/renewals.yaml': MISTAKES })
-    result = await validate(project.dir)
+    result = await validateInProcess(project.dir)
     report = parseTextReport(result.stdout)
   }, 30_000)
   afterAll(() => project?.remove())

@@ -11,13 +11,13 @@ import {
   editSyllableCampaign,
   ROUTES,
   sarvamCampaign,
-  startExternalSandbox,
+  startInProcessSandbox,
   SYLLABLE_BATCHES,
   syllableCampaign,
   type ExternalSandbox,
   type SandboxRequest,
 } from '../helpers/external-sandbox.js'
-import { applyLines, applySummary, cacIn, expectConverged, planSummary, type Cac, type JsonPlan } from '../helpers/plan-apply.js'
+import { applyLines, applySummary, cacInProcess, expectConverged, planSummary, type Cac, type JsonPlan } from '../helpers/plan-apply.js'
 import { tempProject } from '../helpers/temp-project.js'
 
 // Alpha (with batch alpha-1) on Syllable and reminders-hi on Sarvam, applied; then edited behind git's back.
@@ -31,8 +31,8 @@ const FILES = {
 
 async function appliedProject(onTestFinished: (cleanup: () => Promise<void>) => void): Promise<{ cac: Cac; sandbox: ExternalSandbox }> {
   const project = await tempProject(FILES, { onTestFinished })
-  const sandbox = await startExternalSandbox(project, onTestFinished)
-  const cac = cacIn(project, sandbox.env)
+  const sandbox = await startInProcessSandbox(onTestFinished)
+  const cac = cacInProcess(project, sandbox.env)
   const apply = await cac(['apply', '--auto-approve'])
   expect(apply.code, `${apply.stdout}${apply.stderr}`).toBe(0)
   expect(applySummary(apply.stdout)).toBe('Apply complete: 3 created, 0 updated, 0 unchanged.')
@@ -156,8 +156,8 @@ describe.concurrent('cac plan shows drift field by field, and cac apply restores
     }
     const secret = Buffer.alloc(32, 9).toString('base64')
     const project = await tempProject({ 'campaigns/syllable.yaml': syllableCampaignDoc('Alpha', { webhooks: [webhook] }) }, { onTestFinished })
-    const sandbox = await startExternalSandbox(project, onTestFinished)
-    const cac = cacIn(project, { ...sandbox.env, SYLLABLE_HMAC_SECRET: secret })
+    const sandbox = await startInProcessSandbox(onTestFinished)
+    const cac = cacInProcess(project, { ...sandbox.env, SYLLABLE_HMAC_SECRET: secret })
     expect((await cac(['apply', '--auto-approve'])).code).toBe(0)
     await editSyllableCampaign(sandbox.request, 'Alpha', { webhooks: [] })
 
@@ -182,10 +182,10 @@ describe.concurrent('cac plan shows drift field by field, and cac apply restores
 
   it('two live campaigns with the name a file declares: an error naming both ids; plan exits 1 and apply refuses', async ({ onTestFinished }) => {
     const project = await tempProject({ 'campaigns/syllable.yaml': syllableCampaignDoc('Alpha') }, { onTestFinished })
-    const sandbox = await startExternalSandbox(project, onTestFinished)
+    const sandbox = await startInProcessSandbox(onTestFinished)
     const first = await createSyllableCampaign(sandbox.request, 'Alpha')
     const second = await createSyllableCampaign(sandbox.request, 'Alpha')
-    const cac = cacIn(project, sandbox.env)
+    const cac = cacInProcess(project, sandbox.env)
 
     const plan = await cac(['plan'])
     expectNoCrash(plan)
@@ -202,8 +202,8 @@ describe.concurrent('cac plan shows drift field by field, and cac apply restores
 
   it('reports a field changed in the file as before → after, and nothing else', async ({ onTestFinished }) => {
     const project = await tempProject(FILES, { onTestFinished })
-    const sandbox = await startExternalSandbox(project, onTestFinished)
-    const cac = cacIn(project, sandbox.env)
+    const sandbox = await startInProcessSandbox(onTestFinished)
+    const cac = cacInProcess(project, sandbox.env)
     expect((await cac(['apply', '--auto-approve'])).code).toBe(0)
 
     await writeFile(

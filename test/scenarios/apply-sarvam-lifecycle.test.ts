@@ -5,8 +5,8 @@ import { describe, expect, it } from 'vitest'
 
 import { expectNoCrash } from '../helpers/cli-output.js'
 import { sarvamCampaignDoc, syllableCampaignDoc, UNTIL_ACTIVE_SECONDS } from '../helpers/definitions.js'
-import { ROUTES, sarvamCampaign, startExternalSandbox, syllableCampaign, type ExternalSandbox } from '../helpers/external-sandbox.js'
-import { applyLines, applySummary, cacIn, expectConverged, planSummary, type Cac } from '../helpers/plan-apply.js'
+import { ROUTES, sarvamCampaign, startInProcessSandbox, syllableCampaign, type ExternalSandbox } from '../helpers/external-sandbox.js'
+import { applyLines, applySummary, cacInProcess, expectConverged, planSummary, type Cac } from '../helpers/plan-apply.js'
 import { startRecordingProxy } from '../helpers/recording-proxy.js'
 import { tempProject } from '../helpers/temp-project.js'
 
@@ -28,8 +28,8 @@ async function createdCampaign(onTestFinished: (cleanup: () => Promise<void>) =>
     { [SARVAM_FILE]: sarvamCampaignDoc('reminders-hi', { description: 'first' }), 'campaigns/syllable.yaml': syllableCampaignDoc('Alpha') },
     { onTestFinished },
   )
-  const sandbox = await startExternalSandbox(project, onTestFinished)
-  const cac = cacIn(project, sandbox.env)
+  const sandbox = await startInProcessSandbox(onTestFinished)
+  const cac = cacInProcess(project, sandbox.env)
   expect((await cac(['apply', '--auto-approve'])).code).toBe(0)
   if (seconds > 0) await sandbox.advanceClock(seconds)
   const edit = (fields: Record<string, unknown>) =>

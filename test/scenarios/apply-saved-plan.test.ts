@@ -9,13 +9,13 @@ import {
   editSyllableCampaign,
   ROUTES,
   routeCounts,
-  startExternalSandbox,
+  startInProcessSandbox,
   SANDBOX_ACTOR,
   SYLLABLE_BATCHES,
   syllableCampaign,
   type ExternalSandbox,
 } from '../helpers/external-sandbox.js'
-import { applyLines, applySummary, cacIn, expectConverged, planSummary, type Cac } from '../helpers/plan-apply.js'
+import { applyLines, applySummary, cacInProcess, expectConverged, planSummary, type Cac } from '../helpers/plan-apply.js'
 import { tempProject } from '../helpers/temp-project.js'
 
 const SYLLABLE_FILE = 'campaigns/syllable.yaml'
@@ -40,8 +40,8 @@ interface Setup {
 /** BASELINE applied to a fresh sandbox, then the files moved on to NEXT and a plan saved to plan.json. */
 async function savedPlan(onTestFinished: (cleanup: () => Promise<void>) => void): Promise<Setup> {
   const project = await tempProject({ [SYLLABLE_FILE]: BASELINE }, { onTestFinished })
-  const sandbox = await startExternalSandbox(project, onTestFinished)
-  const cac = cacIn(project, sandbox.env)
+  const sandbox = await startInProcessSandbox(onTestFinished)
+  const cac = cacInProcess(project, sandbox.env)
   expect((await cac(['apply', '--auto-approve'])).code).toBe(0)
   await writeFile(join(project, SYLLABLE_FILE), NEXT)
 
@@ -142,8 +142,8 @@ describe.concurrent('cac apply PLANFILE', { timeout: 180_000 }, () => {
   it('refuses the plan when a resource it updates was deleted on the platform since', async ({ onTestFinished }) => {
     const files = (rate: number) => ({ [SYLLABLE_FILE]: documents(syllableCampaignDoc('Alpha'), syllableBatchDoc('alpha-1', 'Alpha', { call_rate: rate })) })
     const project = await tempProject(files(5), { onTestFinished })
-    const sandbox = await startExternalSandbox(project, onTestFinished)
-    const cac = cacIn(project, sandbox.env)
+    const sandbox = await startInProcessSandbox(onTestFinished)
+    const cac = cacInProcess(project, sandbox.env)
     expect((await cac(['apply', '--auto-approve'])).code).toBe(0)
     await writeFile(join(project, SYLLABLE_FILE), files(9)[SYLLABLE_FILE])
     expect((await cac(['plan', '--out', 'plan.json'])).code).toBe(0)
@@ -204,8 +204,8 @@ describe.concurrent('cac apply PLANFILE', { timeout: 180_000 }, () => {
     ['is JSON but not a plan', 'other.json', '{"format_version": 1}', 'Error: the plan file other.json is not a cac plan file\n'],
   ] as const)('refuses a plan file that %s, with one line and no request', async ([, file, content, message], { onTestFinished }) => {
     const project = await tempProject(content === null ? {} : { [file]: content }, { onTestFinished })
-    const sandbox = await startExternalSandbox(project, onTestFinished)
-    const apply = await cacIn(project, sandbox.env)(['apply', file])
+    const sandbox = await startInProcessSandbox(onTestFinished)
+    const apply = await cacInProcess(project, sandbox.env)(['apply', file])
     expectNoCrash(apply)
     expect(apply.code).toBe(1)
     expect(apply.stderr).toBe(message)
@@ -214,7 +214,7 @@ describe.concurrent('cac apply PLANFILE', { timeout: 180_000 }, () => {
 
   it('refuses a plan made for another target (a different URL), sending nothing to either', async ({ onTestFinished }) => {
     const { project, cac, sandbox } = await savedPlan(onTestFinished)
-    const other = await startExternalSandbox(project, onTestFinished)
+    const other = await startInProcessSandbox(onTestFinished)
 
     await sandbox.resetCounters()
     const apply = await cac(['apply', 'plan.json'], other.env)
