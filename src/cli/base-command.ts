@@ -48,10 +48,6 @@ export abstract class BaseCommand<T extends typeof Command> extends Command {
     this.positionals = argv as string[]
   }
 
-  protected write(text: string): void {
-    process.stdout.write(text)
-  }
-
   protected override async catch(error: Error & { exitCode?: number; oclif?: { exit?: number } }): Promise<unknown> {
     if (error instanceof Errors.ExitError) throw error
     const report = reportError(error, this.id ?? '', process.env)

@@ -8,6 +8,9 @@ import { StateFileError } from '../sandbox/store.js'
 /** A mistake in how cac was invoked (unknown flag, bad value): exit 1 with a hint, no stack trace. */
 export class UsageError extends Error {}
 
+/** A run that cannot go on, for a reason the message states (a port in use): exit 1, no hint. */
+export class RunFailure extends Error {}
+
 export interface ErrorReport {
   stderr: string
   exitCode: number
@@ -34,7 +37,7 @@ export function reportError(error: Error, commandId: string, env: NodeJS.Process
 }
 
 function isOperationalError(error: Error): boolean {
-  return error instanceof ApiError || error instanceof ProviderSetupError || error instanceof PlatformError || error instanceof StateFileError || error instanceof LockError
+  return error instanceof RunFailure || error instanceof ApiError || error instanceof ProviderSetupError || error instanceof PlatformError || error instanceof StateFileError || error instanceof LockError
 }
 
 /** oclif puts the reason of a flag error on the lines after the first: keep them, on one line. */

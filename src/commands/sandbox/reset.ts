@@ -1,9 +1,10 @@
 import { Flags } from '@oclif/core'
 
 import { BaseCommand } from '../../cli/base-command.js'
+import { processIo } from '../../cli/command-io.js'
+import { runSandboxReset } from '../../cli/run/sandbox-reset.js'
 import { lockTimeoutFlag } from '../../cli/shared-flags.js'
 import { DEFAULT_SANDBOX_STATE } from '../../config/project-config.js'
-import { SandboxStore } from '../../sandbox/index.js'
 
 export default class SandboxReset extends BaseCommand<typeof SandboxReset> {
   static override summary = 'Empty the sandbox state: a state file, or a running sandbox.'
@@ -21,24 +22,7 @@ export default class SandboxReset extends BaseCommand<typeof SandboxReset> {
   }
 
   public async run(): Promise<void> {
-    if (this.flags.url !== undefined) {
-      const target = new URL('/__sandbox/reset', this.flags.url)
-      const response = await fetch(target, { method: 'POST' }).catch((error: Error) => {
-        process.stderr.write(`Error: cannot reach the sandbox at ${this.flags.url} (${error.message})\n`)
-        return this.exit(1)
-      })
-      if (!response.ok) {
-        process.stderr.write(`Error: the sandbox at ${this.flags.url} answered ${response.status}\n`)
-        this.exit(1)
-      }
-      this.write(`sandbox at ${this.flags.url} reset\n`)
-      return
-    }
-    // Under the file's lock: a sandbox that has the file open would otherwise write its old state back.
-    await SandboxStore.resetFile(this.flags.state, {
-      command: 'cac sandbox reset',
-      lock: { timeoutMs: this.flags['lock-timeout'] * 1000, onNote: (note) => process.stderr.write(`note: ${note}\n`) },
-    })
-    this.write(`sandbox state ${this.flags.state} reset\n`)
+    const exitCode = await runSandboxReset(this.flags, processIo())
+    if (exitCode !== 0) this.exit(exitCode)
   }
 }

@@ -1,10 +1,10 @@
 import { Flags } from '@oclif/core'
 
-import { BaseCommand, UsageError } from '../../cli/base-command.js'
+import { BaseCommand } from '../../cli/base-command.js'
+import { processIo } from '../../cli/command-io.js'
+import { runSandboxServe } from '../../cli/run/sandbox-serve.js'
 import { lockTimeoutFlag } from '../../cli/shared-flags.js'
-import { LockError } from '../../lock/file-lock.js'
-import { emulatedApiLines, emulatedPaths, platformNames } from '../../platforms.js'
-import { FaultError, parseFaultSpec, startSandbox, StateFileError } from '../../sandbox/index.js'
+import { emulatedPaths, platformNames } from '../../platforms.js'
 
 export default class SandboxServe extends BaseCommand<typeof SandboxServe> {
   static override summary = `Run the emulator of the ${platformNames()} APIs until stopped.`
@@ -36,56 +36,7 @@ export default class SandboxServe extends BaseCommand<typeof SandboxServe> {
   }
 
   public async run(): Promise<void> {
-    let faults
-    try {
-      faults = { ...(this.flags.faults ? parseFaultSpec(this.flags.faults) : {}), latency_ms: this.flags.latency }
-    } catch (error) {
-      if (error instanceof FaultError) throw new UsageError(error.message)
-      throw error
-    }
-    if (this.flags.now !== undefined && Number.isNaN(Date.parse(this.flags.now))) {
-      throw new UsageError(`--now must be an ISO 8601 instant, got ${JSON.stringify(this.flags.now)}`)
-    }
-    let sandbox
-    try {
-      sandbox = await startSandbox({
-        host: this.flags.host,
-        port: this.flags.port,
-        statePath: this.flags.state,
-        stateAccess: {
-          command: 'cac sandbox serve',
-          lock: { timeoutMs: this.flags['lock-timeout'] * 1000, onNote: (note) => process.stderr.write(`note: ${note}\n`) },
-        },
-        faults,
-        now: this.flags.now,
-        log: this.flags.log ? (line) => process.stdout.write(`${line}\n`) : undefined,
-      })
-    } catch (error) {
-      const code = (error as NodeJS.ErrnoException).code
-      if (code === 'EADDRINUSE') this.fail(`port ${this.flags.port} on ${this.flags.host} is in use; pick another with --port`)
-      if (code === 'EADDRNOTAVAIL' || code === 'ENOTFOUND') this.fail(`cannot listen on ${this.flags.host}: no such interface`)
-      if (error instanceof StateFileError || error instanceof LockError) this.fail(error.message)
-      throw error
-    }
-    this.write(
-      [
-        `cac sandbox listening on ${sandbox.url}  (state: ${this.flags.state ?? 'in memory'})`,
-        ...emulatedApiLines(sandbox.url, 10),
-        `  Control   ${sandbox.url}/__sandbox  (faults, counters, clock, state, reset)`,
-        'Stop with Ctrl+C.',
-        '',
-      ].join('\n'),
-    )
-    const signal = await new Promise<NodeJS.Signals>((resolve) => {
-      process.once('SIGINT', () => resolve('SIGINT'))
-      process.once('SIGTERM', () => resolve('SIGTERM'))
-    })
-    await sandbox.close()
-    this.write(`stopped (${signal})\n`)
-  }
-
-  private fail(message: string): never {
-    process.stderr.write(`Error: ${message}\n`)
-    this.exit(1)
+    const exitCode = await runSandboxServe(this.flags, processIo())
+    if (exitCode !== 0) this.exit(exitCode)
   }
 }
