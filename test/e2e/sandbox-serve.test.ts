@@ -110,5 +110,8 @@ describe('cac sandbox reset', { timeout: 60_000 }, () => {
     expect(result.code).toBe(0)
     expect(((await request('GET', CAMPAIGNS)).body as { total_count: number }).total_count).toBe(0)
     await server.stop()
+    const gone = await runCli(['sandbox', 'reset', '--url', server.url], { cwd })
+    expect(gone.code).toBe(1)
+    expect(gone.stderr).toMatch(new RegExp(`^Error: cannot reach the sandbox at ${server.url.replace(/[.]/g, '\\.')} \\(.+\\)\n$`))
   })
 })
