@@ -225,7 +225,14 @@ export function parseYamlDocuments(file: string, text: string, diagnostics: Diag
   const documents: ParsedDocument[] = []
   parsed.forEach((doc, index) => {
     const source = new ParsedDocument(file, index, doc, lines, text)
+    // The parser may run out of stack more than once in one document (how often depends on the
+    // stack left when it started): one "nested too deeply" says it all.
+    let tooDeep = false
     for (const error of doc.errors) {
+      if (/call stack/i.test(error.message)) {
+        if (tooDeep) continue
+        tooDeep = true
+      }
       diagnostics.error('yaml', describeYamlError(error, text), {
         file,
         position: source.offsetPosition(error.pos[0]),

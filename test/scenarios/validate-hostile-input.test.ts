@@ -229,6 +229,14 @@ const definitionCases: HostileCase[] = [
   },
   // A deeply nested document stays spawned (test/e2e/validate-hostile-input.test.ts): how many
   // diagnostics it gets depends on the stack of the process that reads it.
+  {
+    name: 'a deeply nested document (20,000 nested "[") is refused without a crash',
+    files: {
+      'campaigns/a.yaml': `kind: SyllableBatch\nprovider: syllable\nspec: ${'['.repeat(20_000)}${']'.repeat(20_000)}\n`,
+    },
+    // The column is where the parser gave up, which depends on the stack size: only the line is fixed.
+    expected: { location: /^campaigns\/a\.yaml:3:\d+$/, code: 'yaml', message: 'document is nested too deeply to be read' },
+  },
 ]
 
 const projectFileCases: HostileCase[] = [
