@@ -59,8 +59,8 @@ export interface Verdict {
   reason: string
 }
 
-/** The pure, per-kind rules the planner applies (platform quirks stay in the provider). */
-export interface KindRules {
+/** The pure, per-kind policy the planner applies (platform quirks stay in the provider). */
+export interface KindPolicy {
   /** Top-level spec fields that can only be set when the resource is created. */
   createOnly: readonly string[]
   /** Addresses of resources this one needs first (a batch needs its campaign). */
@@ -103,7 +103,7 @@ export interface Provider {
   /** Where requests go, for every output: `sandbox (.cac/sandbox.json)` or the API URL. */
   readonly target: string
   readonly kinds: readonly KindName[]
-  rules(kind: KindName): KindRules
+  policy(kind: KindName): KindPolicy
   /** File spec → the comparable form (defaults in, canonical forms, secrets as presence markers). */
   normaliseDesired(resource: Resource): Spec
   /**

@@ -12,7 +12,7 @@ import {
   type UnmanagedResource,
 } from '../model/plan.js'
 import type { Resource } from '../model/resource.js'
-import type { KindRules, LiveResource, PlanOptions } from '../model/provider.js'
+import type { KindPolicy, LiveResource, PlanOptions } from '../model/provider.js'
 import { diffSpecs, specAsAdditions } from '../model/spec-diff.js'
 import { formatFieldPath } from '../model/values.js'
 
@@ -28,13 +28,13 @@ export interface PlanInput {
   live: LiveResource[]
   /** Kinds whose live resources are compared (per provider); live resources of other kinds are ignored. */
   managedKinds: { provider: string; kind: KindName }[]
-  rules: (provider: string, kind: KindName) => KindRules
+  policy: (provider: string, kind: KindName) => KindPolicy
   options: PlanOptions
 }
 
 /**
  * The pure core: desired state and live state in, a Plan out. Matches by address (provider, kind,
- * logical identity), diffs normalised specs, applies each kind's rules (create-only fields,
+ * logical identity), diffs normalised specs, applies each kind's policy (create-only fields,
  * platform conditions), and lists live resources no file declares. No IO, no clock.
  */
 export function buildPlan(input: PlanInput): Plan {
@@ -42,7 +42,7 @@ export function buildPlan(input: PlanInput): Plan {
   for (const live of input.live) liveByAddress.set(live.address, [...(liveByAddress.get(live.address) ?? []), live])
 
   const changes = input.desired.map((entry) =>
-    planResource(entry, liveByAddress.get(entry.resource.address) ?? [], input.rules(entry.resource.provider, entry.resource.kind), input.options),
+    planResource(entry, liveByAddress.get(entry.resource.address) ?? [], input.policy(entry.resource.provider, entry.resource.kind), input.options),
   )
   const declared = new Set(input.desired.map((entry) => entry.resource.address))
   const managed = new Set(input.managedKinds.map((m) => `${m.provider}\u0000${m.kind}`))
@@ -65,7 +65,7 @@ export function buildPlan(input: PlanInput): Plan {
  * rules. (Dependencies on other changes are checked across the plan, in buildPlan.) Also used to
  * re-derive a saved plan's changes at apply time.
  */
-export function planResource(entry: DesiredEntry, matches: readonly LiveResource[], rules: KindRules, options: PlanOptions): ResourceChange {
+export function planResource(entry: DesiredEntry, matches: readonly LiveResource[], policy: KindPolicy, options: PlanOptions): ResourceChange {
   const { resource, normalised } = entry
   const base: ResourceChange = {
     address: resource.address,
@@ -75,7 +75,7 @@ export function planResource(entry: DesiredEntry, matches: readonly LiveResource
     action: 'noop',
     fields: [],
     desired: resource.spec,
-    dependsOn: rules.dependsOn(resource),
+    dependsOn: policy.dependsOn(resource),
     source: { file: resource.source.file, line: resource.source.line },
   }
   if (matches.length > 1) {
@@ -98,15 +98,15 @@ export function planResource(entry: DesiredEntry, matches: readonly LiveResource
     ...(live.updatedBy !== undefined ? { liveUpdatedBy: live.updatedBy } : {}),
     ...(live.updatedAt !== undefined ? { liveUpdatedAt: live.updatedAt } : {}),
   }
-  const notice = rules.notice?.({ live, desired: normalised })
+  const notice = policy.notice?.({ live, desired: normalised })
   if (notice !== undefined) withLive.notice = notice
   if (fields.length === 0) return withLive
   // Only a change apply will make needs the fingerprint that a saved plan is checked against.
   withLive.liveFingerprint = fingerprint(live.spec)
   // The provider speaks first (its reasons are the most precise); create-only fields are the floor.
-  const verdict = rules.assess({ live, fields, options })
+  const verdict = policy.assess({ live, fields, options })
   if (verdict) return { ...withLive, action: verdict.action, reason: verdict.reason }
-  const frozen = fields.filter((field) => rules.createOnly.includes(String(field.path[0])))
+  const frozen = fields.filter((field) => policy.createOnly.includes(String(field.path[0])))
   if (frozen.length > 0) {
     const names = [...new Set(frozen.map((field) => String(field.path[0])))].join(', ')
     return { ...withLive, action: 'error', reason: `${names} can only be set when the resource is created; it differs on the platform` }

@@ -5,9 +5,9 @@
  */
 import type { KindName } from '../model/kinds.js'
 import type { ResourceChange, Spec } from '../model/plan.js'
-import type { ApplyContext, ChangeOutcome, FollowUp, KindRules, LiveResource, Provider, ReadScope } from '../model/provider.js'
+import type { ApplyContext, ChangeOutcome, FollowUp, KindPolicy, LiveResource, Provider, ReadScope } from '../model/provider.js'
 import { addressOf, type Resource } from '../model/resource.js'
-import { rulesOf, SharedReads, type KindHandler, type RefreshTarget } from './kind-handler.js'
+import { policyOf, SharedReads, type KindHandler, type RefreshTarget } from './kind-handler.js'
 
 export interface HandlerProviderParts<Session> {
   /** The provider's name (cac.yaml) and platform type. */
@@ -24,7 +24,7 @@ export interface HandlerProviderParts<Session> {
 export function providerFromHandlers<Session>(parts: HandlerProviderParts<Session>): Provider {
   const { name, type, session, handlers } = parts
   const byKind = new Map(handlers.map((handler) => [handler.kind.name, handler]))
-  const rules = new Map<string, KindRules>(handlers.map((handler) => [handler.kind.name, rulesOf(handler)]))
+  const policies = new Map<string, KindPolicy>(handlers.map((handler) => [handler.kind.name, policyOf(handler)]))
   const handlerOf = (kind: KindName): KindHandler<Session> => {
     const handler = byKind.get(kind)
     if (!handler) throw new Error(`provider ${name} (${type}) does not manage ${kind}`)
@@ -36,9 +36,9 @@ export function providerFromHandlers<Session>(parts: HandlerProviderParts<Sessio
     type,
     target: parts.target,
     kinds: handlers.map((handler) => handler.kind.name),
-    rules: (kind) => {
+    policy: (kind) => {
       handlerOf(kind)
-      return rules.get(kind)!
+      return policies.get(kind)!
     },
     normaliseDesired: (resource: Resource): Spec => handlerOf(resource.kind).normalise(resource.spec),
     toFileSpec: (live: LiveResource): Spec => handlerOf(live.kind).toFileSpec(live),

@@ -1,13 +1,13 @@
 /**
  * One object per kind holds everything a provider does with that kind (grizzly's handler shape):
  * read it (list, refresh), bring file specs to the comparable form, create and update it, turn a
- * live resource back into a file spec, and the planner's rules for it. `Session` is what the
+ * live resource back into a file spec, and the planner's policy for it. `Session` is what the
  * platform's handlers share: its API, the retry policy, who it acts as.
  */
 import type { KindName } from '../model/kinds.js'
 import type { KindDeclaration } from '../model/platform.js'
 import type { FieldChange, ResourceChange, Spec } from '../model/plan.js'
-import type { ApplyContext, ChangeOutcome, KindRules, LiveResource, PlanOptions, ReadScope, Verdict } from '../model/provider.js'
+import type { ApplyContext, ChangeOutcome, KindPolicy, LiveResource, PlanOptions, ReadScope, Verdict } from '../model/provider.js'
 import type { Resource } from '../model/resource.js'
 
 /** A resource to read again: by server id when known, else by identity. */
@@ -57,16 +57,16 @@ export interface KindHandler<Session> {
   notice?(input: { live: LiveResource; desired: Spec }): string | undefined
 }
 
-/** The planner's rules of a kind, from its handler and its declaration. */
-export function rulesOf<Session>(handler: KindHandler<Session>): KindRules {
+/** The planner's policy for a kind, from its handler and its declaration. */
+export function policyOf<Session>(handler: KindHandler<Session>): KindPolicy {
   const createOnly = Object.keys(handler.kind.createOnly)
-  const rules: KindRules = {
+  const policy: KindPolicy = {
     createOnly,
     dependsOn: (resource) => handler.dependsOn?.(resource) ?? [],
     assess: handler.assess ?? (({ fields }) => createOnlyVerdict(handler.kind, changedFields(fields))),
   }
-  if (handler.notice) rules.notice = handler.notice
-  return rules
+  if (handler.notice) policy.notice = handler.notice
+  return policy
 }
 
 /** The top-level spec fields a diff touches. */

@@ -103,7 +103,7 @@ export async function openPlan(request: PlanRequest): Promise<OpenPlan> {
       desired,
       live,
       managedKinds,
-      rules: (provider, kind) => session.providers.get(provider)!.rules(kind),
+      policy: (provider, kind) => session.providers.get(provider)!.policy(kind),
       options: request.options,
     })
     return { kind: 'planned', load, plan, live: new Map(live.map((resource) => [resource.address, resource])), session, notes }

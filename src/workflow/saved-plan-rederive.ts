@@ -30,7 +30,7 @@ export function withRecomputedDependencies(plan: Plan, providers: ReadonlyMap<st
     ...plan,
     changes: plan.changes.map((change, index) => ({
       ...change,
-      dependsOn: providers.get(change.provider)!.rules(change.kind).dependsOn(resourceOf(change, index)),
+      dependsOn: providers.get(change.provider)!.policy(change.kind).dependsOn(resourceOf(change, index)),
     })),
   }
 }
@@ -70,7 +70,7 @@ export function rederivePlan(input: RederiveInput): { plan: Plan; problems: stri
     const again = planResource(
       { resource, normalised: provider.normaliseDesired(resource) },
       live ? [live] : [],
-      provider.rules(change.kind),
+      provider.policy(change.kind),
       input.options,
     )
     if (again.action !== change.action) {

@@ -2,7 +2,7 @@ import type { KindName } from '../../src/model/kinds.js'
 import type { Spec } from '../../src/model/plan.js'
 import type { Resource } from '../../src/model/resource.js'
 import { resourceAddress } from '../../src/platforms.js'
-import type { KindRules, LiveResource } from '../../src/model/provider.js'
+import type { KindPolicy, LiveResource } from '../../src/model/provider.js'
 
 /** A desired resource as the loader would produce it. */
 export function desired(kind: KindName, name: string, spec: Spec, provider = kind.startsWith('Sarvam') ? 'sarvam' : 'syllable'): Resource {
@@ -23,6 +23,6 @@ export function live(kind: KindName, name: string, spec: Spec, extra: Partial<Li
 }
 
 /** Rules with nothing special, overridable per test. */
-export function plainRules(overrides: Partial<KindRules> = {}): KindRules {
+export function plainPolicy(overrides: Partial<KindPolicy> = {}): KindPolicy {
   return { createOnly: [], dependsOn: () => [], assess: () => undefined, ...overrides }
 }

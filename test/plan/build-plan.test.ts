@@ -2,19 +2,19 @@ import fc from 'fast-check'
 import { describe, expect, it } from 'vitest'
 
 import { buildPlan, canonicalJson, fingerprint, type PlanInput } from '../../src/plan/build-plan.js'
-import type { KindRules } from '../../src/model/provider.js'
-import { desired, live, plainRules } from '../helpers/plan-builders.js'
+import type { KindPolicy } from '../../src/model/provider.js'
+import { desired, live, plainPolicy } from '../helpers/plan-builders.js'
 
 const TARGETS = [{ provider: 'syllable', type: 'syllable' as const, target: 'sandbox (.cac/sandbox.json)' }]
 
-function plan(input: Partial<PlanInput> & Pick<PlanInput, 'desired' | 'live'>, rules: KindRules = plainRules()) {
+function plan(input: Partial<PlanInput> & Pick<PlanInput, 'desired' | 'live'>, policy: KindPolicy = plainPolicy()) {
   return buildPlan({
     targets: TARGETS,
     managedKinds: [
       { provider: 'syllable', kind: 'SyllableCampaign' },
       { provider: 'syllable', kind: 'SyllableBatch' },
     ],
-    rules: () => rules,
+    policy: () => policy,
     options: { pauseToUpdate: false },
     ...input,
   })
@@ -60,13 +60,13 @@ describe('buildPlan', () => {
   })
 
   it('carries the kind’s notice about a live resource, even when nothing changes', () => {
-    const rules = plainRules({ notice: ({ live: l, desired: d }) => (l.status === 'paused' && d.paused === undefined ? 'paused on the platform' : undefined) })
+    const policy = plainPolicy({ notice: ({ live: l, desired: d }) => (l.status === 'paused' && d.paused === undefined ? 'paused on the platform' : undefined) })
     const result = plan(
       {
         desired: [entry(desired('SyllableCampaign', 'A', { campaign_name: 'A' })), entry(desired('SyllableCampaign', 'B', { campaign_name: 'B' }))],
         live: [live('SyllableCampaign', 'A', { campaign_name: 'A' }, { status: 'paused' }), live('SyllableCampaign', 'B', { campaign_name: 'B' }, { status: 'active' })],
       },
-      rules,
+      policy,
     )
     expect(result.changes.map((change) => [change.action, change.notice])).toEqual([
       ['noop', 'paused on the platform'],
@@ -77,16 +77,16 @@ describe('buildPlan', () => {
   it('is an error when a create-only field differs', () => {
     const result = plan(
       { desired: [entry(desired('SyllableBatch', 'b', { batch_id: 'b', campaign: 'New' }))], live: [live('SyllableBatch', 'b', { batch_id: 'b', campaign: 'Old' })] },
-      plainRules({ createOnly: ['campaign'] }),
+      plainPolicy({ createOnly: ['campaign'] }),
     )
     expect(result.changes[0]).toMatchObject({ action: 'error', reason: expect.stringContaining('campaign can only be set when the resource is created') })
   })
 
   it('takes the provider’s verdict for a change the platform cannot take as asked', () => {
-    const rules = plainRules({ assess: ({ live: l }) => (l.status === 'active' ? { action: 'blocked', reason: 'campaign is active' } : undefined) })
+    const policy = plainPolicy({ assess: ({ live: l }) => (l.status === 'active' ? { action: 'blocked', reason: 'campaign is active' } : undefined) })
     const result = plan(
       { desired: [entry(desired('SyllableCampaign', 'A', { campaign_name: 'A', hourly_rate: 2 }))], live: [live('SyllableCampaign', 'A', { campaign_name: 'A', hourly_rate: 1 }, { status: 'active' })] },
-      rules,
+      policy,
     )
     expect(result.changes[0]).toMatchObject({ action: 'blocked', reason: 'campaign is active', liveStatus: 'active' })
   })
@@ -106,14 +106,14 @@ describe('buildPlan', () => {
   })
 
   it('puts an error on a change whose dependency neither exists nor is declared', () => {
-    const rules = plainRules({ dependsOn: (r) => (r.kind === 'SyllableBatch' ? ['syllable/campaign/Missing'] : []) })
-    const result = plan({ desired: [entry(desired('SyllableBatch', 'b', { batch_id: 'b', campaign: 'Missing' }))], live: [] }, rules)
+    const policy = plainPolicy({ dependsOn: (r) => (r.kind === 'SyllableBatch' ? ['syllable/campaign/Missing'] : []) })
+    const result = plan({ desired: [entry(desired('SyllableBatch', 'b', { batch_id: 'b', campaign: 'Missing' }))], live: [] }, policy)
     expect(result.changes[0]).toMatchObject({ action: 'error', reason: expect.stringContaining('syllable/campaign/Missing') })
   })
 
   it('keeps a dependant planned when its dependency is planned for creation', () => {
-    const rules = plainRules({ dependsOn: (r) => (r.kind === 'SyllableBatch' ? ['syllable/campaign/C'] : []) })
-    const result = plan({ desired: [entry(desired('SyllableBatch', 'b', { batch_id: 'b' })), entry(desired('SyllableCampaign', 'C', { campaign_name: 'C' }))], live: [] }, rules)
+    const policy = plainPolicy({ dependsOn: (r) => (r.kind === 'SyllableBatch' ? ['syllable/campaign/C'] : []) })
+    const result = plan({ desired: [entry(desired('SyllableBatch', 'b', { batch_id: 'b' })), entry(desired('SyllableCampaign', 'C', { campaign_name: 'C' }))], live: [] }, policy)
     expect(result.changes.map((c) => [c.address, c.action, c.dependsOn])).toEqual([
       ['syllable/batch/b', 'create', ['syllable/campaign/C']],
       ['syllable/campaign/C', 'create', []],

@@ -5,7 +5,7 @@ import { describe, expect, it } from 'vitest'
 import { SecretValue } from '../../src/model/secret.js'
 import { buildPlan, canonicalJson } from '../../src/plan/build-plan.js'
 import { checkPlanFileSize, findStaleChanges, MAX_PLAN_FILE_BYTES, parsePlanFile, PlanFileError, serialisePlan } from '../../src/plan/plan-file.js'
-import { desired, live, plainRules } from '../helpers/plan-builders.js'
+import { desired, live, plainPolicy } from '../helpers/plan-builders.js'
 
 const SECRET = 'c2VjcmV0LXZhbHVlLXRoYXQtbXVzdC1uZXZlci1sZWFrLWFueXdoZXJlLg=='
 
@@ -27,7 +27,7 @@ function samplePlan() {
     ],
     live: [live('SyllableCampaign', 'Spring', { campaign_name: 'Spring', hourly_rate: 25, webhooks: [] }, { id: 4 })],
     managedKinds: [{ provider: 'syllable', kind: 'SyllableCampaign' }],
-    rules: () => plainRules(),
+    policy: () => plainPolicy(),
     options: { pauseToUpdate: false },
   })
 }

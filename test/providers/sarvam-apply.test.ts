@@ -141,7 +141,7 @@ describe('Sarvam apply: update', () => {
     })
     const change = updateChange(live, next)
     expect(new Set(change.fields.map((field) => field.path[0]))).toEqual(new Set(['description', 'allowed_schedule', 'end_timestamp']))
-    expect(provider.rules('SarvamCampaign').assess({ live, fields: change.fields, options: NO_PAUSE })).toBeUndefined()
+    expect(provider.policy('SarvamCampaign').assess({ live, fields: change.fields, options: NO_PAUSE })).toBeUndefined()
     await harness.resetCounters()
     expect(await provider.apply(change, context(live))).toEqual({ id: live.id, steps: ['patched'] })
     expect(writesOf(await harness.counters())).toBe(1)
@@ -167,11 +167,11 @@ describe('Sarvam apply: update', () => {
     expect(live.status).toBe('active')
     const next = campaignSpec('running', { description: 'edited while running' })
     const change = updateChange(live, next)
-    const rules = provider.rules('SarvamCampaign')
-    expect(rules.assess({ live, fields: change.fields, options: NO_PAUSE })).toEqual({ action: 'blocked', reason: ACTIVE_REASON })
+    const policy = provider.policy('SarvamCampaign')
+    expect(policy.assess({ live, fields: change.fields, options: NO_PAUSE })).toEqual({ action: 'blocked', reason: ACTIVE_REASON })
     await expect(provider.apply(change, context(live, NO_PAUSE))).rejects.toThrow(ACTIVE_REASON)
 
-    expect(rules.assess({ live, fields: change.fields, options: PAUSE_TO_UPDATE })).toBeUndefined()
+    expect(policy.assess({ live, fields: change.fields, options: PAUSE_TO_UPDATE })).toBeUndefined()
     await harness.resetCounters()
     expect(await provider.apply(change, context(live, PAUSE_TO_UPDATE))).toEqual({ id: live.id, steps: ['paused', 'patched', 'resumed'] })
     const counters = await harness.counters()
@@ -186,7 +186,7 @@ describe('Sarvam apply: update', () => {
     const live = await readCampaign(provider, spec)
     const next = campaignSpec('stop and edit', { description: 'paused for review', paused: true })
     const change = updateChange(live, next)
-    expect(provider.rules('SarvamCampaign').assess({ live, fields: change.fields, options: NO_PAUSE })).toBeUndefined()
+    expect(provider.policy('SarvamCampaign').assess({ live, fields: change.fields, options: NO_PAUSE })).toBeUndefined()
     expect(await provider.apply(change, context(live, NO_PAUSE))).toEqual({ id: live.id, steps: ['paused', 'patched'] })
     expect((await expectConverged(provider, next)).status).toBe('paused')
   })
@@ -288,7 +288,7 @@ describe('Sarvam apply: campaigns that can no longer change', () => {
     expect(live.status).toBe('ended')
     for (const next of [campaignSpec('over', { description: 'too late' }), campaignSpec('over', { paused: true })]) {
       const change = updateChange(live, next)
-      expect(provider.rules('SarvamCampaign').assess({ live, fields: change.fields, options: PAUSE_TO_UPDATE })).toEqual({
+      expect(provider.policy('SarvamCampaign').assess({ live, fields: change.fields, options: PAUSE_TO_UPDATE })).toEqual({
         action: 'blocked',
         reason: ENDED_REASON,
       })
@@ -307,7 +307,7 @@ describe('Sarvam apply: campaigns that can no longer change', () => {
     const live = await readCampaign(provider, spec)
     expect(live.status).toBe('cancelled')
     const change = updateChange(live, campaignSpec('called off', { description: 'revive' }))
-    expect(provider.rules('SarvamCampaign').assess({ live, fields: change.fields, options: PAUSE_TO_UPDATE })).toEqual({
+    expect(provider.policy('SarvamCampaign').assess({ live, fields: change.fields, options: PAUSE_TO_UPDATE })).toEqual({
       action: 'blocked',
       reason: CANCELLED_REASON,
     })

@@ -157,7 +157,7 @@ describe('Sarvam normalisation round trip (property)', () => {
             for (const next of nextSpecs) {
               const current = live.get(String(next.name))!
               const change = updateChange(current, next)
-              expect(provider.rules('SarvamCampaign').assess({ live: current, fields: change.fields, options: NO_PAUSE })).toBeUndefined()
+              expect(provider.policy('SarvamCampaign').assess({ live: current, fields: change.fields, options: NO_PAUSE })).toBeUndefined()
               if (change.fields.length > 0) await provider.apply(change, context(current))
             }
             await expectNoDifferences(provider, nextSpecs)

@@ -11,7 +11,7 @@ import {
   normaliseLiveBatch,
   normaliseLiveCampaign,
 } from '../../src/providers/syllable/index.js'
-import { rulesOf } from '../../src/providers/kind-handler.js'
+import { policyOf } from '../../src/providers/kind-handler.js'
 import { batchHandler, campaignHandler } from '../../src/providers/syllable/index.js'
 import { SyllableApi, type ApiBatch, type ApiCampaign } from '../../src/providers/syllable/api.js'
 import { HttpClient, type HttpMethod, type HttpResponse, type RequestOptions } from '../../src/http/client.js'
@@ -351,22 +351,22 @@ describe('rules', () => {
   }
 
   it('a batch depends on its campaign and cannot move to another one', () => {
-    const rules = rulesOf(batchHandler)
-    expect(rules.createOnly).toEqual(['campaign'])
-    expect(rules.dependsOn(batch)).toEqual(['syllable/campaign/Spring Renewals'])
+    const policy = policyOf(batchHandler)
+    expect(policy.createOnly).toEqual(['campaign'])
+    expect(policy.dependsOn(batch)).toEqual(['syllable/campaign/Spring Renewals'])
     const live = { kind: 'SyllableBatch', provider: 'syllable', name: 'b1', address: 'syllable/batch/b1', id: 'b1', spec: {}, raw: {} } as const
     const options = { pauseToUpdate: false }
-    expect(rules.assess({ live, fields: [{ path: ['campaign'], kind: 'change', before: 'A', after: 'B' }], options })).toEqual({
+    expect(policy.assess({ live, fields: [{ path: ['campaign'], kind: 'change', before: 'A', after: 'B' }], options })).toEqual({
       action: 'error',
       reason: BATCH_CAMPAIGN_IS_CREATE_ONLY,
     })
-    expect(rules.assess({ live, fields: [{ path: ['call_rate'], kind: 'change', before: 1, after: 2 }], options })).toBeUndefined()
+    expect(policy.assess({ live, fields: [{ path: ['call_rate'], kind: 'change', before: 1, after: 2 }], options })).toBeUndefined()
   })
 
   it('nothing blocks a campaign update', () => {
-    const rules = rulesOf(campaignHandler)
-    expect(rules.createOnly).toEqual([])
-    expect(rules.assess({ live: {} as never, fields: [{ path: ['hourly_rate'], kind: 'change' }], options: { pauseToUpdate: false } })).toBeUndefined()
+    const policy = policyOf(campaignHandler)
+    expect(policy.createOnly).toEqual([])
+    expect(policy.assess({ live: {} as never, fields: [{ path: ['hourly_rate'], kind: 'change' }], options: { pauseToUpdate: false } })).toBeUndefined()
   })
 })
 

@@ -220,7 +220,7 @@ function changeFor(desired: Resource, live: LiveResource | undefined): ResourceC
     action: !live ? 'create' : fields.length > 0 ? 'update' : 'noop',
     fields,
     desired: desired.spec,
-    dependsOn: provider.rules(desired.kind).dependsOn(desired),
+    dependsOn: provider.policy(desired.kind).dependsOn(desired),
     ...(live ? { liveId: live.id, live: live.spec } : {}),
   }
 }

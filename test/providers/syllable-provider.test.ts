@@ -95,7 +95,7 @@ function changeFor(provider: Provider, desired: Resource, live: LiveResource | u
     action: !live ? 'create' : fields.length > 0 ? 'update' : 'noop',
     fields,
     desired: desired.spec,
-    dependsOn: provider.rules(desired.kind).dependsOn(desired),
+    dependsOn: provider.policy(desired.kind).dependsOn(desired),
   }
   if (live) Object.assign(change, { liveId: live.id, live: live.spec })
   return change
@@ -756,7 +756,7 @@ describe('batches', () => {
     const { planned } = await plan([batch('b-move', 'Two')])
     const { change, live } = planned[0]!
     expect(change.fields).toEqual([{ path: ['campaign'], kind: 'change', before: 'One', after: 'Two' }])
-    expect(h.provider.rules('SyllableBatch').assess({ live: live!, fields: change.fields, options: { pauseToUpdate: false } })).toEqual({
+    expect(h.provider.policy('SyllableBatch').assess({ live: live!, fields: change.fields, options: { pauseToUpdate: false } })).toEqual({
       action: 'error',
       reason: "a batch's campaign cannot change after creation; give the batch a new batch_id",
     })

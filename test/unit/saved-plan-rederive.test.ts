@@ -3,18 +3,18 @@ import { describe, expect, it } from 'vitest'
 import type { Plan, ResourceChange } from '../../src/model/plan.js'
 import { resourceAddress } from '../../src/platforms.js'
 import { buildPlan } from '../../src/plan/build-plan.js'
-import type { KindRules, LiveResource, Provider } from '../../src/model/provider.js'
+import type { KindPolicy, LiveResource, Provider } from '../../src/model/provider.js'
 import { dependenciesToLookUp, rederivePlan, withRecomputedDependencies } from '../../src/workflow/saved-plan-rederive.js'
-import { desired, live, plainRules } from '../helpers/plan-builders.js'
+import { desired, live, plainPolicy } from '../helpers/plan-builders.js'
 
-/** Batches depend on their campaign, as Syllable's rules say; specs are their own normal form. */
-const batchRules: KindRules = plainRules({
+/** Batches depend on their campaign, as Syllable's policy says; specs are their own normal form. */
+const batchPolicy: KindPolicy = plainPolicy({
   dependsOn: (resource) => [resourceAddress(resource.provider, 'SyllableCampaign', String(resource.spec.campaign))],
 })
 const provider = {
   name: 'syllable',
   normaliseDesired: (resource: { spec: Record<string, unknown> }) => resource.spec,
-  rules: (kind: string) => (kind === 'SyllableBatch' ? batchRules : plainRules()),
+  policy: (kind: string) => (kind === 'SyllableBatch' ? batchPolicy : plainPolicy()),
 } as unknown as Provider
 const providers = new Map([['syllable', provider]])
 const OPTIONS = { pauseToUpdate: false }
@@ -31,7 +31,7 @@ function savedPlan(): Plan {
     ],
     live: [campaignLive],
     managedKinds: [{ provider: 'syllable', kind: 'SyllableCampaign' }],
-    rules: (_provider, kind) => provider.rules(kind),
+    policy: (_provider, kind) => provider.policy(kind),
     options: OPTIONS,
   })
   return { ...plan, changes: plan.changes.map((change) => ({ ...change, dependsOn: [] })) }

@@ -14,7 +14,7 @@ import { oneCampaignPerName, toLiveResource } from './live.js'
 import { isRecord } from '../../model/values.js'
 import { changedFields } from '../kind-handler.js'
 import { ALLOWED_SCHEDULE_SHAPE, APP_CONFIG_SHAPE, normaliseDesiredCampaign, type FieldShape } from './normalise.js'
-import { CREATE_ONLY_REASONS, assessCampaignChange } from './rules.js'
+import { CREATE_ONLY_REASONS, assessCampaignChange } from './lifecycle-policy.js'
 import type { SarvamSession } from './session.js'
 
 type ApplyDeps = SarvamSession

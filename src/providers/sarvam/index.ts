@@ -12,7 +12,7 @@ import type { SarvamSettings } from './platform.js'
 import type { SarvamSession } from './session.js'
 
 export { normaliseCampaignSummary, normaliseDesiredCampaign, normaliseLiveCampaign } from './normalise.js'
-export { ACTIVE_REASON, CANCELLED_REASON, CREATE_ONLY_REASONS, ENDED_REASON, assessCampaignChange } from './rules.js'
+export { ACTIVE_REASON, CANCELLED_REASON, CREATE_ONLY_REASONS, ENDED_REASON, assessCampaignChange } from './lifecycle-policy.js'
 export { patchBody } from './apply.js'
 export { campaignHandler } from './campaign-handler.js'
 

@@ -14,7 +14,7 @@ import {
   schemaProblems,
   throwIfAny,
   updateEndProblems,
-} from './rules.js'
+} from './constraints.js'
 import {
   agentConfigSchema,
   allowedScheduleSchema,
