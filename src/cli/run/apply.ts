@@ -62,8 +62,12 @@ async function reviewAndApply(request: ApplyRequest, flags: ApplyFlagValues, io:
   if ('notes' in prepared && prepared.notes) io.stderr.write(formatNotes(prepared.notes))
   if ('plan' in prepared && prepared.plan && !json) io.stdout.write(formatPlanText(prepared.plan, { color }))
   if (prepared.kind !== 'ready') return prepared
-  if (prepared.needsConfirmation && !flags['auto-approve'] && !(await io.confirm('\nApply these changes?', request.signal!))) {
-    return prepared.decline()
+  if (prepared.needsConfirmation && !flags['auto-approve']) {
+    const yes = await io.confirm('\nApply these changes?', request.signal!).catch(async (error: unknown) => {
+      await prepared.decline()
+      throw error
+    })
+    if (!yes) return prepared.decline()
   }
   const { create, update } = prepared.plan.summary
   const progress = new ApplyProgress((text) => (json ? undefined : io.stdout.write(text)), create + update, createStyle(color), io.interactive && io.stdout.isTTY)
