@@ -1,9 +1,6 @@
 import { resolve } from 'node:path'
 
 import { executePlan } from '../apply/executor.js'
-import type { ApplyEvent, ApplyResult } from '../model/apply-result.js'
-
-export type { ApplyOutcome, ApplyStop } from '../model/apply-outcome.js'
 import { loadEnvironment } from '../config/env-file.js'
 import { loadProject } from '../config/load-project.js'
 import { LockWaitAbortedError, type HeldLock, type LockWait } from '../lock/file-lock.js'
@@ -13,6 +10,7 @@ import { secretsWithin } from '../model/secret.js'
 import type { KindName } from '../model/kinds.js'
 import { findStaleChanges, parsePlanFile, PlanFileError, readPlanFileText } from '../plan/plan-file.js'
 import type { ApplyOutcome, ApplyStop } from '../model/apply-outcome.js'
+import type { ApplyEvent, ApplyResult } from '../model/apply-result.js'
 import { readFrom } from '../model/platform-error.js'
 import type { LiveResource } from '../model/provider.js'
 import { providerTargets, type ProviderSession } from './provider-session.js'
@@ -26,6 +24,8 @@ import { dependenciesToLookUp, rederivePlan, withRecomputedDependencies } from '
 export const DEFAULT_LOCK_TIMEOUT_MS = 60_000
 /** After an interrupt, how long closing the connections may take before the run reports anyway. */
 const CLOSE_AFTER_INTERRUPT_MS = 5_000
+
+export type { ApplyOutcome, ApplyStop }
 
 export interface ApplyRequest extends PlanRequest {
   /** A saved plan to apply exactly (refused if it fails this project's checks, or the platform moved since). */
