@@ -38,6 +38,8 @@ export interface ProjectConfig {
   definitionsDir: string
   providers: Record<string, ProviderConfig>
   sandbox: SandboxConfig
+  /** `drift.ignore`: ADDRESS_GLOB:FIELD_PATH patterns of known noise. */
+  driftIgnore: string[]
   /** The parsed document, kept so rules can point at its lines. */
   source: ParsedDocument
 }
@@ -151,7 +153,9 @@ export async function loadProjectConfig(
     statePath: resolve(dirname(file), typeof sandboxRaw?.state === 'string' ? sandboxRaw.state : DEFAULT_SANDBOX_STATE),
   }
   if (typeof sandboxRaw?.now === 'string') sandbox.now = sandboxRaw.now
-  return { file, displayFile: shown, definitionsDir, providers, sandbox, source }
+  const driftRaw = (raw as { drift?: { ignore?: unknown } }).drift
+  const driftIgnore = Array.isArray(driftRaw?.ignore) ? driftRaw.ignore.filter((item): item is string => typeof item === 'string') : []
+  return { file, displayFile: shown, definitionsDir, providers, sandbox, driftIgnore, source }
 }
 
 /**

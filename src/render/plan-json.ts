@@ -1,5 +1,5 @@
 import type { FieldChange, Plan, ResourceChange } from '../model/plan.js'
-import { isSecretValue, SENSITIVE } from '../model/secret.js'
+import { maskSecrets } from './values.js'
 import { formatFieldPath } from '../model/values.js'
 
 export const PLAN_JSON_FORMAT_VERSION = 1
@@ -50,8 +50,4 @@ function fieldToJson(field: FieldChange) {
     after: field.after ?? null,
     sensitive: field.sensitive === true,
   }
-}
-
-function maskSecrets(_key: string, value: unknown): unknown {
-  return isSecretValue(value) ? SENSITIVE : value
 }

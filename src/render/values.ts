@@ -8,3 +8,8 @@ export function formatValue(value: unknown, maxLength = 120): string {
   if (text === undefined) return String(value)
   return text.length > maxLength ? `${text.slice(0, maxLength - 3)}...` : text
 }
+
+/** A JSON.stringify replacer that writes every secret as the "(sensitive)" marker. */
+export function maskSecrets(_key: string, value: unknown): unknown {
+  return isSecretValue(value) ? SENSITIVE : value
+}

@@ -5,13 +5,13 @@ import { describe, expect, it } from 'vitest'
 
 import { ANSI_ESCAPE, expectNoCrash } from '../helpers/cli-output.js'
 import { sarvamCampaignDoc, syllableBatchDoc, syllableCampaignDoc, documents } from '../helpers/definitions.js'
-import { SANDBOX_NOW, startExternalSandbox } from '../helpers/external-sandbox.js'
+import { editSyllableCampaign, SANDBOX_ACTOR, SANDBOX_NOW, startExternalSandbox } from '../helpers/external-sandbox.js'
 import { applySummary, cacIn, planSummary, type JsonApplyResult, type JsonPlan } from '../helpers/plan-apply.js'
 import { DEFAULT_CAC_YAML, tempProject } from '../helpers/temp-project.js'
 
 /**
  * The spawned tier's floor: the built `cac` binary, run as a process, for every command, flag,
- * output format and exit code of plan, apply and validate (scenarios run in-process, see
+ * output format and exit code of plan, apply, drift and validate (scenarios run in-process, see
  * test/scenarios; signals, prompts, locks across processes and the sandbox server have their own
  * spawned files). Each test is one short story against one sandbox process.
  */
@@ -125,6 +125,30 @@ describe.concurrent('the built CLI: commands, flags, formats and exit codes', { 
       expect(invalid.stderr).toContain('fix the files first')
     }
     expect((await sandbox.counters()).total, 'nothing is sent for invalid files').toBe(0)
+  })
+
+  it('drift: exit 0 in sync, 2 after a console edit (text and json), --ignore and --fail-on; GET requests only', async ({ onTestFinished }) => {
+    const project = await tempProject({ ...FILES, 'cac.yaml': DEFAULT_CAC_YAML.replace('actor: ci@example.com', `actor: ${SANDBOX_ACTOR}`) }, { onTestFinished })
+    const sandbox = await startExternalSandbox(project, onTestFinished)
+    const cac = cacIn(project, sandbox.env)
+    expect((await cac(['apply', '--auto-approve'])).code).toBe(0)
+    await sandbox.resetCounters()
+    const clean = await cac(['drift'])
+    expectNoCrash(clean)
+    expect(clean.code, clean.stdout + clean.stderr).toBe(0)
+    expect(clean.stdout).toMatch(/^Drift: 0 drifted, 0 missing, 0 pending, 0 unmanaged, 3 in sync\.$/m)
+
+    await editSyllableCampaign(sandbox.request, 'Surface A', { caller_id: '+19995550042' })
+    await sandbox.resetCounters()
+    const text = await cac(['drift'])
+    expect(text.code).toBe(2)
+    expect(text.stdout).toContain('caller_id: "+19995550001" (file) → "+19995550042" (live)')
+    const json = await cac(['drift', '--format', 'json'])
+    expect(json.code).toBe(2)
+    expect((JSON.parse(json.stdout) as { summary: { drifted: number } }).summary.drifted).toBe(1)
+    const quiet = await cac(['drift', '--ignore', 'syllable/campaign/Surface A:caller_id', '--fail-on', 'unmanaged'])
+    expect(quiet.code, quiet.stdout).toBe(0)
+    expect(await sandbox.writeRoutes(), 'drift only reads').toEqual({})
   })
 
   it('--sandbox: every provider goes to the embedded sandbox, whose state persists between runs', async ({ onTestFinished }) => {

@@ -4,9 +4,11 @@ import type { CommandIo } from '../../src/cli/command-io.js'
 import { reportError } from '../../src/cli/error-report.js'
 import { scrubOutput } from '../../src/cli/output.js'
 import { runApply } from '../../src/cli/run/apply.js'
+import { runDrift } from '../../src/cli/run/drift.js'
 import { runPlan } from '../../src/cli/run/plan.js'
 import { runValidate } from '../../src/cli/run/validate.js'
 import Apply from '../../src/commands/apply.js'
+import Drift from '../../src/commands/drift.js'
 import Plan from '../../src/commands/plan.js'
 import Validate from '../../src/commands/validate.js'
 import type { RetryPolicy } from '../../src/model/retry-policy.js'
@@ -15,7 +17,7 @@ import { FAST_RETRY_POLICY } from './fast-retry.js'
 import { cliEnv, type CliResult, type RunOptions } from './run-cli.js'
 
 /**
- * The in-process tier: `cac plan|apply|validate ARGS…` parsed with the command's own oclif flags
+ * The in-process tier: `cac plan|apply|drift|validate ARGS…` parsed with the command's own oclif flags
  * and run by the same function the command calls, with the same rendering, error mapping and
  * secret scrubbing, in this process: output is collected instead of printed, there is no
  * terminal and no prompt (as under CI), and retries wait milliseconds (FAST_RETRY_POLICY), not
@@ -25,13 +27,14 @@ import { cliEnv, type CliResult, type RunOptions } from './run-cli.js'
 type Parsed = { flags: Record<string, unknown>; args: Record<string, unknown>; argv: unknown[] }
 
 interface InProcessCommand {
-  command: typeof Plan | typeof Apply | typeof Validate
+  command: typeof Plan | typeof Apply | typeof Validate | typeof Drift
   run(parsed: Parsed, io: CommandIo): Promise<number>
 }
 
 const COMMANDS: Record<string, InProcessCommand> = {
   plan: { command: Plan, run: (parsed, io) => runPlan(parsed.flags as never, io) },
   apply: { command: Apply, run: (parsed, io) => runApply(parsed.flags as never, parsed.args.planfile as string | undefined, io) },
+  drift: { command: Drift, run: (parsed, io) => runDrift(parsed.flags as never, io) },
   validate: { command: Validate, run: (parsed, io) => runValidate(parsed.flags as never, parsed.argv as string[], io) },
 }
 

@@ -42,7 +42,7 @@ describe('the platforms and the published schemas', () => {
     const entry = { type: 'x', url: 'sandbox', api_key: 'k', actor: 'ci@example.com', org_id: 'acme', workspace_id: 'outbound' }
     expect(Object.fromEntries(PLATFORMS.map((platform) => [platform.type, platform.providerFields.read(entry)]))).toEqual({
       syllable: { actor: 'ci@example.com' },
-      sarvam: { orgId: 'acme', workspaceId: 'outbound' },
+      sarvam: { orgId: 'acme', workspaceId: 'outbound', actor: 'ci@example.com' },
     })
   })
 })

@@ -11,6 +11,7 @@ function project(providers: ProviderConfig[]): ProjectConfig {
     definitionsDir: '/p/campaigns',
     providers: Object.fromEntries(providers.map((provider) => [provider.name, provider])),
     sandbox: { statePath: '/p/.cac/sandbox.json' },
+    driftIgnore: [],
     source: undefined as never,
   }
 }

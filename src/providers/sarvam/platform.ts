@@ -13,6 +13,8 @@ export interface SarvamSettings {
   orgId?: string
   /** cac.yaml `workspace_id`. */
   workspaceId?: string
+  /** cac.yaml `actor`: the user id Sarvam records (updated_by) for cac's API key. */
+  actor?: string
 }
 
 export const sarvamPlatform = definePlatform<SarvamSettings>({
@@ -38,6 +40,13 @@ export const sarvamPlatform = definePlatform<SarvamSettings>({
         description: 'Workspace inside the organisation. Campaign names only need to be unique within one workspace.',
         examples: ['outbound'],
       },
+      actor: {
+        type: 'string',
+        minLength: 1,
+        description:
+          "The user id Sarvam records in updated_by for this provider's API key: cac drift then tells cac's own changes (pending) from changes made elsewhere (drifted).",
+        examples: ['cac-ci@example.com'],
+      },
     },
     read: (entry) => {
       const settings: SarvamSettings = {}
@@ -45,10 +54,13 @@ export const sarvamPlatform = definePlatform<SarvamSettings>({
       if (orgId !== undefined) settings.orgId = orgId
       const workspaceId = textField(entry, 'workspace_id')
       if (workspaceId !== undefined) settings.workspaceId = workspaceId
+      const actor = textField(entry, 'actor')
+      if (actor !== undefined) settings.actor = actor
       return settings
     },
   },
   authHeader: 'X-API-Key',
+  actorOf: (settings) => settings.actor,
   // A plan is bound to the organisation and workspace it was made for.
   targetScope: (settings) => ({
     ...(settings.orgId !== undefined ? { orgId: settings.orgId } : {}),

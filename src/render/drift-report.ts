@@ -1,0 +1,121 @@
+import type { DriftEntry, DriftField, DriftReport, DriftState, WideningState } from '../model/drift.js'
+import { formatFieldPath } from '../model/values.js'
+import { SENSITIVE } from '../model/secret.js'
+import type { CommandEnding } from './apply-outcome.js'
+import { createStyle, type Style } from './style.js'
+import { formatValue, maskSecrets } from './values.js'
+
+export type DriftFormat = 'text' | 'json'
+export const DRIFT_FORMATS: readonly DriftFormat[] = ['text', 'json']
+export const DRIFT_JSON_FORMAT_VERSION = 1
+
+const HEADINGS: Record<Exclude<DriftState, 'in-sync'>, string> = {
+  drifted: '~ drifted  ',
+  pending: '= pending  ',
+  missing: '- missing  ',
+  unmanaged: '? unmanaged',
+  error: '✗ error    ',
+}
+
+/**
+ * How drift ended: exit 2 when something drifted or is missing (or, with `failOn`, is pending or
+ * unmanaged), 1 when a resource could not be judged (in error), else 0.
+ */
+export function renderDrift(report: DriftReport, options: { format: DriftFormat; color: boolean; failOn: readonly WideningState[] }): CommandEnding {
+  const { summary } = report
+  const alarm = summary.drifted + summary.missing + options.failOn.reduce((sum, state) => sum + summary[state], 0) > 0
+  const exitCode = summary.error > 0 ? 1 : alarm ? 2 : 0
+  const stdout = options.format === 'json' ? driftToJson(report) : formatDriftText(report, createStyle(options.color))
+  return { stdout, stderr: '', exitCode }
+}
+
+/** Drift for people: targets, each resource that is not in sync with its differences, who and when, the summary. */
+export function formatDriftText(report: DriftReport, style: Style): string {
+  const lines: string[] = ['Targets:']
+  for (const target of report.targets) lines.push(`  ${target.provider} → ${target.target}`)
+  for (const entry of report.entries) {
+    if (entry.state === 'in-sync') continue
+    lines.push('', `${colourOf(entry.state, style)(HEADINGS[entry.state])}  ${style.bold(entry.address)}${describe(entry)}`)
+    for (const field of entry.fields) lines.push(`      ${formatDriftField(field)}`)
+  }
+  if (report.withoutActor.length > 0 || report.unusedIgnores.length > 0) lines.push('')
+  for (const provider of report.withoutActor) {
+    lines.push(`Note: provider ${provider} names no actor in cac.yaml, so every difference there counts as drift; set actor to the identity its platform records for cac's API key to tell cac's own changes (pending) apart.`)
+  }
+  for (const pattern of report.unusedIgnores) lines.push(style.yellow(`Warning: the ignore pattern ${JSON.stringify(pattern)} matched no difference.`))
+  lines.push('', formatDriftSummary(report, style))
+  return `${lines.join('\n')}\n`
+}
+
+function describe(entry: DriftEntry): string {
+  const who = [entry.changedBy !== undefined ? `by ${entry.changedBy}` : '', entry.changedAt !== undefined ? `at ${entry.changedAt}` : ''].filter(Boolean).join(' ')
+  switch (entry.state) {
+    case 'drifted':
+      return `: changed on the platform${who ? ` ${who}` : ''}`
+    case 'pending':
+      return `: the files changed since cac's last apply${who ? ` (${who})` : ''}; apply to bring the platform along`
+    case 'missing':
+      return `: declared${entry.source ? ` in ${entry.source.file}:${entry.source.line}` : ''}, not on the platform (deleted outside cac, or never applied: the platform cannot tell which)`
+    case 'unmanaged':
+      return `: on the platform, in no file (id ${String(entry.liveId)}${who ? `, last changed ${who}` : ''})`
+    case 'error':
+      return `: ${entry.reason ?? 'cannot be compared'}`
+    default:
+      return ''
+  }
+}
+
+function formatDriftField(field: DriftField): string {
+  const path = formatFieldPath(field.path)
+  const file = field.kind === 'remove' ? '(not in the file)' : formatValue(field.sensitive ? SENSITIVE : field.file)
+  const live = field.kind === 'add' ? '(not on the platform)' : formatValue(field.sensitive ? SENSITIVE : field.live)
+  return `${path}: ${file} (file) → ${live} (live)`
+}
+
+function colourOf(state: DriftState, style: Style): (text: string) => string {
+  return state === 'drifted' || state === 'missing' || state === 'error' ? style.red : state === 'pending' ? style.yellow : style.dim
+}
+
+/** "Drift: 2 drifted, 1 missing, 3 pending, 4 unmanaged, 40 in sync." (plus in-error and ignored counts where there are any). */
+export function formatDriftSummary(report: DriftReport, style: Style = createStyle(false)): string {
+  const s = report.summary
+  const parts = [`${s.drifted} drifted`, `${s.missing} missing`, `${s.pending} pending`, `${s.unmanaged} unmanaged`]
+  if (s.error > 0) parts.push(`${s.error} in error`)
+  parts.push(`${s.inSync} in sync`)
+  const ignored = s.ignored > 0 ? `; ${s.ignored} difference${s.ignored === 1 ? '' : 's'} ignored` : ''
+  const line = `Drift: ${parts.join(', ')}${ignored}.`
+  return s.drifted + s.missing + s.error > 0 ? style.red(line) : style.green(line)
+}
+
+/** Drift for tools: a versioned envelope, every resource (in sync included). */
+export function driftToJson(report: DriftReport): string {
+  const s = report.summary
+  const body = {
+    format_version: DRIFT_JSON_FORMAT_VERSION,
+    targets: report.targets.map((t) => ({ provider: t.provider, type: t.type, target: t.target })),
+    summary: { drifted: s.drifted, missing: s.missing, pending: s.pending, unmanaged: s.unmanaged, error: s.error, in_sync: s.inSync, ignored: s.ignored },
+    resources: report.entries.map((entry) => ({
+      address: entry.address,
+      kind: entry.kind,
+      provider: entry.provider,
+      name: entry.name,
+      state: entry.state,
+      changed_by: entry.changedBy ?? null,
+      changed_at: entry.changedAt ?? null,
+      live_id: entry.liveId ?? null,
+      source: entry.source ?? null,
+      reason: entry.reason ?? null,
+      ignored: entry.ignored,
+      fields: entry.fields.map((field) => ({
+        path: formatFieldPath(field.path),
+        kind: field.kind,
+        file: field.sensitive ? SENSITIVE : (field.file ?? null),
+        live: field.sensitive ? SENSITIVE : (field.live ?? null),
+        sensitive: field.sensitive,
+      })),
+    })),
+    without_actor: report.withoutActor,
+    unused_ignores: report.unusedIgnores,
+  }
+  return `${JSON.stringify(body, maskSecrets, 2)}\n`
+}

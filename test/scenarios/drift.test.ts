@@ -1,0 +1,159 @@
+import { writeFile } from 'node:fs/promises'
+import { join } from 'node:path'
+
+import { describe, expect, it } from 'vitest'
+
+import { expectNoCrash } from '../helpers/cli-output.js'
+import { documents, sarvamCampaignDoc, syllableBatchDoc, syllableCampaignDoc } from '../helpers/definitions.js'
+import { createSyllableCampaign, editSyllableCampaign, SANDBOX_ACTOR, startInProcessSandbox, SYLLABLE_BATCHES, type ExternalSandbox } from '../helpers/external-sandbox.js'
+import { cacInProcess, expectConverged, type Cac } from '../helpers/plan-apply.js'
+import { DEFAULT_CAC_YAML, tempProject } from '../helpers/temp-project.js'
+
+/**
+ * `cac drift` against a sandbox that records who made each change from the API key: cac runs with
+ * SANDBOX_API_KEY, whose identity SANDBOX_ACTOR is the `actor` of both providers; the "console" is
+ * tester@example.com (the test client's key). Every drift reads only.
+ */
+const SYLLABLE_FILE = 'campaigns/syllable.yaml'
+const CAC_YAML = DEFAULT_CAC_YAML.replace('actor: ci@example.com', `actor: ${SANDBOX_ACTOR}`).replace('    workspace_id: outbound\n', `    workspace_id: outbound\n    actor: ${SANDBOX_ACTOR}\n`)
+const FILES = {
+  'cac.yaml': CAC_YAML,
+  [SYLLABLE_FILE]: documents(syllableCampaignDoc('Drift A', { hourly_rate: 10 }), syllableBatchDoc('drift-a-1', 'Drift A', { call_rate: 5 })),
+  'campaigns/sarvam.yaml': sarvamCampaignDoc('Drift S'),
+}
+
+interface DriftJson {
+  format_version: number
+  summary: Record<string, number>
+  resources: { address: string; state: string; changed_by: string | null; changed_at: string | null; ignored: number; fields: { path: string; kind: string; file: unknown; live: unknown }[] }[]
+  without_actor: string[]
+  unused_ignores: string[]
+}
+
+async function applied(onTestFinished: (cleanup: () => Promise<void>) => void, files: Record<string, string> = FILES): Promise<{ project: string; sandbox: ExternalSandbox; cac: Cac }> {
+  const project = await tempProject(files, { onTestFinished })
+  const sandbox = await startInProcessSandbox(onTestFinished)
+  const cac = cacInProcess(project, sandbox.env)
+  const apply = await cac(['apply', '--auto-approve'])
+  expect(apply.code, apply.stderr).toBe(0)
+  await sandbox.resetCounters()
+  return { project, sandbox, cac }
+}
+
+/** drift, asserting it sent nothing but GETs. */
+async function drift(cac: Cac, sandbox: ExternalSandbox, args: string[] = []) {
+  const result = await cac(['drift', ...args])
+  expectNoCrash(result)
+  expect(await sandbox.writeRoutes(), 'drift writes nothing').toEqual({})
+  return result
+}
+
+const summaryOf = (stdout: string) => /^Drift: .*\.$/m.exec(stdout)?.[0]
+
+describe('cac drift', () => {
+  it('after an apply: exit 0, everything in sync', async ({ onTestFinished }) => {
+    const { sandbox, cac } = await applied(onTestFinished)
+    const result = await drift(cac, sandbox)
+    expect(result.code, result.stdout + result.stderr).toBe(0)
+    expect(summaryOf(result.stdout)).toBe('Drift: 0 drifted, 0 missing, 0 pending, 0 unmanaged, 3 in sync.')
+    expect((await sandbox.counters()).total, 'it did read the platforms').toBeGreaterThan(0)
+  })
+
+  it('a field edited in the console: exit 2, naming the resource, the field (file → live), who and when', async ({ onTestFinished }) => {
+    const { sandbox, cac } = await applied(onTestFinished)
+    const edited = await editSyllableCampaign(sandbox.request, 'Drift A', { hourly_rate: 12 })
+    await sandbox.resetCounters()
+    const text = await drift(cac, sandbox)
+    expect(text.code).toBe(2)
+    expect(text.stdout).toContain(`~ drifted    syllable/campaign/Drift A: changed on the platform by tester@example.com at ${String(edited.updated_at)}\n      hourly_rate: 10 (file) → 12 (live)\n`)
+    expect(summaryOf(text.stdout)).toBe('Drift: 1 drifted, 0 missing, 0 pending, 0 unmanaged, 2 in sync.')
+
+    const json = JSON.parse((await drift(cac, sandbox, ['--format', 'json'])).stdout) as DriftJson
+    expect(json.format_version).toBe(1)
+    const entry = json.resources.find((resource) => resource.address === 'syllable/campaign/Drift A')
+    expect(entry).toMatchObject({ state: 'drifted', changed_by: 'tester@example.com', changed_at: edited.updated_at, fields: [{ path: 'hourly_rate', kind: 'change', file: 10, live: 12 }] })
+    expect(json.summary).toEqual({ drifted: 1, missing: 0, pending: 0, unmanaged: 0, error: 0, in_sync: 2, ignored: 0 })
+
+    // Known noise: ignored differences are counted, never dropped; a pattern that matches nothing is said.
+    const ignored = await drift(cac, sandbox, ['--ignore', 'syllable/campaign/*:hourly_rate', '--ignore', 'sarvam/*:description'])
+    expect(ignored.code).toBe(0)
+    expect(summaryOf(ignored.stdout)).toBe('Drift: 0 drifted, 0 missing, 0 pending, 0 unmanaged, 3 in sync; 1 difference ignored.')
+    expect(ignored.stdout).toContain('Warning: the ignore pattern "sarvam/*:description" matched no difference.')
+
+    expect((await cac(['apply', '--auto-approve'])).code).toBe(0)
+    await expectConverged(cac, sandbox)
+    expect((await drift(cac, sandbox)).code).toBe(0)
+  })
+
+  it('drift.ignore in cac.yaml silences the same field', async ({ onTestFinished }) => {
+    const { sandbox, cac } = await applied(onTestFinished, { ...FILES, 'cac.yaml': `${CAC_YAML}drift:\n  ignore: ["syllable/campaign/Drift A:hourly_rate"]\n` })
+    await editSyllableCampaign(sandbox.request, 'Drift A', { hourly_rate: 30, caller_id: '+19995550077' })
+    await sandbox.resetCounters()
+    const result = await drift(cac, sandbox, ['--format', 'json'])
+    expect(result.code, result.stdout).toBe(2)
+    const entry = (JSON.parse(result.stdout) as DriftJson).resources.find((resource) => resource.address === 'syllable/campaign/Drift A')!
+    expect(entry.fields.map((field) => field.path)).toEqual(['caller_id'])
+    expect(entry.ignored).toBe(1)
+  })
+
+  it('a file changed and not applied is pending (exit 0, or 2 with --fail-on pending); a campaign made outside cac is unmanaged', async ({ onTestFinished }) => {
+    const { project, sandbox, cac } = await applied(onTestFinished)
+    await writeFile(join(project, SYLLABLE_FILE), documents(syllableCampaignDoc('Drift A', { hourly_rate: 11 }), syllableBatchDoc('drift-a-1', 'Drift A', { call_rate: 5 })))
+    await createSyllableCampaign(sandbox.request, 'Console Made')
+    await sandbox.resetCounters()
+    const result = await drift(cac, sandbox)
+    expect(result.code, result.stdout).toBe(0)
+    expect(result.stdout).toMatch(new RegExp(`^= pending {4}syllable/campaign/Drift A: the files changed since cac's last apply \\(by ${SANDBOX_ACTOR.replace(/[.]/g, '\\.')} at \\S+\\); apply to bring the platform along\n {6}hourly_rate: 11 \\(file\\) → 10 \\(live\\)$`, 'm'))
+    expect(result.stdout).toMatch(/^\? unmanaged  syllable\/campaign\/Console Made: on the platform, in no file \(id \d+, last changed by tester@example\.com at \S+\)$/m)
+    expect(summaryOf(result.stdout)).toBe('Drift: 0 drifted, 0 missing, 1 pending, 1 unmanaged, 2 in sync.')
+    expect((await drift(cac, sandbox, ['--fail-on', 'pending'])).code).toBe(2)
+    expect((await drift(cac, sandbox, ['--fail-on', 'unmanaged'])).code).toBe(2)
+    expect((await drift(cac, sandbox, ['--fail-on', 'pending,unmanaged'])).code).toBe(2)
+  })
+
+  it('a batch deleted outside cac is missing: exit 2, and the output says the platform cannot tell deleted from never applied', async ({ onTestFinished }) => {
+    const { project, sandbox, cac } = await applied(onTestFinished)
+    const deleted = await sandbox.request('DELETE', `${SYLLABLE_BATCHES}/drift-a-1`, { form: { delete_reason: 'console clean-up' } })
+    expect(deleted.status, deleted.text).toBe(200)
+    await sandbox.resetCounters()
+    const result = await drift(cac, sandbox)
+    expect(result.code).toBe(2)
+    expect(result.stdout).toContain('- missing    syllable/batch/drift-a-1: declared in campaigns/syllable.yaml:')
+    expect(result.stdout).toContain('not on the platform (deleted outside cac, or never applied: the platform cannot tell which)')
+    expect(summaryOf(result.stdout)).toBe('Drift: 0 drifted, 1 missing, 0 pending, 0 unmanaged, 2 in sync.')
+    // The platform keeps a deleted batch's id: the way back is a batch under a new id.
+    await writeFile(join(project, SYLLABLE_FILE), documents(syllableCampaignDoc('Drift A', { hourly_rate: 10 }), syllableBatchDoc('drift-a-2', 'Drift A', { call_rate: 5 })))
+    const reapply = await cac(['apply', '--auto-approve'])
+    expect(reapply.code, reapply.stdout + reapply.stderr).toBe(0)
+    await expectConverged(cac, sandbox)
+    expect((await drift(cac, sandbox)).code).toBe(0)
+  })
+
+  it('without an actor every difference counts as drift, and the output says how to tell them apart', async ({ onTestFinished }) => {
+    const withoutActor = DEFAULT_CAC_YAML.replace(/ {4}actor: .*\n/, '')
+    const { project, sandbox, cac } = await applied(onTestFinished, { ...FILES, 'cac.yaml': withoutActor })
+    await writeFile(join(project, SYLLABLE_FILE), documents(syllableCampaignDoc('Drift A', { hourly_rate: 11 }), syllableBatchDoc('drift-a-1', 'Drift A', { call_rate: 5 })))
+    const result = await drift(cac, sandbox, ['--format', 'json'])
+    expect(result.code).toBe(2)
+    const json = JSON.parse(result.stdout) as DriftJson
+    expect(json.without_actor).toEqual(['sarvam', 'syllable'])
+    expect(json.summary.drifted).toBe(1)
+    const text = await drift(cac, sandbox)
+    expect(text.stdout).toContain('Note: provider syllable names no actor in cac.yaml, so every difference there counts as drift;')
+  })
+
+  it('refuses a malformed --ignore or --fail-on, and invalid files, with exit 1 and nothing sent', async ({ onTestFinished }) => {
+    const { project, sandbox, cac } = await applied(onTestFinished)
+    const badIgnore = await drift(cac, sandbox, ['--ignore', 'no-field-here'])
+    expect(badIgnore.code).toBe(1)
+    expect(badIgnore.stderr).toMatch(/^Error: --ignore must be ADDRESS_GLOB:FIELD_PATH/)
+    const badFailOn = await drift(cac, sandbox, ['--fail-on', 'drifted'])
+    expect(badFailOn.code).toBe(1)
+    expect(badFailOn.stderr).toMatch(/^Error: --fail-on takes pending, unmanaged/)
+    await writeFile(join(project, 'campaigns/broken.yaml'), 'kind: SyllableCampaign\nprovider: nowhere\nspec: {}\n')
+    const invalid = await drift(cac, sandbox)
+    expect(invalid.code).toBe(1)
+    expect(invalid.stderr).toContain('fix the files first')
+    expect((await sandbox.counters()).total, 'nothing sent').toBe(0)
+  })
+})
