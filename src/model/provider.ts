@@ -69,6 +69,19 @@ export interface KindPolicy {
   assess(input: { live: LiveResource; fields: FieldChange[]; options: PlanOptions }): Verdict | undefined
   /** What the plan should point out about a live resource beyond its changes (see ResourceChange.notice). */
   notice?(input: { live: LiveResource; desired: Spec }): string | undefined
+  /**
+   * A lifecycle the platform moved outside the files' reach (a campaign cancelled in a console):
+   * drift reports it as a difference of `field`, though no file field says so.
+   */
+  lifecycleDrift?(live: LiveResource): LifecycleDrift | undefined
+}
+
+/** See KindPolicy.lifecycleDrift. */
+export interface LifecycleDrift {
+  field: string
+  /** What the files imply, in words (e.g. `scheduled, active or paused`). */
+  expected: string
+  live: string
 }
 
 /** What `apply` needs besides the change itself. */

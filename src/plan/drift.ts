@@ -1,6 +1,6 @@
 import type { DriftEntry, DriftField, DriftReport, DriftState, DriftSummary } from '../model/drift.js'
 import type { FieldChange, Plan, ResourceChange } from '../model/plan.js'
-import type { LiveResource } from '../model/provider.js'
+import type { LifecycleDrift, LiveResource } from '../model/provider.js'
 import { formatFieldPath } from '../model/values.js'
 
 /** `ADDRESS_GLOB:FIELD_PATH`, compiled by the caller: which differences are known noise. */
@@ -17,6 +17,8 @@ export interface DriftInput {
   /** The identity each provider's platform records for cac (cac.yaml `actor`), where set. */
   actors: ReadonlyMap<string, string>
   ignore: readonly IgnoreRule[]
+  /** The kind's lifecycle drift (KindPolicy.lifecycleDrift) of a live resource, where it has one. */
+  lifecycle(provider: string, kind: string, live: LiveResource): LifecycleDrift | undefined
 }
 
 /**
@@ -67,13 +69,17 @@ function entryOf(change: ResourceChange, input: DriftInput, used: Set<string>): 
   if (change.action === 'error') return { ...base, state: 'error', fields: [], ignored: 0, ...(change.reason ? { reason: change.reason } : {}) }
   const fields: DriftField[] = []
   let ignored = 0
-  for (const field of change.fields) {
+  const live = input.live.get(change.address)
+  const moved = live ? input.lifecycle(change.provider, change.kind, live) : undefined
+  const candidates: DriftField[] = change.fields.map(driftField)
+  if (moved) candidates.unshift({ path: [moved.field], kind: 'change', file: moved.expected, live: moved.live, sensitive: false, lifecycle: true })
+  for (const field of candidates) {
     const rule = input.ignore.find((candidate) => candidate.matches(change.address, formatFieldPath(field.path)))
     if (rule) {
       used.add(rule.text)
       ignored += 1
     } else {
-      fields.push(driftField(field))
+      fields.push(field)
     }
   }
   if (fields.length === 0) return { ...base, state: 'in-sync', fields, ignored }

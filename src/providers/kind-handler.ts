@@ -7,7 +7,7 @@
 import type { KindName } from '../model/kinds.js'
 import type { KindDeclaration } from '../model/platform.js'
 import type { FieldChange, ResourceChange, Spec } from '../model/plan.js'
-import type { ApplyContext, ChangeOutcome, KindPolicy, LiveResource, PlanOptions, ReadScope, Verdict } from '../model/provider.js'
+import type { ApplyContext, ChangeOutcome, KindPolicy, LifecycleDrift, LiveResource, PlanOptions, ReadScope, Verdict } from '../model/provider.js'
 import type { Resource } from '../model/resource.js'
 
 /** A resource to read again: by server id when known, else by identity. */
@@ -55,6 +55,7 @@ export interface KindHandler<Session> {
   /** Platform conditions on an update (create-only fields are checked from the declaration when absent). */
   assess?(input: { live: LiveResource; fields: FieldChange[]; options: PlanOptions }): Verdict | undefined
   notice?(input: { live: LiveResource; desired: Spec }): string | undefined
+  lifecycleDrift?(live: LiveResource): LifecycleDrift | undefined
 }
 
 /** The planner's policy for a kind, from its handler and its declaration. */
@@ -66,6 +67,7 @@ export function policyOf<Session>(handler: KindHandler<Session>): KindPolicy {
     assess: handler.assess ?? (({ fields }) => createOnlyVerdict(handler.kind, changedFields(fields))),
   }
   if (handler.notice) policy.notice = handler.notice
+  if (handler.lifecycleDrift) policy.lifecycleDrift = handler.lifecycleDrift
   return policy
 }
 

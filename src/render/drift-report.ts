@@ -67,6 +67,7 @@ function describe(entry: DriftEntry): string {
 
 function formatDriftField(field: DriftField): string {
   const path = formatFieldPath(field.path)
+  if (field.lifecycle) return `${path}: ${String(field.live)} on the platform (the files imply ${String(field.file)})`
   const file = field.kind === 'remove' ? '(not in the file)' : formatValue(field.sensitive ? SENSITIVE : field.file)
   const live = field.kind === 'add' ? '(not on the platform)' : formatValue(field.sensitive ? SENSITIVE : field.live)
   return `${path}: ${file} (file) → ${live} (live)`
@@ -112,6 +113,7 @@ export function driftToJson(report: DriftReport): string {
         file: field.sensitive ? SENSITIVE : (field.file ?? null),
         live: field.sensitive ? SENSITIVE : (field.live ?? null),
         sensitive: field.sensitive,
+        lifecycle: field.lifecycle === true,
       })),
     })),
     without_actor: report.withoutActor,

@@ -30,6 +30,7 @@ export async function driftProject(request: DriftRequest): Promise<DriftOutcome>
       live: outcome.live,
       actors: actorsOf(config),
       ignore: [...config.driftIgnore, ...request.ignore].map(ignoreRule),
+      lifecycle: (provider, kind, live) => outcome.session.providers.get(provider)?.policy(kind).lifecycleDrift?.(live),
     })
     return { kind: 'reported', report, notes: outcome.notes }
   } finally {

@@ -5,7 +5,7 @@ import { describe, expect, it } from 'vitest'
 
 import { expectNoCrash } from '../helpers/cli-output.js'
 import { documents, sarvamCampaignDoc, syllableBatchDoc, syllableCampaignDoc } from '../helpers/definitions.js'
-import { createSyllableCampaign, editSyllableCampaign, SANDBOX_ACTOR, startInProcessSandbox, SYLLABLE_BATCHES, type ExternalSandbox } from '../helpers/external-sandbox.js'
+import { createSyllableCampaign, editSyllableCampaign, SANDBOX_ACTOR, SARVAM_CAMPAIGNS, sarvamCampaign, startInProcessSandbox, SYLLABLE_BATCHES, type ExternalSandbox } from '../helpers/external-sandbox.js'
 import { cacInProcess, expectConverged, type Cac } from '../helpers/plan-apply.js'
 import { DEFAULT_CAC_YAML, tempProject } from '../helpers/temp-project.js'
 
@@ -127,6 +127,28 @@ describe('cac drift', () => {
     expect(reapply.code, reapply.stdout + reapply.stderr).toBe(0)
     await expectConverged(cac, sandbox)
     expect((await drift(cac, sandbox)).code).toBe(0)
+  })
+
+  it('a Sarvam campaign cancelled outside cac is drifted on its status, with who and when', async ({ onTestFinished }) => {
+    const { project, sandbox, cac } = await applied(onTestFinished)
+    const { campaign_id } = await sarvamCampaign(sandbox.request, 'Drift S')
+    const cancelled = await sandbox.request('PUT', `${SARVAM_CAMPAIGNS}/${campaign_id}/status`, { json: { action: 'cancel' } })
+    expect(cancelled.status, cancelled.text).toBe(200)
+    await sandbox.resetCounters()
+    const result = await drift(cac, sandbox)
+    expect(result.code, result.stdout).toBe(2)
+    expect(result.stdout).toMatch(/^~ drifted {4}sarvam\/campaign\/Drift S: changed on the platform by tester@example\.com at \S+\n {6}status: cancelled on the platform \(the files imply scheduled, active or paused\)$/m)
+    const json = JSON.parse((await drift(cac, sandbox, ['--format', 'json'])).stdout) as DriftJson
+    expect(json.resources.find((resource) => resource.address === 'sarvam/campaign/Drift S')?.fields).toEqual([
+      { path: 'status', kind: 'change', file: 'scheduled, active or paused', live: 'cancelled', sensitive: false, lifecycle: true },
+    ])
+    // A cancelled campaign cannot run again: the way back is a campaign under a new name.
+    await writeFile(join(project, 'campaigns/sarvam.yaml'), sarvamCampaignDoc('Drift S2'))
+    expect((await cac(['apply', '--auto-approve'])).code).toBe(0)
+    await expectConverged(cac, sandbox)
+    const after = await drift(cac, sandbox)
+    expect(after.code, after.stdout).toBe(0)
+    expect(summaryOf(after.stdout)).toBe('Drift: 0 drifted, 0 missing, 0 pending, 1 unmanaged, 3 in sync.')
   })
 
   it('without an actor every difference counts as drift, and the output says how to tell them apart', async ({ onTestFinished }) => {

@@ -7,7 +7,7 @@ import { createCampaign, updateCampaign } from './apply.js'
 import { CAMPAIGN_KIND } from './kinds.js'
 import { readLiveCampaigns, refreshCampaign } from './live.js'
 import { DEFAULT_APP_TYPE, DEFAULT_CONNECTION_WEIGHT, normaliseDesiredCampaign } from './normalise.js'
-import { assessCampaignChange, leftPausedNotice } from './lifecycle-policy.js'
+import { assessCampaignChange, cancelledOutsideFiles, leftPausedNotice } from './lifecycle-policy.js'
 import type { SarvamSession } from './session.js'
 
 export const campaignHandler: KindHandler<SarvamSession> = {
@@ -20,6 +20,7 @@ export const campaignHandler: KindHandler<SarvamSession> = {
   update: updateCampaign,
   assess: assessCampaignChange,
   notice: leftPausedNotice,
+  lifecycleDrift: cancelledOutsideFiles,
 }
 
 /**

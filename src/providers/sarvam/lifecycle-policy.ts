@@ -3,7 +3,7 @@
  * calls these with the live campaign and the field diff.
  */
 import type { FieldChange, Spec } from '../../model/plan.js'
-import type { LiveResource, PlanOptions, Verdict } from '../../model/provider.js'
+import type { LifecycleDrift, LiveResource, PlanOptions, Verdict } from '../../model/provider.js'
 import { changedFields, createOnlyVerdict } from '../kind-handler.js'
 import { CAMPAIGN_KIND } from './kinds.js'
 
@@ -49,4 +49,12 @@ export function assessCampaignChange(input: { live: LiveResource; fields: FieldC
   if (createOnly) return createOnly
   if (live.status === 'active' && !options.pauseToUpdate && !asksToPause(fields)) return { action: 'blocked', reason: ACTIVE_REASON }
   return undefined
+}
+
+/**
+ * A campaign cancelled on the platform can never run again, whatever its file says: drift reports
+ * its status. (One that ended is not reported: campaigns end on their own at end_timestamp.)
+ */
+export function cancelledOutsideFiles(live: LiveResource): LifecycleDrift | undefined {
+  return live.status === 'cancelled' ? { field: 'status', expected: 'scheduled, active or paused', live: 'cancelled' } : undefined
 }
