@@ -23,6 +23,8 @@ export interface DriftField {
   live?: unknown
   /** A write-only secret: compared by presence only, its value never shown. */
   sensitive: boolean
+  /** The line of the field in its definition file (or of its nearest declared parent). */
+  line?: number
   /** A lifecycle the platform moved (no file field): `file` says in words what the files imply. */
   lifecycle?: boolean
 }

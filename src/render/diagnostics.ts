@@ -1,5 +1,6 @@
 import type { FilesCheck } from '../model/apply-outcome.js'
 import type { Diagnostic } from '../model/diagnostic.js'
+import { escapeData, escapeProperty } from './github-commands.js'
 import { createStyle } from './style.js'
 
 export const VALIDATION_FORMAT_VERSION = 1
@@ -89,14 +90,6 @@ export function formatValidationGithub(summary: ValidationSummary): string {
   const style = createStyle(false)
   lines.push(summaryLine(summary, style))
   return lines.join('\n') + '\n'
-}
-
-function escapeData(text: string): string {
-  return text.replace(/%/g, '%25').replace(/\r/g, '%0D').replace(/\n/g, '%0A')
-}
-
-function escapeProperty(text: string): string {
-  return escapeData(text).replace(/:/g, '%3A').replace(/,/g, '%2C')
 }
 
 /** The problems that stop a plan or an apply before anything is sent (stderr text). */

@@ -2,11 +2,12 @@ import type { DriftEntry, DriftField, DriftReport, DriftState, WideningState } f
 import { formatFieldPath } from '../model/values.js'
 import { SENSITIVE } from '../model/secret.js'
 import type { CommandEnding } from './apply-outcome.js'
+import { fileText, formatDriftGithub, formatDriftMarkdown, liveText } from './drift-annotated.js'
 import { createStyle, type Style } from './style.js'
-import { formatValue, maskSecrets } from './values.js'
+import { maskSecrets } from './values.js'
 
-export type DriftFormat = 'text' | 'json'
-export const DRIFT_FORMATS: readonly DriftFormat[] = ['text', 'json']
+export type DriftFormat = 'text' | 'json' | 'markdown' | 'github'
+export const DRIFT_FORMATS: readonly DriftFormat[] = ['text', 'json', 'markdown', 'github']
 export const DRIFT_JSON_FORMAT_VERSION = 1
 
 const HEADINGS: Record<Exclude<DriftState, 'in-sync'>, string> = {
@@ -25,7 +26,14 @@ export function renderDrift(report: DriftReport, options: { format: DriftFormat;
   const { summary } = report
   const alarm = summary.drifted + summary.missing + options.failOn.reduce((sum, state) => sum + summary[state], 0) > 0
   const exitCode = summary.error > 0 ? 1 : alarm ? 2 : 0
-  const stdout = options.format === 'json' ? driftToJson(report) : formatDriftText(report, createStyle(options.color))
+  const stdout =
+    options.format === 'json'
+      ? driftToJson(report)
+      : options.format === 'markdown'
+        ? formatDriftMarkdown(report)
+        : options.format === 'github'
+          ? formatDriftGithub(report)
+          : formatDriftText(report, createStyle(options.color))
   return { stdout, stderr: '', exitCode }
 }
 
@@ -68,9 +76,7 @@ function describe(entry: DriftEntry): string {
 function formatDriftField(field: DriftField): string {
   const path = formatFieldPath(field.path)
   if (field.lifecycle) return `${path}: ${String(field.live)} on the platform (the files imply ${String(field.file)})`
-  const file = field.kind === 'remove' ? '(not in the file)' : formatValue(field.sensitive ? SENSITIVE : field.file)
-  const live = field.kind === 'add' ? '(not on the platform)' : formatValue(field.sensitive ? SENSITIVE : field.live)
-  return `${path}: ${file} (file) → ${live} (live)`
+  return `${path}: ${fileText(field)} (file) → ${liveText(field)} (live)`
 }
 
 function colourOf(state: DriftState, style: Style): (text: string) => string {
@@ -114,6 +120,7 @@ export function driftToJson(report: DriftReport): string {
         live: field.sensitive ? SENSITIVE : (field.live ?? null),
         sensitive: field.sensitive,
         lifecycle: field.lifecycle === true,
+        line: field.line ?? null,
       })),
     })),
     without_actor: report.withoutActor,

@@ -1,10 +1,10 @@
 import type { FieldChange, Plan, PlanAction, ResourceChange } from '../model/plan.js'
 import { formatFieldPath } from '../model/values.js'
 import { formatPlanSummary } from './plan-text.js'
+import { cell, escapeHtml, escapeText, fitSections, MARKDOWN_LIMIT } from './markdown.js'
 import { formatValue } from './values.js'
 
-/** GitHub's limit for a comment body is 65,536 characters; stay under it with room for the note. */
-export const MARKDOWN_LIMIT = 65_000
+export { MARKDOWN_LIMIT }
 
 const ICONS: Record<PlanAction, string> = { create: '🟢', update: '🟡', blocked: '🟠', error: '🔴', noop: '⚪' }
 
@@ -37,15 +37,7 @@ export function formatPlanMarkdown(plan: Plan, limit = MARKDOWN_LIMIT): string {
       ].join('\n'),
     )
   }
-  let text = head.join('\n')
-  for (let i = 0; i < sections.length; i += 1) {
-    const section = sections[i]!
-    const remaining = sections.length - i
-    const note = truncationNote(remaining)
-    if (text.length + section.length + note.length + 1 > limit) return `${text}\n${note}`
-    text += `\n${section}`
-  }
-  return text
+  return fitSections(head.join('\n'), sections, limit, truncationNote)
 }
 
 function formatSection(change: ResourceChange): string {
@@ -74,16 +66,4 @@ function formatRow(field: FieldChange, action: PlanAction): string {
 
 function truncationNote(remaining: number): string {
   return `> **Note:** ${remaining} more section${remaining === 1 ? ' is' : 's are'} not shown: a comment is limited to 65,000 characters. Run \`cac plan\` to see the whole plan.\n`
-}
-
-function cell(text: string): string {
-  return `<code>${escapeHtml(text).replace(/\|/g, '&#124;')}</code>`
-}
-
-function escapeHtml(text: string): string {
-  return text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/\n/g, ' ')
-}
-
-function escapeText(text: string): string {
-  return text.replace(/[<>|`*_]/g, (c) => `\\${c}`)
 }

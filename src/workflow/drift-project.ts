@@ -1,6 +1,8 @@
 import type { ProjectLoad } from '../config/load-project.js'
+import { fieldLines } from '../config/field-lines.js'
 import type { ProjectConfig } from '../config/project-config.js'
 import type { DriftReport } from '../model/drift.js'
+import type { Resource } from '../model/resource.js'
 import { buildDrift, type IgnoreRule } from '../plan/drift.js'
 import { platformOf } from '../platforms.js'
 import { openPlan, type PlanRequest } from './plan-project.js'
@@ -32,10 +34,25 @@ export async function driftProject(request: DriftRequest): Promise<DriftOutcome>
       ignore: [...config.driftIgnore, ...request.ignore].map(ignoreRule),
       lifecycle: (provider, kind, live) => outcome.session.providers.get(provider)?.policy(kind).lifecycleDrift?.(live),
     })
+    await locateFields(report, outcome.load.resources, request.cwd)
     return { kind: 'reported', report, notes: outcome.notes }
   } finally {
     await outcome.session.close()
   }
+}
+
+/** Gives each difference the line its field is declared on (annotations point at it). */
+async function locateFields(report: DriftReport, resources: readonly Resource[], cwd: string): Promise<void> {
+  const declared = new Map(resources.map((resource) => [resource.address, resource]))
+  const located = report.entries.flatMap((entry) => {
+    const resource = declared.get(entry.address)
+    return resource ? entry.fields.map((field) => ({ field, source: resource.source, path: field.path })) : []
+  })
+  const lines = await fieldLines(cwd, located)
+  located.forEach(({ field }, i) => {
+    const line = lines[i]
+    if (line !== undefined) field.line = line
+  })
 }
 
 /** The identity each provider's platform records for cac, where cac.yaml names it. */

@@ -127,7 +127,7 @@ describe.concurrent('the built CLI: commands, flags, formats and exit codes', { 
     expect((await sandbox.counters()).total, 'nothing is sent for invalid files').toBe(0)
   })
 
-  it('drift: exit 0 in sync, 2 after a console edit (text and json), --ignore and --fail-on; GET requests only', async ({ onTestFinished }) => {
+  it('drift: exit 0 in sync, 2 after a console edit (text, json, markdown, github), --ignore and --fail-on; GET requests only', async ({ onTestFinished }) => {
     const project = await tempProject({ ...FILES, 'cac.yaml': DEFAULT_CAC_YAML.replace('actor: ci@example.com', `actor: ${SANDBOX_ACTOR}`) }, { onTestFinished })
     const sandbox = await startExternalSandbox(project, onTestFinished)
     const cac = cacIn(project, sandbox.env)
@@ -146,6 +146,12 @@ describe.concurrent('the built CLI: commands, flags, formats and exit codes', { 
     const json = await cac(['drift', '--format', 'json'])
     expect(json.code).toBe(2)
     expect((JSON.parse(json.stdout) as { summary: { drifted: number } }).summary.drifted).toBe(1)
+    const markdown = await cac(['drift', '--format', 'markdown'])
+    expect(markdown.code).toBe(2)
+    expect(markdown.stdout).toMatch(/^### Drift: 1 drifted/)
+    const github = await cac(['drift', '--format', 'github'])
+    expect(github.code).toBe(2)
+    expect(github.stdout).toMatch(/^::warning file=campaigns\/syllable\.yaml,line=5,title=cac drift%3A drifted::syllable\/campaign\/Surface A: caller_id/)
     const quiet = await cac(['drift', '--ignore', 'syllable/campaign/Surface A:caller_id', '--fail-on', 'unmanaged'])
     expect(quiet.code, quiet.stdout).toBe(0)
     expect(await sandbox.writeRoutes(), 'drift only reads').toEqual({})

@@ -74,6 +74,18 @@ describe('cac drift', () => {
     expect(entry).toMatchObject({ state: 'drifted', changed_by: 'tester@example.com', changed_at: edited.updated_at, fields: [{ path: 'hourly_rate', kind: 'change', file: 10, live: 12 }] })
     expect(json.summary).toEqual({ drifted: 1, missing: 0, pending: 0, unmanaged: 0, error: 0, in_sync: 2, ignored: 0 })
 
+    // Markdown: the summary first, a section with who/when and a field table; GitHub: a warning at the field's line.
+    const markdown = (await drift(cac, sandbox, ['--format', 'markdown'])).stdout
+    expect(markdown.split('\n')[0]).toBe('### Drift: 1 drifted, 0 missing, 0 pending, 0 unmanaged, 2 in sync.')
+    expect(markdown).toContain('#### 🟠 drifted <code>syllable/campaign/Drift A</code>')
+    expect(markdown).toContain(`Changed on the platform by tester@example.com at ${String(edited.updated_at)}. Declared in <code>campaigns/syllable.yaml:1</code>.`)
+    expect(markdown).toContain('| <code>hourly_rate</code> | <code>10</code> | <code>12</code> |')
+    const github = await drift(cac, sandbox, ['--format', 'github'])
+    expect(github.code).toBe(2)
+    expect(github.stdout.split('\n')[0]).toBe(
+      `::warning file=campaigns/syllable.yaml,line=8,title=cac drift%3A drifted::syllable/campaign/Drift A: hourly_rate is 12 on the platform, 10 in the file by tester@example.com at ${String(edited.updated_at)}`,
+    )
+
     // Known noise: ignored differences are counted, never dropped; a pattern that matches nothing is said.
     const ignored = await drift(cac, sandbox, ['--ignore', 'syllable/campaign/*:hourly_rate', '--ignore', 'sarvam/*:description'])
     expect(ignored.code).toBe(0)
@@ -140,7 +152,7 @@ describe('cac drift', () => {
     expect(result.stdout).toMatch(/^~ drifted {4}sarvam\/campaign\/Drift S: changed on the platform by tester@example\.com at \S+\n {6}status: cancelled on the platform \(the files imply scheduled, active or paused\)$/m)
     const json = JSON.parse((await drift(cac, sandbox, ['--format', 'json'])).stdout) as DriftJson
     expect(json.resources.find((resource) => resource.address === 'sarvam/campaign/Drift S')?.fields).toEqual([
-      { path: 'status', kind: 'change', file: 'scheduled, active or paused', live: 'cancelled', sensitive: false, lifecycle: true },
+      { path: 'status', kind: 'change', file: 'scheduled, active or paused', live: 'cancelled', sensitive: false, lifecycle: true, line: 4 },
     ])
     // A cancelled campaign cannot run again: the way back is a campaign under a new name.
     await writeFile(join(project, 'campaigns/sarvam.yaml'), sarvamCampaignDoc('Drift S2'))
