@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto'
 import { writeFile } from 'node:fs/promises'
 import { join } from 'node:path'
 
@@ -174,6 +175,30 @@ describe('cac drift', () => {
     expect(json.summary.drifted).toBe(1)
     const text = await drift(cac, sandbox)
     expect(text.stdout).toContain('Note: provider syllable names no actor in cac.yaml, so every difference there counts as drift;')
+  })
+
+  it('every format carries the same facts, and a webhook secret appears in none of them', async ({ onTestFinished }) => {
+    const secret = randomBytes(32).toString('base64')
+    const webhook = { url: 'https://hooks.example.com/drift', request_method: 'POST', trigger_statuses: ['COMPLETED'], auth_values: { hmac_secret: '${env:SYLLABLE_HMAC_SECRET}' } }
+    const files = { ...FILES, [SYLLABLE_FILE]: documents(syllableCampaignDoc('Drift A', { hourly_rate: 10, webhooks: [webhook] }), syllableBatchDoc('drift-a-1', 'Drift A', { call_rate: 5 })) }
+    const project = await tempProject(files, { onTestFinished })
+    const sandbox = await startInProcessSandbox(onTestFinished)
+    const cac = cacInProcess(project, { ...sandbox.env, SYLLABLE_HMAC_SECRET: secret }, { freshSecrets: true })
+    expect((await cac(['apply', '--auto-approve'])).code).toBe(0)
+    await editSyllableCampaign(sandbox.request, 'Drift A', { hourly_rate: 12 })
+    await createSyllableCampaign(sandbox.request, 'Console Made')
+    await sandbox.request('DELETE', `${SYLLABLE_BATCHES}/drift-a-1`, { form: { delete_reason: 'console clean-up' } })
+    await sandbox.resetCounters()
+
+    const expected = ['syllable/campaign/Drift A', 'syllable/batch/drift-a-1', 'syllable/campaign/Console Made']
+    for (const format of ['text', 'json', 'markdown', 'github']) {
+      const result = await drift(cac, sandbox, ['--format', format, '--fail-on', 'unmanaged'])
+      expect(result.code, format).toBe(2)
+      expect(`${result.stdout}${result.stderr}`, format).not.toContain(secret)
+      for (const address of format === 'github' ? expected.slice(0, 2) : expected) expect(result.stdout, `${format} names ${address}`).toContain(address)
+      expect(result.stdout, `${format} names the field`).toContain('hourly_rate')
+      if (format !== 'json') expect(result.stdout, format).toContain('Drift: 1 drifted, 1 missing, 0 pending, 1 unmanaged, 1 in sync.')
+    }
   })
 
   it('refuses a malformed --ignore or --fail-on, and invalid files, with exit 1 and nothing sent', async ({ onTestFinished }) => {
