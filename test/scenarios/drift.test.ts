@@ -6,7 +6,7 @@ import { describe, expect, it } from 'vitest'
 
 import { expectNoCrash } from '../helpers/cli-output.js'
 import { documents, sarvamCampaignDoc, syllableBatchDoc, syllableCampaignDoc } from '../helpers/definitions.js'
-import { createSyllableCampaign, editSyllableCampaign, SANDBOX_ACTOR, SARVAM_CAMPAIGNS, sarvamCampaign, startInProcessSandbox, SYLLABLE_BATCHES, type ExternalSandbox } from '../helpers/external-sandbox.js'
+import { createSyllableCampaign, editSarvamCampaign, editSyllableCampaign, SANDBOX_ACTOR, SARVAM_CAMPAIGNS, sarvamCampaign, startInProcessSandbox, SYLLABLE_BATCHES, type ExternalSandbox } from '../helpers/external-sandbox.js'
 import { cacInProcess, expectConverged, type Cac } from '../helpers/plan-apply.js'
 import { DEFAULT_CAC_YAML, tempProject } from '../helpers/temp-project.js'
 
@@ -162,6 +162,18 @@ describe('cac drift', () => {
     const after = await drift(cac, sandbox)
     expect(after.code, after.stdout).toBe(0)
     expect(summaryOf(after.stdout)).toBe('Drift: 0 drifted, 0 missing, 0 pending, 1 unmanaged, 3 in sync.')
+  })
+
+  it('a Sarvam campaign made to end early outside cac (its end moved, then passed) is drifted on end_timestamp', async ({ onTestFinished }) => {
+    const { sandbox, cac } = await applied(onTestFinished)
+    await editSarvamCampaign(sandbox.request, 'Drift S', { end_timestamp: '2026-11-27T00:00:00Z' })
+    await sandbox.advanceClock(4 * 24 * 3600)
+    expect((await sarvamCampaign(sandbox.request, 'Drift S')).status).toBe('ended')
+    await sandbox.resetCounters()
+    const json = JSON.parse((await drift(cac, sandbox, ['--format', 'json'])).stdout) as DriftJson
+    const entry = json.resources.find((resource) => resource.address === 'sarvam/campaign/Drift S')
+    expect(entry).toMatchObject({ state: 'drifted', changed_by: 'tester@example.com' })
+    expect(entry!.fields.map((field) => [field.path, field.live])).toEqual([['end_timestamp', '2026-11-27T00:00:00Z']])
   })
 
   it('without an actor every difference counts as drift, and the output says how to tell them apart', async ({ onTestFinished }) => {
