@@ -107,6 +107,9 @@ describe('cac drift', () => {
     const entry = (JSON.parse(result.stdout) as DriftJson).resources.find((resource) => resource.address === 'syllable/campaign/Drift A')!
     expect(entry.fields.map((field) => field.path)).toEqual(['caller_id'])
     expect(entry.ignored).toBe(1)
+    expect((await cac(['apply', '--auto-approve'])).code).toBe(0)
+    await sandbox.resetCounters()
+    expect((await drift(cac, sandbox)).code).toBe(0)
   })
 
   it('a file changed and not applied is pending (exit 0, or 2 with --fail-on pending); a campaign made outside cac is unmanaged', async ({ onTestFinished }) => {
@@ -122,6 +125,9 @@ describe('cac drift', () => {
     expect((await drift(cac, sandbox, ['--fail-on', 'pending'])).code).toBe(2)
     expect((await drift(cac, sandbox, ['--fail-on', 'unmanaged'])).code).toBe(2)
     expect((await drift(cac, sandbox, ['--fail-on', 'pending,unmanaged'])).code).toBe(2)
+    expect((await cac(['apply', '--auto-approve'])).code).toBe(0)
+    await sandbox.resetCounters()
+    expect((await drift(cac, sandbox)).code).toBe(0)
   })
 
   it('a batch deleted outside cac is missing: exit 2, and the output says the platform cannot tell deleted from never applied', async ({ onTestFinished }) => {
@@ -165,7 +171,7 @@ describe('cac drift', () => {
   })
 
   it('a Sarvam campaign made to end early outside cac (its end moved, then passed) is drifted on end_timestamp', async ({ onTestFinished }) => {
-    const { sandbox, cac } = await applied(onTestFinished)
+    const { project, sandbox, cac } = await applied(onTestFinished)
     await editSarvamCampaign(sandbox.request, 'Drift S', { end_timestamp: '2026-11-27T00:00:00Z' })
     await sandbox.advanceClock(4 * 24 * 3600)
     expect((await sarvamCampaign(sandbox.request, 'Drift S')).status).toBe('ended')
@@ -174,6 +180,11 @@ describe('cac drift', () => {
     const entry = json.resources.find((resource) => resource.address === 'sarvam/campaign/Drift S')
     expect(entry).toMatchObject({ state: 'drifted', changed_by: 'tester@example.com' })
     expect(entry!.fields.map((field) => [field.path, field.live])).toEqual([['end_timestamp', '2026-11-27T00:00:00Z']])
+    // An ended campaign cannot run again: the way back is a campaign under a new name, starting later.
+    await writeFile(join(project, 'campaigns/sarvam.yaml'), sarvamCampaignDoc('Drift S2', { start_timestamp: '2026-11-29T00:00:00Z' }))
+    expect((await cac(['apply', '--auto-approve'])).code).toBe(0)
+    await sandbox.resetCounters()
+    expect((await drift(cac, sandbox)).code).toBe(0)
   })
 
   it('without an actor every difference counts as drift, and the output says how to tell them apart', async ({ onTestFinished }) => {
@@ -187,6 +198,9 @@ describe('cac drift', () => {
     expect(json.summary.drifted).toBe(1)
     const text = await drift(cac, sandbox)
     expect(text.stdout).toContain('Note: provider syllable names no actor in cac.yaml, so every difference there counts as drift;')
+    expect((await cac(['apply', '--auto-approve'])).code).toBe(0)
+    await sandbox.resetCounters()
+    expect((await drift(cac, sandbox)).code).toBe(0)
   })
 
   it('every format carries the same facts, and a webhook secret appears in none of them', async ({ onTestFinished }) => {
@@ -211,6 +225,19 @@ describe('cac drift', () => {
       expect(result.stdout, `${format} names the field`).toContain('hourly_rate')
       if (format !== 'json') expect(result.stdout, format).toContain('Drift: 1 drifted, 1 missing, 0 pending, 1 unmanaged, 1 in sync.')
     }
+    // The platform keeps a deleted batch's id: the way back is a batch under a new id.
+    await writeFile(join(project, SYLLABLE_FILE), documents(syllableCampaignDoc('Drift A', { hourly_rate: 10, webhooks: [webhook] }), syllableBatchDoc('drift-a-2', 'Drift A', { call_rate: 5 })))
+    expect((await cac(['apply', '--auto-approve'])).code).toBe(0)
+    await sandbox.resetCounters()
+    expect((await drift(cac, sandbox)).code).toBe(0)
+  })
+
+  it('drift.ignore in cac.yaml is validated like the rest, pointing at the line', async ({ onTestFinished }) => {
+    const project = await tempProject({ ...FILES, 'cac.yaml': `${CAC_YAML}drift:\n  ignore:\n    - nocolon\n` }, { onTestFinished })
+    const result = await cacInProcess(project)(['validate'])
+    expect(result.code).toBe(1)
+    const line = CAC_YAML.split('\n').length + 2
+    expect(result.stdout).toContain(`cac.yaml:${line}:7  error    drift.ignore[0]  must be ADDRESS_GLOB:FIELD_PATH`)
   })
 
   it('refuses a malformed --ignore or --fail-on, and invalid files, with exit 1 and nothing sent', async ({ onTestFinished }) => {
