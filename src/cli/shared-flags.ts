@@ -20,7 +20,7 @@ export const platformFlags = {
     helpGroup: 'GLOBAL',
   }),
   target: Flags.string({
-    description: 'only resources whose address (provider/kind/name) matches this glob (repeatable), e.g. "PROVIDER/campaign/*"',
+    description: 'only resources whose address (PROVIDER/NOUN/NAME) matches this glob (repeatable), e.g. "PROVIDER/campaign/*"',
     multiple: true,
   }),
   timeout: Flags.custom<number>({
