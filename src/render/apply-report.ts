@@ -1,5 +1,6 @@
 import type { ApplyEvent, ApplyResult } from '../model/apply-result.js'
 import type { Plan } from '../model/plan.js'
+import { targetsToJson } from './values.js'
 import { createStyle, type Style } from './style.js'
 
 /** One line for a finished change (printed as it happens). */
@@ -106,7 +107,7 @@ export const APPLY_JSON_FORMAT_VERSION = 1
 export function applyResultToJson(plan: Plan, result: ApplyResult, ending: ApplyEnding = {}): string {
   const body = {
     format_version: APPLY_JSON_FORMAT_VERSION,
-    targets: plan.targets.map((t) => ({ provider: t.provider, type: t.type, target: t.target })),
+    targets: targetsToJson(plan.targets),
     succeeded: result.succeeded.map(({ change, outcome }) => ({
       address: change.address,
       action: change.action,

@@ -1,10 +1,8 @@
 import type { DriftEntry, DriftField, DriftReport } from '../model/drift.js'
-import { SENSITIVE } from '../model/secret.js'
 import { formatFieldPath } from '../model/values.js'
-import { formatDriftSummary } from './drift-report.js'
+import { fileText, formatDriftSummary, liveText, who } from './drift-values.js'
 import { escapeData, escapeProperty } from './github-commands.js'
 import { cell, escapeHtml, escapeText, fitSections, MARKDOWN_LIMIT } from './markdown.js'
-import { formatValue } from './values.js'
 
 /**
  * Drift for an issue or a chat message: the summary first, the targets, then a section per
@@ -85,20 +83,5 @@ function annotation(entry: DriftEntry, line: number | undefined, message: string
   return `::warning ${properties.join(',')}::${escapeData(message)}`
 }
 
-function who(entry: DriftEntry): string {
-  const by = entry.changedBy !== undefined ? ` by ${entry.changedBy}` : ''
-  const at = entry.changedAt !== undefined ? ` at ${entry.changedAt}` : ''
-  return `${by}${at}`
-}
 
-/** A field's file value as drift shows it. */
-export function fileText(field: DriftField): string {
-  if (field.lifecycle) return String(field.file)
-  return field.kind === 'remove' ? '(not in the file)' : formatValue(field.sensitive ? SENSITIVE : field.file)
-}
 
-/** A field's live value as drift shows it. */
-export function liveText(field: DriftField): string {
-  if (field.lifecycle) return String(field.live)
-  return field.kind === 'add' ? '(not on the platform)' : formatValue(field.sensitive ? SENSITIVE : field.live)
-}

@@ -2,9 +2,12 @@ import type { DriftEntry, DriftField, DriftReport, DriftState, WideningState } f
 import { formatFieldPath } from '../model/values.js'
 import { SENSITIVE } from '../model/secret.js'
 import type { CommandEnding } from './apply-outcome.js'
-import { fileText, formatDriftGithub, formatDriftMarkdown, liveText } from './drift-annotated.js'
+import { formatDriftGithub, formatDriftMarkdown } from './drift-annotated.js'
+import { fileText, formatDriftSummary, liveText } from './drift-values.js'
+
+export { formatDriftSummary }
 import { createStyle, type Style } from './style.js'
-import { maskSecrets } from './values.js'
+import { maskSecrets, targetsToJson } from './values.js'
 
 export type DriftFormat = 'text' | 'json' | 'markdown' | 'github'
 export const DRIFT_FORMATS: readonly DriftFormat[] = ['text', 'json', 'markdown', 'github']
@@ -83,23 +86,13 @@ function colourOf(state: DriftState, style: Style): (text: string) => string {
   return state === 'drifted' || state === 'missing' || state === 'error' ? style.red : state === 'pending' ? style.yellow : style.dim
 }
 
-/** "Drift: 2 drifted, 1 missing, 3 pending, 4 unmanaged, 40 in sync." (plus in-error and ignored counts where there are any). */
-export function formatDriftSummary(report: DriftReport, style: Style = createStyle(false)): string {
-  const s = report.summary
-  const parts = [`${s.drifted} drifted`, `${s.missing} missing`, `${s.pending} pending`, `${s.unmanaged} unmanaged`]
-  if (s.error > 0) parts.push(`${s.error} in error`)
-  parts.push(`${s.inSync} in sync`)
-  const ignored = s.ignored > 0 ? `; ${s.ignored} difference${s.ignored === 1 ? '' : 's'} ignored` : ''
-  const line = `Drift: ${parts.join(', ')}${ignored}.`
-  return s.drifted + s.missing + s.error > 0 ? style.red(line) : style.green(line)
-}
 
 /** Drift for tools: a versioned envelope, every resource (in sync included). */
 export function driftToJson(report: DriftReport): string {
   const s = report.summary
   const body = {
     format_version: DRIFT_JSON_FORMAT_VERSION,
-    targets: report.targets.map((t) => ({ provider: t.provider, type: t.type, target: t.target })),
+    targets: targetsToJson(report.targets),
     summary: { drifted: s.drifted, missing: s.missing, pending: s.pending, unmanaged: s.unmanaged, error: s.error, in_sync: s.inSync, ignored: s.ignored },
     resources: report.entries.map((entry) => ({
       address: entry.address,

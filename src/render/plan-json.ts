@@ -1,5 +1,5 @@
 import type { FieldChange, Plan, ResourceChange } from '../model/plan.js'
-import { maskSecrets } from './values.js'
+import { maskSecrets, targetsToJson } from './values.js'
 import { formatFieldPath } from '../model/values.js'
 
 export const PLAN_JSON_FORMAT_VERSION = 1
@@ -11,7 +11,7 @@ export const PLAN_JSON_FORMAT_VERSION = 1
 export function planToJson(plan: Plan): string {
   const body = {
     format_version: PLAN_JSON_FORMAT_VERSION,
-    targets: plan.targets.map((t) => ({ provider: t.provider, type: t.type, target: t.target })),
+    targets: targetsToJson(plan.targets),
     summary: {
       create: plan.summary.create,
       update: plan.summary.update,
