@@ -44,6 +44,8 @@ export interface DriftEntry {
   /** Who last changed the live resource, and when, as the platform records it. */
   changedBy?: string
   changedAt?: string
+  /** Who created the live resource, where the platform records it (unmanaged resources). */
+  createdBy?: string
   liveId?: string | number
   /** Where the resource is declared. */
   source?: { file: string; line: number }

@@ -40,6 +40,8 @@ export interface LiveResource {
   updatedAt?: string
   /** Who last changed it, as the platform says. */
   updatedBy?: string
+  /** Who created it, where the platform records that. */
+  createdBy?: string
 }
 
 /**

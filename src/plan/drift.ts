@@ -42,6 +42,7 @@ export function buildDrift(input: DriftInput): DriftReport {
       ignored: 0,
       liveId: resource.id,
       ...who(live),
+      ...(live?.createdBy !== undefined ? { createdBy: live.createdBy } : {}),
     })
   }
   entries.sort((a, b) => (a.address < b.address ? -1 : a.address > b.address ? 1 : 0))

@@ -29,7 +29,7 @@ export function formatDriftMarkdown(report: DriftReport, limit = MARKDOWN_LIMIT)
         `<details><summary>${state === 'pending' ? 'Pending' : 'Unmanaged'}: ${entries.length} resource${entries.length === 1 ? '' : 's'}` +
           `${state === 'pending' ? ' whose files changed since cac last applied them' : ' on the platform in no file'}</summary>`,
         '',
-        ...entries.map((entry) => `- <code>${escapeHtml(entry.address)}</code>${who(entry)}`),
+        ...entries.map((entry) => `- <code>${escapeHtml(entry.address)}</code>${entry.createdBy !== undefined ? ` created by ${escapeHtml(entry.createdBy)},` : ''}${escapeHtml(who(entry))}`),
         '',
         '</details>',
         '',

@@ -68,7 +68,7 @@ function describe(entry: DriftEntry): string {
     case 'missing':
       return `: declared${entry.source ? ` in ${entry.source.file}:${entry.source.line}` : ''}, not on the platform (deleted outside cac, or never applied: the platform cannot tell which)`
     case 'unmanaged':
-      return `: on the platform, in no file (id ${String(entry.liveId)}${who ? `, last changed ${who}` : ''})`
+      return `: on the platform, in no file (id ${String(entry.liveId)}${entry.createdBy !== undefined ? `, created by ${entry.createdBy}` : ''}${who ? `, last changed ${who}` : ''})`
     case 'error':
       return `: ${entry.reason ?? 'cannot be compared'}`
     default:
@@ -102,6 +102,7 @@ export function driftToJson(report: DriftReport): string {
       state: entry.state,
       changed_by: entry.changedBy ?? null,
       changed_at: entry.changedAt ?? null,
+      created_by: entry.createdBy ?? null,
       live_id: entry.liveId ?? null,
       source: entry.source ?? null,
       reason: entry.reason ?? null,

@@ -5,7 +5,7 @@ import { join } from 'node:path'
 import { describe, expect, it } from 'vitest'
 
 import { expectNoCrash } from '../helpers/cli-output.js'
-import { documents, sarvamCampaignDoc, syllableBatchDoc, syllableCampaignDoc } from '../helpers/definitions.js'
+import { documents, SARVAM_START, sarvamCampaignDoc, syllableBatchDoc, syllableCampaignDoc } from '../helpers/definitions.js'
 import { createSyllableCampaign, editSarvamCampaign, editSyllableCampaign, SANDBOX_ACTOR, SARVAM_CAMPAIGNS, sarvamCampaign, startInProcessSandbox, SYLLABLE_BATCHES, type ExternalSandbox } from '../helpers/external-sandbox.js'
 import { cacInProcess, expectConverged, type Cac } from '../helpers/plan-apply.js'
 import { DEFAULT_CAC_YAML, tempProject } from '../helpers/temp-project.js'
@@ -116,12 +116,23 @@ describe('cac drift', () => {
     const { project, sandbox, cac } = await applied(onTestFinished)
     await writeFile(join(project, SYLLABLE_FILE), documents(syllableCampaignDoc('Drift A', { hourly_rate: 11 }), syllableBatchDoc('drift-a-1', 'Drift A', { call_rate: 5 })))
     await createSyllableCampaign(sandbox.request, 'Console Made')
+    const sarvam = await sandbox.request('POST', SARVAM_CAMPAIGNS, {
+      json: {
+        name: 'Console Sarvam',
+        app_config: { app_id: 'reminder-agent', app_version: 1, attempts_per_second: 1, connection_configs: [{ connection_id: 'conn-1', phone_numbers: ['+918047168000'] }] },
+        start_timestamp: SARVAM_START,
+        end_timestamp: '2026-12-10T00:00:00Z',
+        allowed_schedule: { allowed_start_time: '10:00', allowed_end_time: '19:00', allowed_days: ['Monday'], timezone: 'Asia/Kolkata' },
+      },
+    })
+    expect(sarvam.status, sarvam.text).toBeLessThan(300)
     await sandbox.resetCounters()
     const result = await drift(cac, sandbox)
     expect(result.code, result.stdout).toBe(0)
+    expect(result.stdout).toMatch(/^\? unmanaged  sarvam\/campaign\/Console Sarvam: on the platform, in no file \(id \S+, created by tester@example\.com, last changed at \S+\)$/m)
     expect(result.stdout).toMatch(new RegExp(`^= pending {4}syllable/campaign/Drift A: the files changed since cac's last apply \\(by ${SANDBOX_ACTOR.replace(/[.]/g, '\\.')} at \\S+\\); apply to bring the platform along\n {6}hourly_rate: 11 \\(file\\) → 10 \\(live\\)$`, 'm'))
     expect(result.stdout).toMatch(/^\? unmanaged  syllable\/campaign\/Console Made: on the platform, in no file \(id \d+, last changed by tester@example\.com at \S+\)$/m)
-    expect(summaryOf(result.stdout)).toBe('Drift: 0 drifted, 0 missing, 1 pending, 1 unmanaged, 2 in sync.')
+    expect(summaryOf(result.stdout)).toBe('Drift: 0 drifted, 0 missing, 1 pending, 2 unmanaged, 2 in sync.')
     expect((await drift(cac, sandbox, ['--fail-on', 'pending'])).code).toBe(2)
     expect((await drift(cac, sandbox, ['--fail-on', 'unmanaged'])).code).toBe(2)
     expect((await drift(cac, sandbox, ['--fail-on', 'pending,unmanaged'])).code).toBe(2)

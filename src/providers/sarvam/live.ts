@@ -24,6 +24,7 @@ export function toLiveResource(provider: string, campaign: CampaignDetail | Camp
   }
   if (typeof campaign.updated_at === 'string') live.updatedAt = campaign.updated_at
   if (typeof campaign.updated_by === 'string') live.updatedBy = campaign.updated_by
+  if (typeof campaign.created_by === 'string') live.createdBy = campaign.created_by
   return live
 }
 
