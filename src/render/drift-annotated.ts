@@ -15,7 +15,7 @@ export function formatDriftMarkdown(report: DriftReport, limit = MARKDOWN_LIMIT)
     '',
     `Targets: ${report.targets.map((t) => `\`${t.provider}\` → ${escapeText(t.target)}`).join(', ')}`,
     '',
-    ...report.withoutActor.map((provider) => `> Provider \`${provider}\` names no \`actor\` in cac.yaml: every difference there counts as drift.`),
+    ...(report.withoutActor.length > 0 ? [`> No \`actor\` in cac.yaml for ${report.withoutActor.map((provider) => `\`${provider}\``).join(', ')}: every difference there counts as drift.`] : []),
     ...report.unusedIgnores.map((pattern) => `> ⚠ The ignore pattern <code>${escapeHtml(pattern)}</code> matched no difference.`),
     '',
   ]

@@ -50,8 +50,10 @@ export function formatDriftText(report: DriftReport, style: Style): string {
     for (const field of entry.fields) lines.push(`      ${formatDriftField(field)}`)
   }
   if (report.withoutActor.length > 0 || report.unusedIgnores.length > 0) lines.push('')
-  for (const provider of report.withoutActor) {
-    lines.push(`Note: provider ${provider} names no actor in cac.yaml, so every difference there counts as drift; set actor to the identity its platform records for cac's API key to tell cac's own changes (pending) apart.`)
+  if (report.withoutActor.length > 0) {
+    const [one] = report.withoutActor
+    const names = report.withoutActor.length === 1 ? `provider ${one} names` : `providers ${report.withoutActor.join(', ')} name`
+    lines.push(`Note: ${names} no actor in cac.yaml, so every difference there counts as drift; set actor to the identity the platform records for cac's API key to tell cac's own changes (pending) apart.`)
   }
   for (const pattern of report.unusedIgnores) lines.push(style.yellow(`Warning: the ignore pattern ${JSON.stringify(pattern)} matched no difference.`))
   lines.push('', formatDriftSummary(report, style))
