@@ -5,10 +5,12 @@ import { reportError } from '../../src/cli/error-report.js'
 import { scrubOutput } from '../../src/cli/output.js'
 import { runApply } from '../../src/cli/run/apply.js'
 import { runDrift } from '../../src/cli/run/drift.js'
+import { runImport } from '../../src/cli/run/import.js'
 import { runPlan } from '../../src/cli/run/plan.js'
 import { runValidate } from '../../src/cli/run/validate.js'
 import Apply from '../../src/commands/apply.js'
 import Drift from '../../src/commands/drift.js'
+import Import from '../../src/commands/import.js'
 import Plan from '../../src/commands/plan.js'
 import Validate from '../../src/commands/validate.js'
 import type { RetryPolicy } from '../../src/model/retry-policy.js'
@@ -27,7 +29,7 @@ import { cliEnv, type CliResult, type RunOptions } from './run-cli.js'
 type Parsed = { flags: Record<string, unknown>; args: Record<string, unknown>; argv: unknown[] }
 
 interface InProcessCommand {
-  command: typeof Plan | typeof Apply | typeof Validate | typeof Drift
+  command: typeof Plan | typeof Apply | typeof Validate | typeof Drift | typeof Import
   run(parsed: Parsed, io: CommandIo): Promise<number>
 }
 
@@ -35,6 +37,7 @@ const COMMANDS: Record<string, InProcessCommand> = {
   plan: { command: Plan, run: (parsed, io) => runPlan(parsed.flags as never, io) },
   apply: { command: Apply, run: (parsed, io) => runApply(parsed.flags as never, parsed.args.planfile as string | undefined, io) },
   drift: { command: Drift, run: (parsed, io) => runDrift(parsed.flags as never, io) },
+  import: { command: Import, run: (parsed, io) => runImport(parsed.flags as never, io) },
   validate: { command: Validate, run: (parsed, io) => runValidate(parsed.flags as never, parsed.argv as string[], io) },
 }
 

@@ -1,0 +1,132 @@
+import { mkdir, stat, writeFile } from 'node:fs/promises'
+import { dirname, join, resolve } from 'node:path'
+
+import { displayPath } from '../config/display-path.js'
+import { loadProject, type ProjectLoad } from '../config/load-project.js'
+import { SCHEMA_DIR } from '../config/schema-validator.js'
+import { readFrom } from '../model/platform-error.js'
+import type { LiveResource, Provider } from '../model/provider.js'
+import { compareText, isRecord } from '../model/values.js'
+import { kindOf } from '../platforms.js'
+import type { ImportReport } from '../model/import-report.js'
+import { definitionYaml, fileStem, uniquePaths } from './import-files.js'
+import { openSession, type PlanRequest } from './plan-project.js'
+import { addressMatcher } from './target-filter.js'
+
+export interface ImportRequest extends PlanRequest {
+  /** `--provider NAME…`: only these providers of cac.yaml (default: all). */
+  providers: readonly string[]
+  /** `--kind KIND…`: only these kinds (default: every kind of each provider). */
+  kinds: readonly string[]
+  /** `--out DIR`: where files go (default: the definitions folder). */
+  outDir?: string
+  dryRun: boolean
+  /** Overwrite files that exist. */
+  force: boolean
+}
+
+export type { ImportReport }
+
+export type ImportOutcome = { kind: 'invalid'; load: ProjectLoad } | { kind: 'imported'; report: ImportReport }
+
+const VARIABLE = /\$\{env:([A-Za-z_][A-Za-z0-9_]*)\}/g
+
+/**
+ * Live resources → definition files, one per resource. Reads every live resource of the chosen
+ * providers and kinds (full details: scope "all") through read-only providers; a resource a file
+ * already declares is skipped, never duplicated; an existing file is left alone unless `force`.
+ */
+export async function importProject(request: ImportRequest): Promise<ImportOutcome> {
+  const load = await loadProject({
+    cwd: request.cwd,
+    ...(request.configPath !== undefined ? { configPath: request.configPath } : {}),
+    env: request.env,
+    envFiles: request.envFiles ?? [],
+    secretsRequired: false,
+  })
+  if (load.errorCount > 0 || !load.config) return { kind: 'invalid', load }
+  const config = load.config
+  const names = Object.keys(config.providers).filter((name) => request.providers.length === 0 || request.providers.includes(name))
+  const { sandboxStateLock: _readOnly, ...readOnly } = request
+  const session = await openSession(readOnly, config, names)
+  const selected = addressMatcher(request.targets ?? [])
+  let live: LiveResource[]
+  try {
+    const lists = await Promise.all(
+      [...session.providers.values()].map((provider) => {
+        const kinds = provider.kinds.filter((kind) => request.kinds.length === 0 || request.kinds.includes(kind))
+        return kinds.length === 0 ? Promise.resolve([]) : readFrom(provider, provider.readLive(kinds, [], 'all'))
+      }),
+    )
+    live = lists.flat().filter((resource) => selected(resource.address)).sort((a, b) => compareText(a.address, b.address) || compareText(String(a.id), String(b.id)))
+    const report: ImportReport = { files: [], skipped: [], variables: [] }
+    const declared = new Map(load.resources.map((resource) => [resource.address, resource]))
+    const count = new Map<string, number>()
+    for (const resource of live) count.set(resource.address, (count.get(resource.address) ?? 0) + 1)
+    const chosen: { live: LiveResource; spec: Record<string, unknown> }[] = []
+    for (const resource of live) {
+      const file = declared.get(resource.address)
+      if (file) {
+        report.skipped.push({ address: resource.address, reason: `declared already in ${file.source.file}:${file.source.line}`, failed: false })
+      } else if ((count.get(resource.address) ?? 0) > 1) {
+        report.skipped.push({ address: resource.address, reason: `${count.get(resource.address)} live resources share this name (id ${String(resource.id)}); rename all but one on the platform first`, failed: true })
+      } else {
+        const provider = session.providers.get(resource.provider)!
+        const moved = provider.policy(resource.kind).lifecycleDrift?.(resource)
+        if (moved) report.skipped.push({ address: resource.address, reason: `its ${moved.field} is ${moved.live} on the platform: it can no longer be managed`, failed: true })
+        else chosen.push({ live: resource, spec: provider.toFileSpec(resource) })
+      }
+    }
+    dropOrphans(chosen, declared, session.providers, report)
+    await writeFiles(chosen, request, config.definitionsDir, report)
+    report.variables = [...new Set(chosen.flatMap(({ spec }) => [...JSON.stringify(spec).matchAll(VARIABLE)].map((match) => match[1]!)))].sort()
+    return { kind: 'imported', report }
+  } finally {
+    await session.close()
+  }
+}
+
+async function writeFiles(chosen: { live: LiveResource; spec: Record<string, unknown> }[], request: ImportRequest, definitionsDir: string, report: ImportReport): Promise<void> {
+  const root = request.outDir !== undefined ? resolve(request.cwd, request.outDir) : definitionsDir
+  const stems = chosen.map(({ live }) => join(live.provider, `${kindOf(live.kind).noun}-${fileStem(live.name)}`))
+  const paths = uniquePaths(stems).map((path) => join(root, path))
+  for (const [i, { live, spec }] of chosen.entries()) {
+    const path = paths[i]!
+    const shown = displayPath(path, request.cwd)
+    if (!request.force && (await stat(path).catch(() => undefined))) {
+      report.skipped.push({ address: live.address, reason: `${shown} exists (pass --force to overwrite it)`, failed: false })
+      continue
+    }
+    const kind = kindOf(live.kind)
+    const text = definitionYaml([{ kind: live.kind, provider: live.provider, identityField: kind.identityField, spec: withIdentity(spec, kind.identityField, live.name) }], path, join(SCHEMA_DIR, 'definition.schema.json'))
+    if (!request.dryRun) {
+      await mkdir(dirname(path), { recursive: true })
+      await writeFile(path, text, { flag: request.force ? 'w' : 'wx' })
+    }
+    report.files.push({ file: shown, addresses: [live.address], written: !request.dryRun })
+  }
+}
+
+/**
+ * A resource whose dependency (a batch's campaign) is neither declared nor imported would make the
+ * files invalid: it is skipped too, saying why (repeated until nothing more drops out).
+ */
+function dropOrphans(chosen: { live: LiveResource; spec: Record<string, unknown> }[], declared: ReadonlyMap<string, unknown>, providers: ReadonlyMap<string, Provider>, report: ImportReport): void {
+  for (let changed = true; changed; ) {
+    changed = false
+    const present = new Set(chosen.map(({ live }) => live.address))
+    for (let i = chosen.length - 1; i >= 0; i -= 1) {
+      const { live, spec } = chosen[i]!
+      const resource = { kind: live.kind, provider: live.provider, name: live.name, address: live.address, spec, source: { file: '', documentIndex: 0, line: 0, column: 0 } }
+      const missing = providers.get(live.provider)!.policy(live.kind).dependsOn(resource).find((address) => !present.has(address) && !declared.has(address))
+      if (missing === undefined) continue
+      report.skipped.push({ address: live.address, reason: `it needs ${missing}, which is not imported`, failed: true })
+      chosen.splice(i, 1)
+      changed = true
+    }
+  }
+}
+
+function withIdentity(spec: Record<string, unknown>, field: string, name: string): Record<string, unknown> {
+  return isRecord(spec) && spec[field] !== undefined ? spec : { [field]: name, ...spec }
+}

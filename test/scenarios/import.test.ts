@@ -1,0 +1,123 @@
+import { readFile, readdir } from 'node:fs/promises'
+import { join } from 'node:path'
+
+import { describe, expect, it } from 'vitest'
+
+import { expectNoCrash } from '../helpers/cli-output.js'
+import { SARVAM_START, syllableCampaignDoc } from '../helpers/definitions.js'
+import { createSyllableCampaign, SARVAM_CAMPAIGNS, startInProcessSandbox, SYLLABLE_BATCHES, type ExternalSandbox } from '../helpers/external-sandbox.js'
+import { cacInProcess, expectConverged, planSummary, type Cac } from '../helpers/plan-apply.js'
+import { tempProject } from '../helpers/temp-project.js'
+
+/**
+ * `cac import` against campaigns made through the API directly (not by cac): after it, validate
+ * passes and plan has nothing to do, with no write request.
+ */
+async function seed(sandbox: ExternalSandbox): Promise<void> {
+  await createSyllableCampaign(sandbox.request, 'Spring / Renewals ü', {
+    description: 'made in the console',
+    hourly_rate: 20,
+    labels: ['renewals'],
+    webhooks: [{ url: 'https://hooks.example.com/x', request_method: 'POST', trigger_statuses: ['COMPLETED'], auth_values: { hmac_secret: 'BwcHBwcHBwcHBwcHBwcHBwcHBwcHBwcHBwcHBwcHBwc=' } }],
+  })
+  await createSyllableCampaign(sandbox.request, 'Bare')
+  const batch = await sandbox.request('POST', SYLLABLE_BATCHES, { json: { batch_id: 'bare-1', campaign_id: 2, call_rate: 4 } })
+  expect(batch.status, batch.text).toBeLessThan(300)
+  const sarvam = await sandbox.request('POST', SARVAM_CAMPAIGNS, {
+    json: {
+      name: 'Console Sarvam',
+      app_config: { app_id: 'reminder-agent', app_version: 1, attempts_per_second: 1, connection_configs: [{ connection_id: 'conn-1', phone_numbers: ['+918047168000'] }] },
+      start_timestamp: SARVAM_START,
+      end_timestamp: '2026-12-10T00:00:00Z',
+      allowed_schedule: { allowed_start_time: '10:00', allowed_end_time: '19:00', allowed_days: ['Monday'], timezone: 'Asia/Kolkata' },
+    },
+  })
+  expect(sarvam.status, sarvam.text).toBeLessThan(300)
+}
+
+async function filesUnder(dir: string): Promise<string[]> {
+  const entries = await readdir(dir, { recursive: true, withFileTypes: true })
+  return entries.filter((entry) => entry.isFile()).map((entry) => join(entry.parentPath, entry.name).slice(dir.length + 1)).sort()
+}
+
+async function imported(onTestFinished: (cleanup: () => Promise<void>) => void, files: Record<string, string> = {}): Promise<{ project: string; sandbox: ExternalSandbox; cac: Cac }> {
+  const project = await tempProject(files, { onTestFinished })
+  const sandbox = await startInProcessSandbox(onTestFinished)
+  await seed(sandbox)
+  await sandbox.resetCounters()
+  // The variable import names for the webhook secret, set as its summary says (any valid key: secrets are compared by presence).
+  return { project, sandbox, cac: cacInProcess(project, { ...sandbox.env, SYLLABLE_SPRING_RENEWALS_WEBHOOK_1_HMAC_SECRET: Buffer.alloc(32, 9).toString('base64') }) }
+}
+
+describe('cac import', () => {
+  it('into an empty project: minimal files, then validate exits 0 and plan has nothing to do, with no write', async ({ onTestFinished }) => {
+    const { project, sandbox, cac } = await imported(onTestFinished)
+    const result = await cac(['import'])
+    expectNoCrash(result)
+    expect(result.code, result.stdout + result.stderr).toBe(0)
+    expect(await sandbox.writeRoutes(), 'import only reads').toEqual({})
+    expect(await filesUnder(join(project, 'campaigns'))).toEqual([
+      'sarvam/campaign-console-sarvam.yaml',
+      'syllable/batch-bare-1.yaml',
+      'syllable/campaign-bare.yaml',
+      'syllable/campaign-spring-renewals-u.yaml',
+    ])
+    expect(result.stdout).toContain('Import: 4 written, 0 skipped.')
+    expect(result.stdout).toContain('  SYLLABLE_SPRING_RENEWALS_WEBHOOK_1_HMAC_SECRET')
+    const spring = await readFile(join(project, 'campaigns/syllable/campaign-spring-renewals-u.yaml'), 'utf8')
+    expect(spring.split('\n').slice(0, 4)).toEqual(['# yaml-language-server: $schema=' + spring.split('\n')[0]!.split('=')[1], 'kind: SyllableCampaign', 'provider: syllable', 'spec:'])
+    expect(spring).toContain('  campaign_name: Spring / Renewals ü')
+    expect(spring).toContain('hmac_secret: ${env:SYLLABLE_SPRING_RENEWALS_WEBHOOK_1_HMAC_SECRET}')
+    expect(spring).not.toContain('BwcHBwcHBwcHBwcHBwcHBwcHBwcHBwcHBwcHBwcHBwc=')
+    expect(spring).not.toMatch(/\bid:|created_at|updated_at|last_updated_by/)
+    expect(await readFile(join(project, 'campaigns/syllable/batch-bare-1.yaml'), 'utf8')).toContain('  campaign: Bare\n')
+
+    const validate = await cac(['validate'])
+    expect(validate.code, validate.stdout).toBe(0)
+    const plan = await cac(['plan', '--detailed-exitcode'])
+    expect(plan.code, plan.stdout + plan.stderr).toBe(0)
+    expect(planSummary(plan.stdout)).toBe('No changes. Plan: 0 to create, 0 to update, 4 unchanged.')
+    expect(await sandbox.writeRoutes()).toEqual({})
+    await expectConverged(cac, sandbox)
+  })
+
+  it('skips what a file declares, never overwrites a file without --force, and --dry-run writes nothing', async ({ onTestFinished }) => {
+    const { project, sandbox, cac } = await imported(onTestFinished, { 'campaigns/mine.yaml': syllableCampaignDoc('Bare', { caller_id: '+19995550999', active_days: ['mon'] }) })
+    const dry = await cac(['import', '--dry-run', '--provider', 'syllable'])
+    expect(dry.code, dry.stdout).toBe(0)
+    expect(dry.stdout).toContain('skipped  syllable/campaign/Bare: declared already in campaigns/mine.yaml:1')
+    expect(dry.stdout).toContain('would write  campaigns/syllable/batch-bare-1.yaml  (syllable/batch/bare-1)')
+    expect(dry.stdout).toContain('Import: 2 to write, 1 skipped.')
+    expect(await filesUnder(join(project, 'campaigns'))).toEqual(['mine.yaml'])
+
+    expect((await cac(['import', '--provider', 'syllable'])).code).toBe(0)
+    const again = await cac(['import', '--provider', 'syllable', '--format', 'json'])
+    const report = JSON.parse(again.stdout) as { files: unknown[]; skipped: { address: string; reason: string }[] }
+    expect(report.files).toEqual([])
+    expect(report.skipped.map((skip) => skip.address)).toEqual(['syllable/batch/bare-1', 'syllable/campaign/Bare', 'syllable/campaign/Spring / Renewals ü'])
+    expect(await sandbox.writeRoutes()).toEqual({})
+    const plan = await cac(['plan', '--detailed-exitcode'])
+    expect(plan.code, plan.stdout).toBe(0)
+  })
+
+  it('reports what it cannot represent (two live campaigns sharing a name, a cancelled campaign) and imports the rest; exit 1 only when nothing could be imported', async ({ onTestFinished }) => {
+    const { project, sandbox, cac } = await imported(onTestFinished)
+    await createSyllableCampaign(sandbox.request, 'Bare')
+    const list = await sandbox.request('GET', SARVAM_CAMPAIGNS)
+    const sarvamId = (list.body as { items: { campaign_id: string }[] }).items[0]!.campaign_id
+    expect((await sandbox.request('PUT', `${SARVAM_CAMPAIGNS}/${sarvamId}/status`, { json: { action: 'cancel' } })).status).toBe(200)
+    await sandbox.resetCounters()
+    const result = await cac(['import'])
+    expect(result.code, result.stdout).toBe(0)
+    expect(result.stdout).toMatch(/^skipped {2}syllable\/campaign\/Bare: 2 live resources share this name \(id \d+\); rename all but one on the platform first$/m)
+    expect(result.stdout).toContain('skipped  sarvam/campaign/Console Sarvam: its status is cancelled on the platform: it can no longer be managed')
+    expect(result.stdout).toContain('skipped  syllable/batch/bare-1: it needs syllable/campaign/Bare, which is not imported')
+    expect(await filesUnder(join(project, 'campaigns'))).toEqual(['syllable/campaign-spring-renewals-u.yaml'])
+    expect((await cac(['validate'])).code).toBe(0)
+
+    const nothing = await cac(['import', '--kind', 'SarvamCampaign', '--format', 'json'])
+    expect(nothing.code, nothing.stderr).toBe(1)
+    expect((JSON.parse(nothing.stdout) as { skipped: { failed: boolean }[] }).skipped).toEqual([expect.objectContaining({ failed: true })])
+    expect(await sandbox.writeRoutes()).toEqual({})
+  })
+})
