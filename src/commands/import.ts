@@ -5,6 +5,7 @@ import { processIo } from '../cli/command-io.js'
 import { runImport } from '../cli/run/import.js'
 import { platformFlags } from '../cli/shared-flags.js'
 import { IMPORT_FORMATS } from '../render/import-report.js'
+import { IMPORT_LAYOUTS } from '../workflow/import-project.js'
 
 const { 'pause-to-update': _applyOnly, ...readFlags } = platformFlags
 
@@ -24,6 +25,7 @@ export default class Import extends BaseCommand<typeof Import> {
     provider: Flags.string({ description: 'only this provider of cac.yaml (repeatable)', multiple: true }),
     kind: Flags.string({ description: 'only this kind (repeatable)', multiple: true }),
     out: Flags.string({ description: 'folder to write into (default: the definitions folder)' }),
+    layout: Flags.string({ description: 'a file per resource, or per campaign with what depends on it', options: [...IMPORT_LAYOUTS], default: 'per-resource' }),
     'dry-run': Flags.boolean({ description: 'print what would be written; write nothing', default: false }),
     force: Flags.boolean({ description: 'overwrite files that exist', default: false }),
     format: Flags.string({ description: 'output format', options: [...IMPORT_FORMATS], default: 'text' }),

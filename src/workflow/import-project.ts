@@ -23,7 +23,12 @@ export interface ImportRequest extends PlanRequest {
   dryRun: boolean
   /** Overwrite files that exist. */
   force: boolean
+  /** `per-resource` (default): a file each; `per-campaign`: a resource and what depends on it (its batches) in one file. */
+  layout?: ImportLayout
 }
+
+export type ImportLayout = 'per-resource' | 'per-campaign'
+export const IMPORT_LAYOUTS: readonly ImportLayout[] = ['per-resource', 'per-campaign']
 
 export type { ImportReport }
 
@@ -63,7 +68,7 @@ export async function importProject(request: ImportRequest): Promise<ImportOutco
     const declared = new Map(load.resources.map((resource) => [resource.address, resource]))
     const count = new Map<string, number>()
     for (const resource of live) count.set(resource.address, (count.get(resource.address) ?? 0) + 1)
-    const chosen: { live: LiveResource; spec: Record<string, unknown> }[] = []
+    const chosen: Chosen[] = []
     for (const resource of live) {
       const file = declared.get(resource.address)
       if (file) {
@@ -78,7 +83,7 @@ export async function importProject(request: ImportRequest): Promise<ImportOutco
       }
     }
     dropOrphans(chosen, declared, session.providers, report)
-    await writeFiles(chosen, request, config.definitionsDir, report)
+    await writeFiles(chosen, request, config.definitionsDir, session.providers, report)
     report.variables = [...new Set(chosen.flatMap(({ spec }) => [...JSON.stringify(spec).matchAll(VARIABLE)].map((match) => match[1]!)))].sort()
     return { kind: 'imported', report }
   } finally {
@@ -86,24 +91,55 @@ export async function importProject(request: ImportRequest): Promise<ImportOutco
   }
 }
 
-async function writeFiles(chosen: { live: LiveResource; spec: Record<string, unknown> }[], request: ImportRequest, definitionsDir: string, report: ImportReport): Promise<void> {
+type Chosen = { live: LiveResource; spec: Record<string, unknown> }
+
+/** What an imported resource needs first (a batch its campaign), by address, from its kind's policy. */
+function dependenciesOf(entry: Chosen, providers: ReadonlyMap<string, Provider>): string[] {
+  const { live, spec } = entry
+  const resource = { kind: live.kind, provider: live.provider, name: live.name, address: live.address, spec, source: { file: '', documentIndex: 0, line: 0, column: 0 } }
+  return providers.get(live.provider)!.policy(live.kind).dependsOn(resource)
+}
+
+/** The files to write: one per resource, or (per-campaign) one per resource nothing else here depends on first, with its dependents. */
+function groupFiles(chosen: readonly Chosen[], layout: ImportLayout, providers: ReadonlyMap<string, Provider>): Chosen[][] {
+  if (layout === 'per-resource') return chosen.map((entry) => [entry])
+  const byAddress = new Map(chosen.map((entry) => [entry.live.address, entry]))
+  const rootOf = (entry: Chosen, seen = new Set<string>()): Chosen => {
+    seen.add(entry.live.address)
+    const parent = dependenciesOf(entry, providers).map((address) => byAddress.get(address)).find((found) => found && !seen.has(found.live.address))
+    return parent ? rootOf(parent, seen) : entry
+  }
+  const groups = new Map<string, Chosen[]>()
+  for (const entry of chosen) {
+    const root = rootOf(entry)
+    groups.set(root.live.address, [...(groups.get(root.live.address) ?? []), entry])
+  }
+  return [...groups.entries()].map(([root, entries]) => [...entries.filter((e) => e.live.address === root), ...entries.filter((e) => e.live.address !== root)])
+}
+
+async function writeFiles(chosen: Chosen[], request: ImportRequest, definitionsDir: string, providers: ReadonlyMap<string, Provider>, report: ImportReport): Promise<void> {
   const root = request.outDir !== undefined ? resolve(request.cwd, request.outDir) : definitionsDir
-  const stems = chosen.map(({ live }) => join(live.provider, `${kindOf(live.kind).noun}-${fileStem(live.name)}`))
+  const groups = groupFiles(chosen, request.layout ?? 'per-resource', providers)
+  const stems = groups.map(([first]) => join(first!.live.provider, `${kindOf(first!.live.kind).noun}-${fileStem(first!.live.name)}`))
   const paths = uniquePaths(stems).map((path) => join(root, path))
-  for (const [i, { live, spec }] of chosen.entries()) {
+  for (const [i, group] of groups.entries()) {
     const path = paths[i]!
     const shown = displayPath(path, request.cwd)
+    const addresses = group.map(({ live }) => live.address)
     if (!request.force && (await stat(path).catch(() => undefined))) {
-      report.skipped.push({ address: live.address, reason: `${shown} exists (pass --force to overwrite it)`, failed: false })
+      for (const address of addresses) report.skipped.push({ address, reason: `${shown} exists (pass --force to overwrite it)`, failed: false })
       continue
     }
-    const kind = kindOf(live.kind)
-    const text = definitionYaml([{ kind: live.kind, provider: live.provider, identityField: kind.identityField, spec: withIdentity(spec, kind.identityField, live.name) }], path, join(SCHEMA_DIR, 'definition.schema.json'))
+    const documents = group.map(({ live, spec }) => {
+      const kind = kindOf(live.kind)
+      return { kind: live.kind, provider: live.provider, identityField: kind.identityField, spec: withIdentity(spec, kind.identityField, live.name) }
+    })
+    const text = definitionYaml(documents, path, join(SCHEMA_DIR, 'definition.schema.json'))
     if (!request.dryRun) {
       await mkdir(dirname(path), { recursive: true })
       await writeFile(path, text, { flag: request.force ? 'w' : 'wx' })
     }
-    report.files.push({ file: shown, addresses: [live.address], written: !request.dryRun })
+    report.files.push({ file: shown, addresses, written: !request.dryRun })
   }
 }
 
@@ -111,14 +147,13 @@ async function writeFiles(chosen: { live: LiveResource; spec: Record<string, unk
  * A resource whose dependency (a batch's campaign) is neither declared nor imported would make the
  * files invalid: it is skipped too, saying why (repeated until nothing more drops out).
  */
-function dropOrphans(chosen: { live: LiveResource; spec: Record<string, unknown> }[], declared: ReadonlyMap<string, unknown>, providers: ReadonlyMap<string, Provider>, report: ImportReport): void {
+function dropOrphans(chosen: Chosen[], declared: ReadonlyMap<string, unknown>, providers: ReadonlyMap<string, Provider>, report: ImportReport): void {
   for (let changed = true; changed; ) {
     changed = false
     const present = new Set(chosen.map(({ live }) => live.address))
     for (let i = chosen.length - 1; i >= 0; i -= 1) {
-      const { live, spec } = chosen[i]!
-      const resource = { kind: live.kind, provider: live.provider, name: live.name, address: live.address, spec, source: { file: '', documentIndex: 0, line: 0, column: 0 } }
-      const missing = providers.get(live.provider)!.policy(live.kind).dependsOn(resource).find((address) => !present.has(address) && !declared.has(address))
+      const { live } = chosen[i]!
+      const missing = dependenciesOf(chosen[i]!, providers).find((address) => !present.has(address) && !declared.has(address))
       if (missing === undefined) continue
       report.skipped.push({ address: live.address, reason: `it needs ${missing}, which is not imported`, failed: true })
       chosen.splice(i, 1)

@@ -120,4 +120,17 @@ describe('cac import', () => {
     expect((JSON.parse(nothing.stdout) as { skipped: { failed: boolean }[] }).skipped).toEqual([expect.objectContaining({ failed: true })])
     expect(await sandbox.writeRoutes()).toEqual({})
   })
+
+  it('--layout per-campaign puts a campaign and its batches in one file; --out writes elsewhere; then plan has nothing to do', async ({ onTestFinished }) => {
+    const { project, sandbox, cac } = await imported(onTestFinished)
+    const result = await cac(['import', '--layout', 'per-campaign', '--out', 'campaigns/imported'])
+    expect(result.code, result.stdout).toBe(0)
+    expect(await filesUnder(join(project, 'campaigns/imported'))).toEqual(['sarvam/campaign-console-sarvam.yaml', 'syllable/campaign-bare.yaml', 'syllable/campaign-spring-renewals-u.yaml'])
+    const bare = await readFile(join(project, 'campaigns/imported/syllable/campaign-bare.yaml'), 'utf8')
+    expect(bare.match(/^kind: \w+$/gm)).toEqual(['kind: SyllableCampaign', 'kind: SyllableBatch'])
+    expect(result.stdout).toContain('wrote  campaigns/imported/syllable/campaign-bare.yaml  (syllable/campaign/Bare, syllable/batch/bare-1)')
+    const plan = await cac(['plan', '--detailed-exitcode'])
+    expect(plan.code, plan.stdout + plan.stderr).toBe(0)
+    expect(await sandbox.writeRoutes()).toEqual({})
+  })
 })

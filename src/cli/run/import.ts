@@ -1,6 +1,6 @@
 import { formatInvalidProject } from '../../render/diagnostics.js'
 import { renderImport, type ImportFormat } from '../../render/import-report.js'
-import { importProject } from '../../workflow/import-project.js'
+import { importProject, type ImportLayout } from '../../workflow/import-project.js'
 import type { CommandIo } from '../command-io.js'
 import { planRequestFrom, type PlatformFlagValues } from '../shared-flags.js'
 
@@ -11,6 +11,7 @@ export interface ImportFlagValues extends Omit<PlatformFlagValues, 'pause-to-upd
   'dry-run': boolean
   force: boolean
   format: string
+  layout: string
 }
 
 /** `cac import`: live resources → definition files; returns the exit code. */
@@ -22,6 +23,7 @@ export async function runImport(flags: ImportFlagValues, io: CommandIo): Promise
     ...(flags.out !== undefined ? { outDir: flags.out } : {}),
     dryRun: flags['dry-run'],
     force: flags.force,
+    layout: flags.layout as ImportLayout,
   })
   if (outcome.kind === 'invalid') {
     io.stderr.write(formatInvalidProject(outcome.load, 'Nothing was imported'))
