@@ -5,13 +5,13 @@ import { describe, expect, it } from 'vitest'
 
 import { ANSI_ESCAPE, expectNoCrash } from '../helpers/cli-output.js'
 import { sarvamCampaignDoc, syllableBatchDoc, syllableCampaignDoc, documents } from '../helpers/definitions.js'
-import { editSyllableCampaign, SANDBOX_ACTOR, SANDBOX_NOW, startExternalSandbox } from '../helpers/external-sandbox.js'
+import { createSyllableCampaign, editSyllableCampaign, SANDBOX_ACTOR, SANDBOX_NOW, startExternalSandbox } from '../helpers/external-sandbox.js'
 import { applySummary, cacIn, planSummary, type JsonApplyResult, type JsonPlan } from '../helpers/plan-apply.js'
 import { DEFAULT_CAC_YAML, tempProject } from '../helpers/temp-project.js'
 
 /**
  * The spawned tier's floor: the built `cac` binary, run as a process, for every command, flag,
- * output format and exit code of plan, apply, drift and validate (scenarios run in-process, see
+ * output format and exit code of plan, apply, drift, import and validate (scenarios run in-process, see
  * test/scenarios; signals, prompts, locks across processes and the sandbox server have their own
  * spawned files). Each test is one short story against one sandbox process.
  */
@@ -155,6 +155,25 @@ describe.concurrent('the built CLI: commands, flags, formats and exit codes', { 
     const quiet = await cac(['drift', '--ignore', 'syllable/campaign/Surface A:caller_id', '--fail-on', 'unmanaged'])
     expect(quiet.code, quiet.stdout).toBe(0)
     expect(await sandbox.writeRoutes(), 'drift only reads').toEqual({})
+  })
+
+  it('import: --dry-run, --format json, then validate and plan --detailed-exitcode exit 0 with no write', async ({ onTestFinished }) => {
+    const project = await tempProject({}, { onTestFinished })
+    const sandbox = await startExternalSandbox(project, onTestFinished)
+    await createSyllableCampaign(sandbox.request, 'Made Elsewhere', { hourly_rate: 7 })
+    await sandbox.resetCounters()
+    const cac = cacIn(project, sandbox.env)
+    const dry = await cac(['import', '--dry-run'])
+    expectNoCrash(dry)
+    expect(dry.code, dry.stderr).toBe(0)
+    expect(dry.stdout).toContain('would write  campaigns/syllable/campaign-made-elsewhere.yaml  (syllable/campaign/Made Elsewhere)')
+    const json = await cac(['import', '--format', 'json'])
+    expect(json.code, json.stderr).toBe(0)
+    expect((JSON.parse(json.stdout) as { files: { written: boolean }[] }).files).toEqual([expect.objectContaining({ written: true })])
+    expect((await cac(['validate'])).code).toBe(0)
+    const plan = await cac(['plan', '--detailed-exitcode'])
+    expect(plan.code, plan.stdout + plan.stderr).toBe(0)
+    expect(await sandbox.writeRoutes(), 'import and plan only read').toEqual({})
   })
 
   it('--sandbox: every provider goes to the embedded sandbox, whose state persists between runs', async ({ onTestFinished }) => {
