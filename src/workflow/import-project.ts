@@ -6,7 +6,11 @@ import { loadProject, type ProjectLoad } from '../config/load-project.js'
 import { SCHEMA_DIR } from '../config/schema-validator.js'
 import { readFrom } from '../model/platform-error.js'
 import type { LiveResource, Provider } from '../model/provider.js'
-import { compareText, isRecord } from '../model/values.js'
+import { compareText, DESCEND, isRecord, mapTree } from '../model/values.js'
+import { SecretValue } from '../model/secret.js'
+import type { Resource } from '../model/resource.js'
+import type { ProjectConfig } from '../config/project-config.js'
+import { checkSpecs, type SpecToCheck } from '../config/spec-validation.js'
 import { kindOf } from '../platforms.js'
 import type { ImportReport } from '../model/import-report.js'
 import { definitionYaml, fileStem, uniquePaths } from './import-files.js'
@@ -82,6 +86,10 @@ export async function importProject(request: ImportRequest): Promise<ImportOutco
         else chosen.push({ live: resource, spec: provider.toFileSpec(resource) })
       }
     }
+    // Dependencies first (a batch whose campaign is left out says so), then the files' checks, then
+    // the dependencies of what the checks left out.
+    dropOrphans(chosen, declared, session.providers, report)
+    dropUnrepresentable(chosen, config, load.resources, report)
     dropOrphans(chosen, declared, session.providers, report)
     await writeFiles(chosen, request, config.definitionsDir, session.providers, report)
     report.variables = [...new Set(chosen.flatMap(({ spec }) => [...JSON.stringify(spec).matchAll(VARIABLE)].map((match) => match[1]!)))].sort()
@@ -141,6 +149,31 @@ async function writeFiles(chosen: Chosen[], request: ImportRequest, definitionsD
     }
     report.files.push({ file: shown, addresses, written: !request.dryRun })
   }
+}
+
+/**
+ * What the platform holds but a file may not say (a window that starts where it ends, say) would
+ * make the files invalid: each imported spec is checked as validate checks files, and skipped with
+ * the first problem found. Secrets count as the variables they name, unset.
+ */
+function dropUnrepresentable(chosen: Chosen[], config: ProjectConfig, resources: readonly Resource[], report: ImportReport): void {
+  const specs: SpecToCheck[] = chosen.map(({ live, spec }) => ({ label: live.address, kind: live.kind, provider: live.provider, spec: withSecretReferences(spec) }))
+  const alongside: SpecToCheck[] = resources.map((resource) => ({ label: `file ${resource.address}`, kind: resource.kind, provider: resource.provider, spec: resource.spec }))
+  const problems = new Map<string, string>()
+  for (const problem of checkSpecs(config, specs, [...specs, ...alongside])) if (!problems.has(problem.label)) problems.set(problem.label, problem.message)
+  for (let i = chosen.length - 1; i >= 0; i -= 1) {
+    const problem = problems.get(chosen[i]!.live.address)
+    if (problem === undefined) continue
+    report.skipped.push({ address: chosen[i]!.live.address, reason: `a file cannot say what the platform holds: ${problem}`, failed: true })
+    chosen.splice(i, 1)
+  }
+}
+
+function withSecretReferences(spec: Record<string, unknown>): Record<string, unknown> {
+  return mapTree(spec, (value) => {
+    const variable = typeof value === 'string' ? /^\$\{env:([A-Za-z_][A-Za-z0-9_]*)\}$/.exec(value)?.[1] : undefined
+    return variable !== undefined ? new SecretValue(variable, undefined) : DESCEND
+  }) as Record<string, unknown>
 }
 
 /**
