@@ -1,12 +1,12 @@
-import { readFile, readdir } from 'node:fs/promises'
+import { readFile, readdir, writeFile } from 'node:fs/promises'
 import { join } from 'node:path'
 
 import { describe, expect, it } from 'vitest'
 
 import { expectNoCrash } from '../helpers/cli-output.js'
-import { SARVAM_START, syllableCampaignDoc } from '../helpers/definitions.js'
+import { SARVAM_START, syllableCampaignDoc, UNTIL_ACTIVE_SECONDS } from '../helpers/definitions.js'
 import { createSyllableCampaign, SARVAM_CAMPAIGNS, startInProcessSandbox, SYLLABLE_BATCHES, type ExternalSandbox } from '../helpers/external-sandbox.js'
-import { cacInProcess, expectConverged, planSummary, type Cac } from '../helpers/plan-apply.js'
+import { cacInProcess, expectConverged, planSummary, type Cac, type JsonPlan } from '../helpers/plan-apply.js'
 import { tempProject } from '../helpers/temp-project.js'
 
 /**
@@ -132,5 +132,48 @@ describe('cac import', () => {
     const plan = await cac(['plan', '--detailed-exitcode'])
     expect(plan.code, plan.stdout + plan.stderr).toBe(0)
     expect(await sandbox.writeRoutes()).toEqual({})
+  })
+
+  it('Sarvam campaigns in several statuses: imported, plan has nothing to do; an edited field is exactly what plan shows; a second import writes nothing', async ({ onTestFinished }) => {
+    const project = await tempProject({}, { onTestFinished })
+    const sandbox = await startInProcessSandbox(onTestFinished)
+    const body = (name: string, start: string) => ({
+      name,
+      description: `${name} made in the console`,
+      app_config: { app_id: 'reminder-agent', app_version: 1, attempts_per_second: 1, connection_configs: [{ connection_id: 'conn-1', phone_numbers: ['+918047168000'] }] },
+      start_timestamp: start,
+      end_timestamp: '2026-12-10T00:00:00Z',
+      allowed_schedule: { allowed_start_time: '10:00', allowed_end_time: '19:00', allowed_days: ['Monday', 'Friday'], timezone: 'Asia/Kolkata' },
+    })
+    const ids: Record<string, string> = {}
+    for (const [name, start] of [['Later', '2026-11-30T00:00:00Z'], ['Running', SARVAM_START], ['Held', SARVAM_START]] as const) {
+      const created = await sandbox.request('POST', SARVAM_CAMPAIGNS, { json: body(name, start) })
+      expect(created.status, created.text).toBeLessThan(300)
+      ids[name] = (created.body as { campaign_id: string }).campaign_id
+    }
+    await sandbox.advanceClock(UNTIL_ACTIVE_SECONDS)
+    expect((await sandbox.request('PUT', `${SARVAM_CAMPAIGNS}/${ids.Held}/status`, { json: { action: 'pause' } })).status).toBe(200)
+    await sandbox.resetCounters()
+    const cac = cacInProcess(project, sandbox.env)
+
+    const result = await cac(['import', '--provider', 'sarvam'])
+    expect(result.code, result.stdout + result.stderr).toBe(0)
+    expect(result.stdout).toContain('Import: 3 written, 0 skipped.')
+    expect((await cac(['validate'])).code).toBe(0)
+    const plan = await cac(['plan', '--detailed-exitcode'])
+    expect(plan.code, plan.stdout + plan.stderr).toBe(0)
+    expect(planSummary(plan.stdout)).toBe('No changes. Plan: 0 to create, 0 to update, 3 unchanged.')
+    expect(await sandbox.writeRoutes()).toEqual({})
+
+    const again = await cac(['import', '--provider', 'sarvam'])
+    expect(again.stdout).toContain('Import: 0 written, 3 skipped.')
+
+    const later = join(project, 'campaigns/sarvam/campaign-later.yaml')
+    await writeFile(later, (await readFile(later, 'utf8')).replace('description: Later made in the console', 'description: Later, edited in git'))
+    const edited = JSON.parse((await cac(['plan', '--format', 'json'])).stdout) as JsonPlan
+    const changed = edited.changes.filter((change) => change.action !== 'noop')
+    expect(changed.map((change) => [change.address, change.fields.map((field) => [field.path, field.before, field.after])])).toEqual([
+      ['sarvam/campaign/Later', [['description', 'Later made in the console', 'Later, edited in git']]],
+    ])
   })
 })
