@@ -76,6 +76,8 @@ export interface KindPolicy {
    * drift reports it as a difference of `field`, though no file field says so.
    */
   lifecycleDrift?(live: LiveResource): LifecycleDrift | undefined
+  /** Why a file could no longer manage this live resource (a campaign that ended or was cancelled), if so. */
+  unmanageable?(live: LiveResource): string | undefined
 }
 
 /** See KindPolicy.lifecycleDrift. */

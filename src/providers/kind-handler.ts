@@ -56,6 +56,7 @@ export interface KindHandler<Session> {
   assess?(input: { live: LiveResource; fields: FieldChange[]; options: PlanOptions }): Verdict | undefined
   notice?(input: { live: LiveResource; desired: Spec }): string | undefined
   lifecycleDrift?(live: LiveResource): LifecycleDrift | undefined
+  unmanageable?(live: LiveResource): string | undefined
 }
 
 /** The planner's policy for a kind, from its handler and its declaration. */
@@ -68,6 +69,7 @@ export function policyOf<Session>(handler: KindHandler<Session>): KindPolicy {
   }
   if (handler.notice) policy.notice = handler.notice
   if (handler.lifecycleDrift) policy.lifecycleDrift = handler.lifecycleDrift
+  if (handler.unmanageable) policy.unmanageable = handler.unmanageable
   return policy
 }
 

@@ -81,8 +81,8 @@ export async function importProject(request: ImportRequest): Promise<ImportOutco
         report.skipped.push({ address: resource.address, reason: `${count.get(resource.address)} live resources share this name (id ${String(resource.id)}); rename all but one on the platform first`, failed: true })
       } else {
         const provider = session.providers.get(resource.provider)!
-        const moved = provider.policy(resource.kind).lifecycleDrift?.(resource)
-        if (moved) report.skipped.push({ address: resource.address, reason: `its ${moved.field} is ${moved.live} on the platform: it can no longer be managed`, failed: true })
+        const unmanageable = provider.policy(resource.kind).unmanageable?.(resource)
+        if (unmanageable) report.skipped.push({ address: resource.address, reason: unmanageable, failed: true })
         else chosen.push({ live: resource, spec: provider.toFileSpec(resource) })
       }
     }

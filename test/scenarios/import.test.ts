@@ -110,7 +110,7 @@ describe('cac import', () => {
     const result = await cac(['import'])
     expect(result.code, result.stdout).toBe(0)
     expect(result.stdout).toMatch(/^skipped {2}syllable\/campaign\/Bare: 2 live resources share this name \(id \d+\); rename all but one on the platform first$/m)
-    expect(result.stdout).toContain('skipped  sarvam/campaign/Console Sarvam: its status is cancelled on the platform: it can no longer be managed')
+    expect(result.stdout).toContain('skipped  sarvam/campaign/Console Sarvam: the campaign is cancelled on the platform: it can no longer be changed, so a file cannot manage it')
     expect(result.stdout).toContain('skipped  syllable/batch/bare-1: it needs syllable/campaign/Bare, which is not imported')
     expect(await filesUnder(join(project, 'campaigns'))).toEqual(['syllable/campaign-spring-renewals-u.yaml'])
     expect((await cac(['validate'])).code).toBe(0)
@@ -137,17 +137,18 @@ describe('cac import', () => {
   it('Sarvam campaigns in several statuses: imported, plan has nothing to do; an edited field is exactly what plan shows; a second import writes nothing', async ({ onTestFinished }) => {
     const project = await tempProject({}, { onTestFinished })
     const sandbox = await startInProcessSandbox(onTestFinished)
-    const body = (name: string, start: string) => ({
+    const body = (name: string, start: string, end = '2026-12-10T00:00:00Z') => ({
       name,
       description: `${name} made in the console`,
       app_config: { app_id: 'reminder-agent', app_version: 1, attempts_per_second: 1, connection_configs: [{ connection_id: 'conn-1', phone_numbers: ['+918047168000'] }] },
       start_timestamp: start,
-      end_timestamp: '2026-12-10T00:00:00Z',
+      end_timestamp: end,
       allowed_schedule: { allowed_start_time: '10:00', allowed_end_time: '19:00', allowed_days: ['Monday', 'Friday'], timezone: 'Asia/Kolkata' },
     })
     const ids: Record<string, string> = {}
-    for (const [name, start] of [['Later', '2026-11-30T00:00:00Z'], ['Running', SARVAM_START], ['Held', SARVAM_START]] as const) {
-      const created = await sandbox.request('POST', SARVAM_CAMPAIGNS, { json: body(name, start) })
+    const made = [['Later', '2026-11-30T00:00:00Z'], ['Running', SARVAM_START], ['Held', SARVAM_START], ['Done', SARVAM_START, '2026-11-25T12:00:00Z']] as const
+    for (const [name, start, end] of made) {
+      const created = await sandbox.request('POST', SARVAM_CAMPAIGNS, { json: body(name, start, end) })
       expect(created.status, created.text).toBeLessThan(300)
       ids[name] = (created.body as { campaign_id: string }).campaign_id
     }
@@ -158,7 +159,8 @@ describe('cac import', () => {
 
     const result = await cac(['import', '--provider', 'sarvam'])
     expect(result.code, result.stdout + result.stderr).toBe(0)
-    expect(result.stdout).toContain('Import: 3 written, 0 skipped.')
+    expect(result.stdout).toContain('skipped  sarvam/campaign/Done: the campaign is ended on the platform: it can no longer be changed, so a file cannot manage it')
+    expect(result.stdout).toContain('Import: 3 written, 1 skipped.')
     expect((await cac(['validate'])).code).toBe(0)
     const plan = await cac(['plan', '--detailed-exitcode'])
     expect(plan.code, plan.stdout + plan.stderr).toBe(0)
@@ -166,7 +168,7 @@ describe('cac import', () => {
     expect(await sandbox.writeRoutes()).toEqual({})
 
     const again = await cac(['import', '--provider', 'sarvam'])
-    expect(again.stdout).toContain('Import: 0 written, 3 skipped.')
+    expect(again.stdout).toContain('Import: 0 written, 4 skipped.')
 
     const later = join(project, 'campaigns/sarvam/campaign-later.yaml')
     await writeFile(later, (await readFile(later, 'utf8')).replace('description: Later made in the console', 'description: Later, edited in git'))

@@ -7,7 +7,7 @@ import { createCampaign, updateCampaign } from './apply.js'
 import { CAMPAIGN_KIND } from './kinds.js'
 import { readLiveCampaigns, refreshCampaign } from './live.js'
 import { DEFAULT_APP_TYPE, DEFAULT_CONNECTION_WEIGHT, normaliseDesiredCampaign } from './normalise.js'
-import { assessCampaignChange, cancelledOutsideFiles, leftPausedNotice } from './lifecycle-policy.js'
+import { assessCampaignChange, cancelledOutsideFiles, finishedCampaign, leftPausedNotice } from './lifecycle-policy.js'
 import type { SarvamSession } from './session.js'
 
 export const campaignHandler: KindHandler<SarvamSession> = {
@@ -21,6 +21,7 @@ export const campaignHandler: KindHandler<SarvamSession> = {
   assess: assessCampaignChange,
   notice: leftPausedNotice,
   lifecycleDrift: cancelledOutsideFiles,
+  unmanageable: finishedCampaign,
 }
 
 /**

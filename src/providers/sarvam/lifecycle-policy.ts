@@ -58,3 +58,8 @@ export function assessCampaignChange(input: { live: LiveResource; fields: FieldC
 export function cancelledOutsideFiles(live: LiveResource): LifecycleDrift | undefined {
   return live.status === 'cancelled' ? { field: 'status', expected: 'scheduled, active or paused', live: 'cancelled' } : undefined
 }
+
+/** An ended or cancelled campaign can never change again: a file cannot manage it. */
+export function finishedCampaign(live: LiveResource): string | undefined {
+  return live.status === 'ended' || live.status === 'cancelled' ? `the campaign is ${live.status} on the platform: it can no longer be changed, so a file cannot manage it` : undefined
+}
