@@ -89,6 +89,9 @@ describe('cac import', () => {
     expect(dry.stdout).toContain('would write  campaigns/syllable/batch-bare-1.yaml  (syllable/batch/bare-1)')
     expect(dry.stdout).toContain('Import: 2 to write, 1 skipped.')
     expect(await filesUnder(join(project, 'campaigns'))).toEqual(['mine.yaml'])
+    const targeted = JSON.parse((await cac(['import', '--dry-run', '--target', 'syllable/batch/*', '--format', 'json'])).stdout) as { files: { addresses: string[] }[]; skipped: unknown[] }
+    expect(targeted.files.flatMap((file) => file.addresses)).toEqual(['syllable/batch/bare-1'])
+    expect(targeted.skipped).toEqual([])
 
     expect((await cac(['import', '--provider', 'syllable'])).code).toBe(0)
     const again = await cac(['import', '--provider', 'syllable', '--format', 'json'])
