@@ -35,6 +35,10 @@ export const platformFlags = {
   }),
 }
 
+/** The flags of commands that only read the platforms (drift, import): no apply option. */
+const { 'pause-to-update': _applyOnly, ...readOnlyFlags } = platformFlags
+export const readPlatformFlags = readOnlyFlags
+
 /** `--lock-timeout SECONDS`: how long to wait for another cac process's lock (0 = refuse at once). */
 export function lockTimeoutFlag(defaultSeconds: number, what: string) {
   return Flags.integer({

@@ -3,10 +3,8 @@ import { Flags } from '@oclif/core'
 import { BaseCommand } from '../cli/base-command.js'
 import { processIo } from '../cli/command-io.js'
 import { runDrift } from '../cli/run/drift.js'
-import { platformFlags } from '../cli/shared-flags.js'
+import { readPlatformFlags } from '../cli/shared-flags.js'
 import { DRIFT_FORMATS } from '../render/drift-report.js'
-
-const { 'pause-to-update': _applyOnly, ...readFlags } = platformFlags
 
 export default class Drift extends BaseCommand<typeof Drift> {
   static override summary = 'Report what changed on the platforms behind git\'s back: who changed which field, and when.'
@@ -25,7 +23,7 @@ export default class Drift extends BaseCommand<typeof Drift> {
   ]
 
   static override flags = {
-    ...readFlags,
+    ...readPlatformFlags,
     format: Flags.string({ description: 'output format', options: [...DRIFT_FORMATS], default: 'text' }),
     ignore: Flags.string({ description: 'known noise, ADDRESS_GLOB:FIELD_PATH (repeatable; adds to drift.ignore in cac.yaml)', multiple: true }),
     'fail-on': Flags.string({ description: 'also exit 2 for these states: pending, unmanaged (comma-separated or repeated)', multiple: true }),

@@ -3,11 +3,9 @@ import { Flags } from '@oclif/core'
 import { BaseCommand } from '../cli/base-command.js'
 import { processIo } from '../cli/command-io.js'
 import { runImport } from '../cli/run/import.js'
-import { platformFlags } from '../cli/shared-flags.js'
+import { readPlatformFlags } from '../cli/shared-flags.js'
 import { IMPORT_FORMATS } from '../render/import-report.js'
 import { IMPORT_LAYOUTS } from '../workflow/import-project.js'
-
-const { 'pause-to-update': _applyOnly, ...readFlags } = platformFlags
 
 export default class Import extends BaseCommand<typeof Import> {
   static override summary = 'Write definition files for live resources no file declares yet (GET requests only).'
@@ -21,7 +19,7 @@ export default class Import extends BaseCommand<typeof Import> {
   static override examples = ['<%= config.bin %> import --dry-run', '<%= config.bin %> import --provider PROVIDER --kind KIND --out campaigns/imported']
 
   static override flags = {
-    ...readFlags,
+    ...readPlatformFlags,
     provider: Flags.string({ description: 'only this provider of cac.yaml (repeatable)', multiple: true }),
     kind: Flags.string({ description: 'only this kind (repeatable)', multiple: true }),
     out: Flags.string({ description: 'folder to write into (default: the definitions folder)' }),
