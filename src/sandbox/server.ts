@@ -89,6 +89,10 @@ async function serve(store: SandboxStore, options: SandboxOptions): Promise<Runn
     const path = url.pathname
 
     if (path === CONTROL_PREFIX || path.startsWith(`${CONTROL_PREFIX}/`)) {
+      if (fromBrowserPage(req)) {
+        send(res, { status: 403, body: { detail: 'the control API does not answer requests made by web pages' } })
+        return
+      }
       const match = control.match(method, path)
       if (match.kind !== 'found') {
         send(res, { status: match.kind === 'not-found' ? 404 : 405, body: { detail: match.kind === 'not-found' ? 'Not Found' : 'Method Not Allowed' } })
@@ -299,4 +303,14 @@ function send(res: ServerResponse, response: ApiResponse): void {
 
 function sleep(ms: number): Promise<void> {
   return new Promise((resolve) => setTimeout(resolve, ms))
+}
+
+/**
+ * A request a web page made (any page can send one to 127.0.0.1): browsers mark it with Origin or
+ * Sec-Fetch-Site, which cac, curl and the tests never send. The control API can reset or fault the
+ * sandbox, so it refuses them.
+ */
+function fromBrowserPage(req: IncomingMessage): boolean {
+  const site = req.headers['sec-fetch-site']
+  return req.headers.origin !== undefined || (site !== undefined && site !== 'none')
 }

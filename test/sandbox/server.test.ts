@@ -20,6 +20,18 @@ describe('sandbox server: routing, auth and errors', () => {
     expect(await request('DELETE', `${SARVAM}/camp-1`)).toMatchObject({ status: 405 })
   })
 
+  it('the control API refuses what a web page sends (Origin, Sec-Fetch-Site), and still answers cac and curl', async () => {
+    await request('POST', CAMPAIGNS, { json: campaignBody('Kept') })
+    const pages: Record<string, string>[] = [{ origin: 'https://evil.example' }, { origin: 'null' }, { 'sec-fetch-site': 'cross-site' }, { 'sec-fetch-site': 'same-site' }]
+    for (const headers of pages) {
+      const reply = await request('POST', '/__sandbox/reset', { headers })
+      expect(reply.status, JSON.stringify(headers)).toBe(403)
+    }
+    expect(((await request('GET', CAMPAIGNS)).body as { total_count: number }).total_count, 'nothing was reset').toBeGreaterThan(0)
+    expect((await request('GET', '/__sandbox/counters', { headers: { 'sec-fetch-site': 'none' } })).status, 'typed into the address bar').toBe(200)
+    expect((await request('GET', '/__sandbox/counters')).status).toBe(200)
+  })
+
   it('requires each platform’s API key header', async () => {
     expect(await request('GET', CAMPAIGNS, { anonymous: true })).toMatchObject({ status: 401, body: { detail: expect.stringContaining('Syllable-API-Key') } })
     expect(await request('GET', SARVAM, { anonymous: true })).toMatchObject({
