@@ -25,6 +25,9 @@ const help: { command: string; stdout: string[] }[] = [
   { command: '', stdout: ['USAGE\n  $ cac [COMMAND]', 'validate  Check definition files offline'] },
   { command: 'validate --help', stdout: ['USAGE\n  $ cac validate [PATHS...]', '--format=<option>', '--[no-]color', '--env=<value>...'] },
   { command: 'help validate', stdout: ['USAGE\n  $ cac validate [PATHS...]'] },
+  { command: '-h', stdout: ['USAGE\n  $ cac [COMMAND]', 'drift     Report what changed'] },
+  { command: 'plan -h', stdout: ['USAGE\n  $ cac plan', '--detailed-exitcode'] },
+  { command: 'import --help', stdout: ['USAGE\n  $ cac import', '--layout=<option>'] },
 ]
 
 /** `cac` arguments written as one string (none of them contains a space). */
@@ -63,6 +66,15 @@ describe.concurrent('cac usage errors and help', { timeout: 30_000 }, () => {
     expect(result.stdout).toBe('')
     expect(result.stderr.split('\n')[0] + '\n').toBe(stderr)
     expect(result.stderr).toMatch(/^See: cac .*--help$/m)
+  })
+
+  it.each(['-v', '--version', 'version'])('cac %s → exit 0 and the version on stdout', async (command) => {
+    const result = await runCli([command], { cwd: project.dir })
+
+    expectNoCrash(result)
+    expect(result.code).toBe(0)
+    expect(result.stderr).toBe('')
+    expect(result.stdout).toMatch(/^campaigns-as-code\/\d+\.\d+\.\d+ \S+ node-v\d+\.\d+\.\d+\n$/)
   })
 
   it.each(help)('cac $command → exit 0 and help on stdout', async ({ command, stdout }) => {
