@@ -2,7 +2,7 @@ import { Errors } from '@oclif/core'
 
 import { ApiError } from '../http/errors.js'
 import { LockError } from '../lock/file-lock.js'
-import { PlatformError, ProviderSetupError } from '../model/platform-error.js'
+import { PlatformError, ProviderSetupError, RunRefusal } from '../model/platform-error.js'
 import { StateFileError } from '../sandbox/store.js'
 
 /** A mistake in how cac was invoked (unknown flag, bad value): exit 1 with a hint, no stack trace. */
@@ -37,7 +37,7 @@ export function reportError(error: Error, commandId: string, env: NodeJS.Process
 }
 
 function isOperationalError(error: Error): boolean {
-  return error instanceof RunFailure || error instanceof ApiError || error instanceof ProviderSetupError || error instanceof PlatformError || error instanceof StateFileError || error instanceof LockError
+  return error instanceof RunFailure || error instanceof RunRefusal || error instanceof ApiError || error instanceof ProviderSetupError || error instanceof PlatformError || error instanceof StateFileError || error instanceof LockError
 }
 
 /** oclif puts the reason of a flag error on the lines after the first: keep them, on one line. */

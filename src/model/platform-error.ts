@@ -14,3 +14,6 @@ export function readFrom<T>(provider: { readonly name: string; readonly target: 
     throw new PlatformError(provider.name, provider.target, error)
   })
 }
+
+/** The run cannot go on as it was asked to (a --target that matches nothing): the message says why and what would. */
+export class RunRefusal extends Error {}

@@ -8,7 +8,8 @@ import type { Plan } from '../model/plan.js'
 import type { RetryPolicy } from '../model/retry-policy.js'
 import { buildPlan, type DesiredEntry } from '../plan/build-plan.js'
 import type { LiveResource, PlanOptions } from '../model/provider.js'
-import { readFrom } from '../model/platform-error.js'
+import { readFrom, RunRefusal } from '../model/platform-error.js'
+import { didYouMean } from '../config/suggest.js'
 import { isSandboxTarget, openProviders, type ProviderSession } from './provider-session.js'
 import { standInSandboxSecrets } from './sandbox-secrets.js'
 import { addressMatcher } from './target-filter.js'
@@ -93,6 +94,7 @@ export async function openPlan(request: PlanRequest): Promise<OpenPlan> {
         return readFrom(provider, provider.readLive(kinds, declared))
       }),
     )
+    refuseUnmatchedTargets(request.targets ?? [], [...load.resources.map((resource) => resource.address), ...liveLists.flat().map((resource) => resource.address)])
     const live = liveLists.flat().filter((resource) => selected(resource.address))
     const desired: DesiredEntry[] = resources.map((resource) => ({
       resource,
@@ -111,6 +113,15 @@ export async function openPlan(request: PlanRequest): Promise<OpenPlan> {
     await session.close()
     throw error
   }
+}
+
+/** A `--target` glob that matches no address is a typo, not "no changes": refused, with the closest address. */
+function refuseUnmatchedTargets(globs: readonly string[], addresses: readonly string[]): void {
+  const unmatched = globs.filter((glob) => !addresses.some(addressMatcher([glob])))
+  if (unmatched.length === 0) return
+  const known = [...new Set(addresses)]
+  const lines = unmatched.map((glob) => `--target ${JSON.stringify(glob)} matches no resource the files declare or the platforms hold${didYouMean(glob, known)}`)
+  throw new RunRefusal(lines.join('; '))
 }
 
 /** Opens the providers a run uses (the one place a workflow opens them; the caller closes them). */

@@ -25,7 +25,6 @@ describe.concurrent('cac plan / apply --target', { timeout: 180_000 }, () => {
     ['sarvam/*', ['sarvam/campaign/reminders-hi']],
     ['*/Alpha', ['syllable/campaign/Alpha']],
     ['syllable/campaign/?lpha', ['syllable/campaign/Alpha']],
-    ['syllable/campaign/alpha', []],
   ] as const)('plan --target %s lists only the matching addresses', async ([glob, expected], { onTestFinished }) => {
     const project = await tempProject(FILES, { onTestFinished })
     const sandbox = await startInProcessSandbox(onTestFinished)
@@ -34,9 +33,21 @@ describe.concurrent('cac plan / apply --target', { timeout: 180_000 }, () => {
     expectNoCrash(plan)
     expect(plan.code).toBe(0)
     expect(listed(plan.stdout)).toEqual(expected)
-    expect(planSummary(plan.stdout)).toBe(
-      expected.length === 0 ? 'No changes. Plan: 0 to create, 0 to update, 0 unchanged.' : `Plan: ${expected.length} to create, 0 to update, 0 unchanged.`,
-    )
+    expect(planSummary(plan.stdout)).toBe(`Plan: ${expected.length} to create, 0 to update, 0 unchanged.`)
+  })
+
+  it('a --target that matches nothing is an error naming the closest address (matching is case-sensitive), and nothing is planned', async ({ onTestFinished }) => {
+    const project = await tempProject(FILES, { onTestFinished })
+    const sandbox = await startInProcessSandbox(onTestFinished)
+    const cac = cacInProcess(project, sandbox.env)
+    for (const command of [['plan'], ['apply', '--auto-approve'], ['drift']]) {
+      const result = await cac([...command, '--target', 'syllable/campaign/alpha', '--target', 'sarvam/*'])
+      expectNoCrash(result)
+      expect(result.code, command.join(' ')).toBe(1)
+      expect(result.stdout).toBe('')
+      expect(result.stderr).toBe('Error: --target "syllable/campaign/alpha" matches no resource the files declare or the platforms hold (did you mean "syllable/campaign/Alpha"?)\n')
+    }
+    expect(await sandbox.writeRoutes()).toEqual({})
   })
 
   it('several --target globs add up', async ({ onTestFinished }) => {
