@@ -1,6 +1,6 @@
 import type { ApplyEvent, ApplyResult } from '../model/apply-result.js'
 import type { Plan } from '../model/plan.js'
-import { targetsToJson } from './values.js'
+import { printable, targetsToJson } from './values.js'
 import { createStyle, type Style } from './style.js'
 
 /** One line for a finished change (printed as it happens). */
@@ -13,12 +13,12 @@ export function formatApplyEvent(event: ApplyEvent, style: Style): string | unde
       // An adoption's steps say why it happened (see safe-create.ts).
       const details = [`id ${String(event.outcome.id)}`, ...(event.outcome.steps ?? [])]
       details.push(`${event.durationMs} ms`)
-      return `${style.green(`✓ ${verb.padEnd(8)}`)} ${event.change.address}  ${style.dim(`(${details.join(', ')})`)}`
+      return `${style.green(`✓ ${verb.padEnd(8)}`)} ${printable(event.change.address)}  ${style.dim(`(${details.join(', ')})`)}`
     }
     case 'failure':
-      return `${style.red('✗ failed  ')} ${event.change.address}: ${event.message}`
+      return `${style.red('✗ failed  ')} ${printable(event.change.address)}: ${printable(event.message)}`
     case 'skip':
-      return `${style.yellow('- skipped ')} ${event.change.address}: ${event.reason}`
+      return `${style.yellow('- skipped ')} ${printable(event.change.address)}: ${printable(event.reason)}`
   }
 }
 
@@ -40,26 +40,26 @@ export function formatApplySummary(result: ApplyResult, color: boolean, ending: 
   const lines: string[] = []
   if (result.notAttempted.length > 0) {
     lines.push('Not attempted:')
-    for (const change of result.notAttempted) lines.push(`  ${change.address}: ${change.action}: ${change.reason ?? ''}`)
+    for (const change of result.notAttempted) lines.push(`  ${printable(change.address)}: ${change.action}: ${printable(change.reason ?? '')}`)
   }
   if (result.failed.length > 0) {
     lines.push('Failed:')
-    for (const { change, message } of result.failed) lines.push(`  ${change.address}: ${message}`)
+    for (const { change, message } of result.failed) lines.push(`  ${printable(change.address)}: ${printable(message)}`)
   }
   if (result.skipped.length > 0) {
     lines.push('Skipped:')
-    for (const { change, reason } of result.skipped) lines.push(`  ${change.address}: ${reason}`)
+    for (const { change, reason } of result.skipped) lines.push(`  ${printable(change.address)}: ${printable(reason)}`)
   }
   if (result.unfinished.length > 0) {
     lines.push('Unfinished (outcome unknown):')
-    for (const { change, reason } of result.unfinished) lines.push(`  ${change.address}: ${reason}`)
+    for (const { change, reason } of result.unfinished) lines.push(`  ${printable(change.address)}: ${printable(reason)}`)
   }
   if (result.notStarted.length > 0) {
     lines.push('Not started (interrupted):')
-    for (const { change } of result.notStarted) lines.push(`  ${change.address}`)
+    for (const { change } of result.notStarted) lines.push(`  ${printable(change.address)}`)
   }
-  for (const followUp of result.followUps) if (!followUp.warning) lines.push(`Note: ${followUp.address}: ${followUp.message}`)
-  for (const { address, message } of applyWarnings(result)) lines.push(style.yellow(`⚠ WARNING: ${address}: ${message}`))
+  for (const followUp of result.followUps) if (!followUp.warning) lines.push(`Note: ${printable(followUp.address)}: ${printable(followUp.message)}`)
+  for (const { address, message } of applyWarnings(result)) lines.push(style.yellow(`⚠ WARNING: ${printable(address)}: ${printable(message)}`))
   const parts = [`${created} created`, `${updated} updated`]
   if (result.failed.length > 0) parts.push(`${result.failed.length} failed`)
   if (result.skipped.length > 0) parts.push(`${result.skipped.length} skipped`)

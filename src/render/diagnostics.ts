@@ -2,6 +2,7 @@ import type { FilesCheck } from '../model/apply-outcome.js'
 import type { Diagnostic } from '../model/diagnostic.js'
 import { escapeData, escapeProperty } from './github-commands.js'
 import { createStyle } from './style.js'
+import { printable } from './values.js'
 
 export const VALIDATION_FORMAT_VERSION = 1
 
@@ -27,7 +28,7 @@ export function formatValidationText(summary: ValidationSummary, color: boolean)
   const style = createStyle(color)
   const lines = summary.diagnostics.map((d) => {
     const severity = d.severity === 'error' ? style.red('error  ') : style.yellow('warning')
-    return `${style.bold(location(d))}  ${severity}  ${style.dim(d.code)}  ${d.message}`
+    return `${style.bold(location(d))}  ${severity}  ${style.dim(d.code)}  ${printable(d.message)}`
   })
   if (lines.length > 0) lines.push('')
   lines.push(summaryLine(summary, style))

@@ -7,7 +7,7 @@ import { fileText, formatDriftSummary, liveText } from './drift-values.js'
 
 export { formatDriftSummary }
 import { createStyle, type Style } from './style.js'
-import { maskSecrets, targetsToJson } from './values.js'
+import { maskSecrets, printable, targetsToJson } from './values.js'
 
 export type DriftFormat = 'text' | 'json' | 'markdown' | 'github'
 export const DRIFT_FORMATS: readonly DriftFormat[] = ['text', 'json', 'markdown', 'github']
@@ -46,7 +46,7 @@ export function formatDriftText(report: DriftReport, style: Style): string {
   for (const target of report.targets) lines.push(`  ${target.provider} → ${target.target}`)
   for (const entry of report.entries) {
     if (entry.state === 'in-sync') continue
-    lines.push('', `${colourOf(entry.state, style)(HEADINGS[entry.state])}  ${style.bold(entry.address)}${describe(entry)}`)
+    lines.push('', `${colourOf(entry.state, style)(HEADINGS[entry.state])}  ${style.bold(printable(entry.address))}${printable(describe(entry))}`)
     for (const field of entry.fields) lines.push(`      ${formatDriftField(field)}`)
   }
   if (report.withoutActor.length > 0 || report.unusedIgnores.length > 0) lines.push('')

@@ -1,5 +1,6 @@
 import type { ImportReport } from '../model/import-report.js'
 import type { CommandEnding } from './apply-outcome.js'
+import { printable } from './values.js'
 
 export type ImportFormat = 'text' | 'json'
 export const IMPORT_FORMATS: readonly ImportFormat[] = ['text', 'json']
@@ -19,8 +20,8 @@ export function renderImport(report: ImportReport, options: { format: ImportForm
     return { stdout: `${JSON.stringify(body, null, 2)}\n`, stderr: '', exitCode }
   }
   const lines: string[] = []
-  for (const file of report.files) lines.push(`${options.dryRun ? 'would write' : 'wrote'}  ${file.file}  (${file.addresses.join(', ')})`)
-  for (const skip of report.skipped) lines.push(`skipped  ${skip.address}: ${skip.reason}`)
+  for (const file of report.files) lines.push(`${options.dryRun ? 'would write' : 'wrote'}  ${file.file}  (${printable(file.addresses.join(', '))})`)
+  for (const skip of report.skipped) lines.push(`skipped  ${printable(skip.address)}: ${printable(skip.reason)}`)
   if (report.variables.length > 0) {
     lines.push('', 'The platforms never return secrets; set these variables before plan or apply:', ...report.variables.map((name) => `  ${name}`))
   }

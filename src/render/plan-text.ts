@@ -1,7 +1,7 @@
 import type { FieldChange, Plan, PlanAction, ResourceChange } from '../model/plan.js'
 import { formatFieldPath } from '../model/values.js'
 import { createStyle, type Style } from './style.js'
-import { formatValue } from './values.js'
+import { formatValue, printable } from './values.js'
 
 const SYMBOLS: Record<PlanAction, string> = { create: '+', update: '~', blocked: '!', error: '✗', noop: '=' }
 
@@ -15,11 +15,11 @@ export function formatPlanText(plan: Plan, options: { color: boolean }): string 
   const noticed = plan.changes.filter((change) => change.notice !== undefined)
   if (noticed.length > 0) {
     lines.push('', 'Notices:')
-    for (const change of noticed) lines.push(`  ${style.yellow('⚠')} ${change.address}: ${change.notice}`)
+    for (const change of noticed) lines.push(`  ${style.yellow('⚠')} ${printable(change.address)}: ${printable(change.notice ?? '')}`)
   }
   if (plan.unmanaged.length > 0) {
     lines.push('', 'Unmanaged (on the platform, in no file; left alone):')
-    for (const resource of plan.unmanaged) lines.push(`  ${resource.address}  ${style.dim(`(id ${String(resource.id)})`)}`)
+    for (const resource of plan.unmanaged) lines.push(`  ${printable(resource.address)}  ${style.dim(`(id ${printable(String(resource.id))})`)}`)
   }
   lines.push('', formatPlanSummary(plan, style))
   return `${lines.join('\n')}\n`
@@ -27,8 +27,8 @@ export function formatPlanText(plan: Plan, options: { color: boolean }): string 
 
 function formatChange(change: ResourceChange, style: Style): string[] {
   const colour = actionColour(change.action, style)
-  const reason = change.reason ? `: ${change.reason}` : ''
-  const header = `${colour(`${SYMBOLS[change.action]} ${change.action}`)}  ${style.bold(change.address)}${reason}`
+  const reason = change.reason ? `: ${printable(change.reason)}` : ''
+  const header = `${colour(`${SYMBOLS[change.action]} ${change.action}`)}  ${style.bold(printable(change.address))}${reason}`
   return [header, ...change.fields.map((field) => `      ${formatField(field, change.action)}`)]
 }
 
