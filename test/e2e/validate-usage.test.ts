@@ -17,6 +17,8 @@ const usageErrors: { command: string; stderr: string }[] = [
   { command: 'validate --format', stderr: 'Error: Flag --format expects one of these values: text, json, github\n' },
   { command: 'validate --config', stderr: 'Error: Flag --config expects a value\n' },
   { command: 'valdate', stderr: 'Error: unknown command "valdate" (did you mean "validate"?)\n' },
+  { command: 'help nope', stderr: 'Error: unknown command "nope"\n' },
+  { command: 'help valdate', stderr: 'Error: unknown command "valdate" (did you mean "validate"?)\n' },
   { command: '--bogus', stderr: 'Error: unknown flag --bogus: flags go after the command, e.g. cac validate --format json\n' },
 ]
 
