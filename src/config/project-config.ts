@@ -1,5 +1,5 @@
 import { promises as fs } from 'node:fs'
-import { dirname, resolve } from 'node:path'
+import { dirname, join, resolve } from 'node:path'
 
 import type { Diagnostics } from '../model/diagnostic.js'
 import { PROJECT_SECRET_PATHS, isSecretPath } from '../model/kinds.js'
@@ -59,7 +59,7 @@ export async function loadProjectConfig(
   options: ProjectConfigOptions,
   diagnostics: Diagnostics,
 ): Promise<ProjectConfig | undefined> {
-  const file = resolve(options.cwd, options.configPath ?? PROJECT_FILE_NAME)
+  const file = options.configPath !== undefined ? resolve(options.cwd, options.configPath) : await findProjectFile(options.cwd)
   const shown = displayPath(file, options.cwd)
   const read = await readSourceText(file)
   if (!read.ok) {
@@ -68,7 +68,7 @@ export async function loadProjectConfig(
         'config',
         options.configPath
           ? `project file not found (--config ${options.configPath})`
-          : `no ${PROJECT_FILE_NAME} in ${displayPath(options.cwd, options.cwd) === '.' ? 'the working directory' : options.cwd}; ` +
+          : `no ${PROJECT_FILE_NAME} in ${displayPath(options.cwd, options.cwd) === '.' ? 'the working directory' : options.cwd} or the folders above it (up to the repository root); ` +
               'create one (see the README) or pass --config FILE',
         { file: shown },
       )
@@ -156,6 +156,22 @@ export async function loadProjectConfig(
   const driftRaw = (raw as { drift?: { ignore?: unknown } }).drift
   const driftIgnore = Array.isArray(driftRaw?.ignore) ? driftRaw.ignore.filter((item): item is string => typeof item === 'string') : []
   return { file, displayFile: shown, definitionsDir, providers, sandbox, driftIgnore, source }
+}
+
+/**
+ * `cac.yaml` in the working directory, else in the nearest folder above it, stopping at the root of
+ * the git repository (a folder holding `.git`) or of the file system; the working directory's own
+ * path when there is none (so the message names it).
+ */
+async function findProjectFile(cwd: string): Promise<string> {
+  for (let folder = resolve(cwd); ; ) {
+    const candidate = join(folder, PROJECT_FILE_NAME)
+    if (await fs.stat(candidate).then((found) => found.isFile(), () => false)) return candidate
+    const parent = dirname(folder)
+    if (parent === folder || (await fs.stat(join(folder, '.git')).then(() => true, () => false))) break
+    folder = parent
+  }
+  return resolve(cwd, PROJECT_FILE_NAME)
 }
 
 /**

@@ -247,7 +247,7 @@ const projectFileCases: HostileCase[] = [
     expected: {
       location: 'cac.yaml',
       code: 'config',
-      message: 'no cac.yaml in the working directory; create one (see the README) or pass --config FILE',
+      message: 'no cac.yaml in the working directory or the folders above it (up to the repository root); create one (see the README) or pass --config FILE',
     },
     summary: /^✗ 1 error \(0 resources in 0 files checked\)$/,
   },

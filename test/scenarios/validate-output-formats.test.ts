@@ -144,7 +144,7 @@ describe.concurrent('cac validate output formats for problems without a line, an
           line: null,
           column: null,
           code: 'config',
-          message: 'no cac.yaml in the working directory; create one (see the README) or pass --config FILE',
+          message: 'no cac.yaml in the working directory or the folders above it (up to the repository root); create one (see the README) or pass --config FILE',
         },
       ],
     })
@@ -157,7 +157,7 @@ describe.concurrent('cac validate output formats for problems without a line, an
     expectNoCrash(result)
     expect(result.code).toBe(1)
     expect(result.stdout.split('\n')[0]).toBe(
-      '::error file=cac.yaml,title=cac config::no cac.yaml in the working directory; create one (see the README) or pass --config FILE',
+      '::error file=cac.yaml,title=cac config::no cac.yaml in the working directory or the folders above it (up to the repository root); create one (see the README) or pass --config FILE',
     )
   })
 

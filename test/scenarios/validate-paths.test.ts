@@ -1,7 +1,10 @@
+import { join } from 'node:path'
+
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 
 import { diagnostic, expectNoCrash, parseTextReport } from '../helpers/cli-output.js'
 import { tempProject, writeProject, yaml } from '../helpers/temp-project.js'
+import { runInProcess } from '../helpers/in-process-cli.js'
 import { validateInProcess } from '../helpers/validate-in-process.js'
 
 /** A valid batch that refers to a campaign declared in another file. */
@@ -114,5 +117,25 @@ describe('cac validate PATH… still applies cross-file rules', { timeout: 30_00
         message: 'spec.campaign: no SyllableCampaign named "Spring Renewals" is declared in these files',
       }),
     ])
+  })
+})
+
+describe('finding cac.yaml', () => {
+  it('from a subfolder, cac.yaml is found in the folder above (paths stay relative to the working directory); a git root stops the search', async () => {
+    const project = await writeProject({
+      'campaigns/a.yaml': 'kind: SyllableCampaign\nprovider: syllable\nspec:\n  campaign_name: Spring\n  caller_id: "+19995551234"\n  campaign_variables: {}\n  active_days: [mon]\n',
+      'campaigns/deeper/b.yaml': 'kind: SyllableBatch\nprovider: syllable\nspec:\n  batch_id: b-1\n  campaign: Nowhere\n',
+      'repo/.git/HEAD': 'ref: refs/heads/main\n',
+    })
+    try {
+      const fromSubfolder = await runInProcess(['validate'], { cwd: join(project.dir, 'campaigns', 'deeper') })
+      expect(fromSubfolder.code).toBe(1)
+      expect(fromSubfolder.stdout).toMatch(/^b\.yaml:5:\d+ +error +batch-campaign-reference/m)
+      const insideOtherRepo = await runInProcess(['validate'], { cwd: join(project.dir, 'repo') })
+      expect(insideOtherRepo.code).toBe(1)
+      expect(insideOtherRepo.stdout).toContain('no cac.yaml in the working directory or the folders above it (up to the repository root)')
+    } finally {
+      await project.remove()
+    }
   })
 })
