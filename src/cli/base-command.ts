@@ -1,6 +1,10 @@
+import { statSync } from 'node:fs'
+import { resolve } from 'node:path'
+
 import { Command, Errors, Flags, type Interfaces } from '@oclif/core'
 
-import { reportError } from './error-report.js'
+import { processIo, type CommandIo } from './command-io.js'
+import { reportError, UsageError } from './error-report.js'
 
 export type CommandFlags<T extends typeof Command> = Interfaces.InferredFlags<(typeof BaseCommand)['baseFlags'] & T['flags']>
 export type CommandArgs<T extends typeof Command> = Interfaces.InferredArgs<T['args']>
@@ -13,6 +17,12 @@ export { UsageError } from './error-report.js'
  */
 export abstract class BaseCommand<T extends typeof Command> extends Command {
   static override baseFlags = {
+    directory: Flags.string({
+      char: 'C',
+      description: 'run as if cac was started in this folder',
+      helpGroup: 'GLOBAL',
+      helpValue: 'DIR',
+    }),
     config: Flags.string({
       description: 'path to the project file (default: ./cac.yaml)',
       helpGroup: 'GLOBAL',
@@ -46,6 +56,15 @@ export abstract class BaseCommand<T extends typeof Command> extends Command {
     this.flags = flags as CommandFlags<T>
     this.args = args as CommandArgs<T>
     this.positionals = argv as string[]
+  }
+
+  /** The process as this command's world, in the folder -C names (checked to be one). */
+  protected get io(): CommandIo {
+    const directory = this.flags.directory as string | undefined
+    if (directory === undefined) return processIo()
+    const folder = resolve(process.cwd(), directory)
+    if (!statSync(folder, { throwIfNoEntry: false })?.isDirectory()) throw new UsageError(`-C ${directory}: no such folder`)
+    return { ...processIo(), cwd: folder }
   }
 
   protected override async catch(error: Error & { exitCode?: number; oclif?: { exit?: number } }): Promise<unknown> {

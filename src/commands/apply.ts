@@ -1,7 +1,6 @@
 import { Args, Flags } from '@oclif/core'
 
 import { BaseCommand } from '../cli/base-command.js'
-import { processIo } from '../cli/command-io.js'
 import { runApply } from '../cli/run/apply.js'
 import { lockTimeoutFlag, platformFlags } from '../cli/shared-flags.js'
 import { DEFAULT_LOCK_TIMEOUT_MS } from '../workflow/apply-project.js'
@@ -37,7 +36,7 @@ export default class Apply extends BaseCommand<typeof Apply> {
   }
 
   public async run(): Promise<void> {
-    const exitCode = await runApply(this.flags, this.args.planfile, processIo())
+    const exitCode = await runApply(this.flags, this.args.planfile, this.io)
     if (exitCode !== 0) this.exit(exitCode)
   }
 }

@@ -1,7 +1,6 @@
 import { Flags } from '@oclif/core'
 
 import { BaseCommand } from '../cli/base-command.js'
-import { processIo } from '../cli/command-io.js'
 import { runDrift } from '../cli/run/drift.js'
 import { readPlatformFlags } from '../cli/shared-flags.js'
 import { DRIFT_FORMATS } from '../render/drift-report.js'
@@ -30,7 +29,7 @@ export default class Drift extends BaseCommand<typeof Drift> {
   }
 
   public async run(): Promise<void> {
-    const exitCode = await runDrift(this.flags, processIo())
+    const exitCode = await runDrift(this.flags, this.io)
     if (exitCode !== 0) this.exit(exitCode)
   }
 }

@@ -1,7 +1,6 @@
 import { Flags } from '@oclif/core'
 
 import { BaseCommand } from '../cli/base-command.js'
-import { processIo } from '../cli/command-io.js'
 import { runImport } from '../cli/run/import.js'
 import { readPlatformFlags } from '../cli/shared-flags.js'
 import { IMPORT_FORMATS } from '../render/import-report.js'
@@ -30,7 +29,7 @@ export default class Import extends BaseCommand<typeof Import> {
   }
 
   public async run(): Promise<void> {
-    const exitCode = await runImport(this.flags, processIo())
+    const exitCode = await runImport(this.flags, this.io)
     if (exitCode !== 0) this.exit(exitCode)
   }
 }

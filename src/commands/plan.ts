@@ -1,7 +1,6 @@
 import { Flags } from '@oclif/core'
 
 import { BaseCommand } from '../cli/base-command.js'
-import { processIo } from '../cli/command-io.js'
 import { runPlan } from '../cli/run/plan.js'
 import { platformFlags } from '../cli/shared-flags.js'
 import { PLAN_FORMATS } from '../render/plan-outcome.js'
@@ -30,7 +29,7 @@ export default class Plan extends BaseCommand<typeof Plan> {
   }
 
   public async run(): Promise<void> {
-    const exitCode = await runPlan(this.flags, processIo())
+    const exitCode = await runPlan(this.flags, this.io)
     if (exitCode !== 0) this.exit(exitCode)
   }
 }

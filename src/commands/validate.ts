@@ -1,7 +1,6 @@
 import { Args, Flags } from '@oclif/core'
 
 import { BaseCommand } from '../cli/base-command.js'
-import { processIo } from '../cli/command-io.js'
 import { runValidate } from '../cli/run/validate.js'
 import { RULES } from '../config/rules/index.js'
 import { VALIDATION_FORMATS } from '../render/diagnostics.js'
@@ -38,7 +37,7 @@ export default class Validate extends BaseCommand<typeof Validate> {
   }
 
   public async run(): Promise<void> {
-    const exitCode = await runValidate(this.flags, this.positionals, processIo())
+    const exitCode = await runValidate(this.flags, this.positionals, this.io)
     if (exitCode !== 0) this.exit(exitCode)
   }
 }

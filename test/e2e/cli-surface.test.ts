@@ -1,4 +1,5 @@
 import { readFile, writeFile } from 'node:fs/promises'
+import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 
 import { describe, expect, it } from 'vitest'
@@ -7,6 +8,7 @@ import { ANSI_ESCAPE, expectNoCrash } from '../helpers/cli-output.js'
 import { sarvamCampaignDoc, syllableBatchDoc, syllableCampaignDoc, documents } from '../helpers/definitions.js'
 import { createSyllableCampaign, editSyllableCampaign, SANDBOX_ACTOR, SANDBOX_NOW, startExternalSandbox } from '../helpers/external-sandbox.js'
 import { applySummary, cacIn, planSummary, type JsonApplyResult, type JsonPlan } from '../helpers/plan-apply.js'
+import { runCli } from '../helpers/run-cli.js'
 import { DEFAULT_CAC_YAML, tempProject } from '../helpers/temp-project.js'
 
 /**
@@ -38,6 +40,14 @@ describe.concurrent('the built CLI: commands, flags, formats and exit codes', { 
     const github = await cac(['validate', '--format', 'github'])
     expect(github.code).toBe(1)
     expect(github.stdout).toMatch(/^::error file=campaigns\/broken\.yaml,line=4/m)
+
+    // -C DIR: as if started there (from anywhere); a folder that does not exist is a usage error.
+    const elsewhere = await runCli(['validate', '-C', project, 'campaigns/syllable.yaml'], { cwd: tmpdir() })
+    expect(elsewhere.code, elsewhere.stdout + elsewhere.stderr).toBe(0)
+    expect(elsewhere.stdout).toMatch(/2 resources in 1 file: valid/)
+    const nowhere = await runCli(['validate', '-C', join(project, 'nope')], { cwd: tmpdir() })
+    expect(nowhere.code).toBe(1)
+    expect(nowhere.stderr.split('\n')[0]).toMatch(/^Error: -C .*nope: no such folder$/)
   })
 
   it('plan: text, --detailed-exitcode (2 pending), json, markdown, --out; apply PLANFILE; then 0 with nothing to do', async ({ onTestFinished }) => {

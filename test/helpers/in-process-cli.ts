@@ -1,3 +1,5 @@
+import { resolve } from 'node:path'
+
 import { Parser } from '@oclif/core'
 
 import type { CommandIo } from '../../src/cli/command-io.js'
@@ -79,7 +81,9 @@ export async function runInProcess(args: readonly string[], options: InProcessOp
       args: command.args,
       strict: command.strict ?? true,
     })
-    code = await entry.run(parsed as Parsed, io)
+    // -C DIR, as the command's BaseCommand.io applies it.
+    const directory = (parsed as Parsed).flags.directory
+    code = await entry.run(parsed as Parsed, typeof directory === 'string' ? { ...io, cwd: resolve(options.cwd, directory) } : io)
   } catch (error) {
     const report = reportError(error as Error, id, env)
     stderr.push(report.stderr)

@@ -1,7 +1,6 @@
 import { Flags } from '@oclif/core'
 
 import { BaseCommand } from '../../cli/base-command.js'
-import { processIo } from '../../cli/command-io.js'
 import { runSandboxReset } from '../../cli/run/sandbox-reset.js'
 import { lockTimeoutFlag } from '../../cli/shared-flags.js'
 import { DEFAULT_SANDBOX_STATE } from '../../config/project-config.js'
@@ -22,7 +21,7 @@ export default class SandboxReset extends BaseCommand<typeof SandboxReset> {
   }
 
   public async run(): Promise<void> {
-    const exitCode = await runSandboxReset(this.flags, processIo())
+    const exitCode = await runSandboxReset(this.flags, this.io)
     if (exitCode !== 0) this.exit(exitCode)
   }
 }

@@ -1,7 +1,6 @@
 import { Flags } from '@oclif/core'
 
 import { BaseCommand } from '../../cli/base-command.js'
-import { processIo } from '../../cli/command-io.js'
 import { runSandboxServe } from '../../cli/run/sandbox-serve.js'
 import { lockTimeoutFlag } from '../../cli/shared-flags.js'
 import { emulatedPaths, platformNames } from '../../platforms.js'
@@ -36,7 +35,7 @@ export default class SandboxServe extends BaseCommand<typeof SandboxServe> {
   }
 
   public async run(): Promise<void> {
-    const exitCode = await runSandboxServe(this.flags, processIo())
+    const exitCode = await runSandboxServe(this.flags, this.io)
     if (exitCode !== 0) this.exit(exitCode)
   }
 }
