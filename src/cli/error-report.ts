@@ -54,3 +54,13 @@ function firstLine(message: string): string {
   // oclif messages may carry ANSI codes and extra lines of context.
   return (message.split('\n').find((line) => line.trim() !== '') ?? message).trim()
 }
+
+/** The code a JSON or Markdown failure document gives an error that ended a command. */
+export function failureCode(error: Error): string {
+  if (error instanceof UsageError || (error instanceof Errors.CLIError && !(error instanceof Errors.ExitError))) return 'usage'
+  if (error instanceof ApiError || error instanceof PlatformError || error instanceof ProviderSetupError) return 'platform'
+  if (error instanceof LockError) return 'lock'
+  if (error instanceof RunRefusal || error instanceof RunFailure) return 'refused'
+  if (error instanceof StateFileError) return 'sandbox-state'
+  return 'internal'
+}

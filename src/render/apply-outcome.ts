@@ -1,6 +1,7 @@
 import type { ApplyOutcome } from '../model/apply-outcome.js'
 import { applyResultToJson, applySucceeded, formatApplySummary } from './apply-report.js'
 import { formatInvalidProject, formatValidationText } from './diagnostics.js'
+import { failureToJson } from './failure-report.js'
 
 /** What a command prints at its end, and the exit code it ends with. */
 export interface CommandEnding {
@@ -22,6 +23,15 @@ export interface ApplyEndingOptions {
  * was to do), 130/143 when interrupted, 1 for every other ending.
  */
 export function renderApplyEnding(outcome: ApplyOutcome, options: ApplyEndingOptions): CommandEnding {
+  const ending = describeEnding(outcome, options)
+  if (!options.json || outcome.kind === 'applied') return ending
+  // For tools, an apply that applied nothing is still one JSON document: the error, and why.
+  const diagnostics = outcome.kind === 'invalid' ? outcome.load.diagnostics : outcome.kind === 'config-invalid' ? outcome.diagnostics.sorted() : []
+  const message = outcome.kind === 'invalid' || outcome.kind === 'config-invalid' ? 'the files are invalid: nothing was applied' : ending.stderr.split('\n')[0]!.replace(/^Error: /, '')
+  return { ...ending, stdout: failureToJson({ code: outcome.kind, message, diagnostics }) }
+}
+
+function describeEnding(outcome: ApplyOutcome, options: ApplyEndingOptions): CommandEnding {
   const failed = (stderr: string): CommandEnding => ({ stdout: '', stderr, exitCode: 1 })
   switch (outcome.kind) {
     case 'invalid':

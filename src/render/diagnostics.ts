@@ -56,6 +56,11 @@ function plural(n: number, noun: string): string {
 }
 
 /** A versioned, stable envelope; every diagnostic has the same keys (null where not applicable). */
+/** One diagnostic for tools: every key always present (`null` where not applicable). */
+export function diagnosticToJson(d: Diagnostic) {
+  return { severity: d.severity, file: d.file ?? null, line: d.line ?? null, column: d.column ?? null, code: d.code, message: d.message }
+}
+
 export function validationToJson(summary: ValidationSummary): string {
   const body = {
     format_version: VALIDATION_FORMAT_VERSION,
@@ -66,14 +71,7 @@ export function validationToJson(summary: ValidationSummary): string {
       files: summary.files.length,
       resources: summary.resources.length,
     },
-    diagnostics: summary.diagnostics.map((d) => ({
-      severity: d.severity,
-      file: d.file ?? null,
-      line: d.line ?? null,
-      column: d.column ?? null,
-      code: d.code,
-      message: d.message,
-    })),
+    diagnostics: summary.diagnostics.map(diagnosticToJson),
   }
   return JSON.stringify(body, null, 2) + '\n'
 }

@@ -8,6 +8,7 @@ import { createStyle } from '../../render/style.js'
 import { prepareApply, type ApplyRequest } from '../../workflow/apply-project.js'
 import type { CommandIo } from '../command-io.js'
 import { UsageError } from '../error-report.js'
+import { withFailureDocument } from './failure-output.js'
 import { colorOf, planRequestFrom, type PlatformFlagValues } from '../shared-flags.js'
 
 export interface ApplyFlagValues extends PlatformFlagValues {
@@ -39,7 +40,7 @@ export async function runApply(flags: ApplyFlagValues, planFile: string | undefi
       lockTimeoutMs: flags['lock-timeout'] * 1000,
       onLockNote: (note) => io.stderr.write(formatNotes([note])),
     }
-    const outcome = await reviewAndApply(request, flags, io)
+    const outcome = await withFailureDocument(flags.format, 'cac apply', io, () => reviewAndApply(request, flags, io))
     const ending = renderApplyEnding(outcome, {
       json: flags.format === 'json',
       color: colorOf(flags, io),

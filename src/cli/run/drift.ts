@@ -5,6 +5,7 @@ import { formatNotes } from '../../render/plan-outcome.js'
 import { driftProject } from '../../workflow/drift-project.js'
 import type { CommandIo } from '../command-io.js'
 import { UsageError } from '../error-report.js'
+import { withFailureDocument, writeFailureDocument } from './failure-output.js'
 import { colorOf, planRequestFrom, type PlatformFlagValues } from '../shared-flags.js'
 
 export interface DriftFlagValues extends Omit<PlatformFlagValues, 'pause-to-update'> {
@@ -21,9 +22,10 @@ export async function runDrift(flags: DriftFlagValues, io: CommandIo): Promise<n
   const failOn = (flags['fail-on'] ?? []).flatMap((item) => item.split(',')).map((item) => item.trim())
   const unknown = failOn.find((item) => !(WIDENING_STATES as readonly string[]).includes(item))
   if (unknown !== undefined) throw new UsageError(`--fail-on takes ${WIDENING_STATES.join(', ')}; got ${JSON.stringify(unknown)}`)
-  const outcome = await driftProject({ ...planRequestFrom({ ...flags, 'pause-to-update': false }, io), ignore })
+  const outcome = await withFailureDocument(flags.format, 'cac drift', io, () => driftProject({ ...planRequestFrom({ ...flags, 'pause-to-update': false }, io), ignore }))
   if (outcome.kind === 'invalid') {
     io.stderr.write(formatInvalidProject(outcome.load, 'Nothing was sent to the platforms'))
+    writeFailureDocument(flags.format, 'cac drift', io, { code: 'invalid-files', message: 'the files are invalid: nothing was sent to the platforms', diagnostics: outcome.load.diagnostics })
     return 1
   }
   io.stderr.write(formatNotes(outcome.notes))

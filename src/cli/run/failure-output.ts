@@ -1,0 +1,24 @@
+import { failureToJson, failureToMarkdown, type RunFailureReport } from '../../render/failure-report.js'
+import type { CommandIo } from '../command-io.js'
+import { failureCode, reportError } from '../error-report.js'
+
+/**
+ * For `--format json|markdown`, a run that fails still prints one document on stdout (the error
+ * object, or a failure section), besides the usual message on stderr and its exit code.
+ */
+export async function withFailureDocument<T>(format: string, what: string, io: CommandIo, work: () => Promise<T>): Promise<T> {
+  try {
+    return await work()
+  } catch (error) {
+    if (error instanceof Error) {
+      const message = reportError(error, '', {}).stderr.split('\n')[0]!.replace(/^(Internal error|Error): /, '')
+      writeFailureDocument(format, what, io, { code: failureCode(error), message })
+    }
+    throw error
+  }
+}
+
+export function writeFailureDocument(format: string, what: string, io: CommandIo, failure: RunFailureReport): void {
+  if (format === 'json') io.stdout.write(failureToJson(failure))
+  else if (format === 'markdown') io.stdout.write(failureToMarkdown(failure, what))
+}
