@@ -62,6 +62,16 @@ describe('cac apply on a terminal', { timeout: 60_000 }, () => {
     expect(await readFile(join(project, '.cac/sandbox.json'), 'utf8')).toContain('Spring Renewals')
   })
 
+  it('with --format json the plan to confirm is shown (on stderr), and a no is one JSON document', async ({ onTestFinished }) => {
+    const project = await tempProject(await exampleProjectFiles(), { onTestFinished })
+    const declined = await onTerminal(project, ['apply', '--format', 'json'], 'no')
+    expect(declined.code).toBe(1)
+    const prompt = declined.output.indexOf('Only "yes" is accepted')
+    expect(declined.output.indexOf('Plan: 6 to create, 0 to update, 0 unchanged.'), 'the plan comes before the question').toBeGreaterThan(-1)
+    expect(declined.output.indexOf('Plan: 6 to create, 0 to update, 0 unchanged.')).toBeLessThan(prompt)
+    expect(declined.output).toMatch(/"code": "declined"/)
+  })
+
   it.for([
     ['Ctrl+D (end of input)', '\u0004'],
     ['Ctrl+C', '\u0003'],

@@ -64,6 +64,8 @@ async function reviewAndApply(request: ApplyRequest, flags: ApplyFlagValues, io:
   if ('plan' in prepared && prepared.plan && !json) io.stdout.write(formatPlanText(prepared.plan, { color }))
   if (prepared.kind !== 'ready') return prepared
   if (prepared.needsConfirmation && !flags['auto-approve']) {
+    // Nobody confirms what they cannot see: with JSON on stdout, the plan is shown on stderr.
+    if (json) io.stderr.write(formatPlanText(prepared.plan, { color: false }))
     const yes = await io.confirm('\nApply these changes?', request.signal!).catch(async (error: unknown) => {
       await prepared.decline()
       throw error
