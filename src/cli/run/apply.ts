@@ -1,6 +1,6 @@
 import { DEFAULT_DRAIN_TIMEOUT_MS } from '../../apply/executor.js'
 import type { ApplyOutcome } from '../../model/apply-outcome.js'
-import { ApplyProgress } from '../../render/apply-report.js'
+import { ApplyProgress, formatApplySummary } from '../../render/apply-report.js'
 import { firstInterruptNotice, renderApplyEnding, SECOND_INTERRUPT_NOTICE } from '../../render/apply-outcome.js'
 import { formatNotes } from '../../render/plan-outcome.js'
 import { formatPlanText } from '../../render/plan-text.js'
@@ -9,6 +9,7 @@ import { prepareApply, type ApplyRequest } from '../../workflow/apply-project.js
 import type { CommandIo } from '../command-io.js'
 import { UsageError } from '../error-report.js'
 import { withFailureDocument } from './failure-output.js'
+import { appendStepSummary, asMarkdownBlock } from './step-summary.js'
 import { colorOf, planRequestFrom, type PlatformFlagValues } from '../shared-flags.js'
 
 export interface ApplyFlagValues extends PlatformFlagValues {
@@ -49,6 +50,7 @@ export async function runApply(flags: ApplyFlagValues, planFile: string | undefi
     })
     io.stdout.write(ending.stdout)
     io.stderr.write(ending.stderr)
+    await appendStepSummary(io, () => asMarkdownBlock('cac apply', outcome.kind === 'applied' ? formatApplySummary(outcome.result, false) : ending.stderr))
     return ending.exitCode
   } finally {
     interrupts.dispose()

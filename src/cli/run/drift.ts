@@ -6,6 +6,8 @@ import { driftProject } from '../../workflow/drift-project.js'
 import type { CommandIo } from '../command-io.js'
 import { UsageError } from '../error-report.js'
 import { withFailureDocument, writeFailureDocument } from './failure-output.js'
+import { formatDriftMarkdown } from '../../render/drift-annotated.js'
+import { appendStepSummary } from './step-summary.js'
 import { colorOf, planRequestFrom, type PlatformFlagValues } from '../shared-flags.js'
 
 export interface DriftFlagValues extends Omit<PlatformFlagValues, 'pause-to-update'> {
@@ -31,5 +33,6 @@ export async function runDrift(flags: DriftFlagValues, io: CommandIo): Promise<n
   io.stderr.write(formatNotes(outcome.notes))
   const ending = renderDrift(outcome.report, { format: flags.format as DriftFormat, color: colorOf(flags, io), failOn: failOn as WideningState[] })
   io.stdout.write(ending.stdout)
+  await appendStepSummary(io, () => formatDriftMarkdown(outcome.report))
   return ending.exitCode
 }

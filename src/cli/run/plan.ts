@@ -5,6 +5,8 @@ import { renderPlanEnding, type PlanFormat } from '../../render/plan-outcome.js'
 import { planProject } from '../../workflow/plan-project.js'
 import type { CommandIo } from '../command-io.js'
 import { withFailureDocument, writeFailureDocument } from './failure-output.js'
+import { formatPlanMarkdown } from '../../render/plan-markdown.js'
+import { appendStepSummary } from './step-summary.js'
 import { colorOf, planRequestFrom, type PlatformFlagValues } from '../shared-flags.js'
 
 export interface PlanFlagValues extends PlatformFlagValues {
@@ -27,6 +29,7 @@ export async function runPlan(flags: PlanFlagValues, io: CommandIo): Promise<num
     if (outcome.kind === 'invalid') {
       writeFailureDocument(flags.format, 'cac plan', io, { code: 'invalid-files', message: 'the files are invalid: nothing was sent to the platforms', diagnostics: outcome.load.diagnostics })
     }
+    if (outcome.kind === 'planned') await appendStepSummary(io, () => formatPlanMarkdown(outcome.plan))
     if (outcome.kind === 'planned' && flags.out !== undefined) {
       await writePlanFile(resolve(io.cwd, flags.out), outcome.plan, { pauseToUpdate: flags['pause-to-update'] })
       io.stderr.write(`Saved the plan to ${flags.out}; apply exactly this plan with: cac apply ${flags.out}\n`)

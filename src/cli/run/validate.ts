@@ -1,5 +1,6 @@
 import { loadProject } from '../../config/load-project.js'
-import { renderValidation, type ValidationFormat } from '../../render/diagnostics.js'
+import { formatValidationText, renderValidation, type ValidationFormat } from '../../render/diagnostics.js'
+import { appendStepSummary, asMarkdownBlock } from './step-summary.js'
 import type { CommandIo } from '../command-io.js'
 import { UsageError } from '../error-report.js'
 import { colorOf } from '../shared-flags.js'
@@ -24,5 +25,6 @@ export async function runValidate(flags: ValidateFlagValues, paths: readonly str
     secretsRequired: false,
   })
   io.stdout.write(renderValidation(report, flags.format as ValidationFormat, { color: colorOf(flags, io) }))
+  await appendStepSummary(io, () => asMarkdownBlock('cac validate', formatValidationText(report, false)))
   return report.errorCount > 0 ? 1 : 0
 }
