@@ -2,6 +2,7 @@ import { expect } from 'vitest'
 
 import { actorForKey } from '../../src/sandbox/actor.js'
 import { startSandbox } from '../../src/sandbox/index.js'
+import { SARVAM_START } from './definitions.js'
 import type { CounterSnapshot } from '../../src/sandbox/counters.js'
 import { startServingCli } from './run-cli.js'
 import { sandboxClient, type RequestOptions, type SandboxReply } from './sandbox.js'
@@ -224,6 +225,22 @@ export async function createSyllableCampaign(request: SandboxRequest, name: stri
   })
   expectStatus(reply, 200, `create Syllable campaign ${name}`)
   return reply.body as SyllableCampaignReply
+}
+
+/** Creates a Sarvam campaign directly through the API (behind the files' back); `extra` adds to or replaces the required fields. */
+export async function createSarvamCampaign(request: SandboxRequest, name: string, extra: Record<string, unknown> = {}): Promise<SarvamCampaignReply> {
+  const reply = await request('POST', SARVAM_CAMPAIGNS, {
+    json: {
+      name,
+      app_config: { app_id: 'reminder-agent', app_version: 1, attempts_per_second: 1, connection_configs: [{ connection_id: 'conn-1', phone_numbers: ['+918047168000'] }] },
+      start_timestamp: SARVAM_START,
+      end_timestamp: '2026-12-10T00:00:00Z',
+      allowed_schedule: { allowed_start_time: '10:00', allowed_end_time: '19:00', allowed_days: ['Monday'], timezone: 'Asia/Kolkata' },
+      ...extra,
+    },
+  })
+  expect(reply.status, `create Sarvam campaign ${name}: ${reply.text}`).toBeLessThan(300)
+  return reply.body as SarvamCampaignReply
 }
 
 /** A Sarvam campaign's detail by name. */

@@ -5,8 +5,8 @@ import { join } from 'node:path'
 import { describe, expect, it } from 'vitest'
 
 import { expectNoCrash } from '../helpers/cli-output.js'
-import { documents, SARVAM_START, sarvamCampaignDoc, syllableBatchDoc, syllableCampaignDoc } from '../helpers/definitions.js'
-import { createSyllableCampaign, editSarvamCampaign, editSyllableCampaign, SANDBOX_ACTOR, SARVAM_CAMPAIGNS, sarvamCampaign, startInProcessSandbox, SYLLABLE_BATCHES, type ExternalSandbox } from '../helpers/external-sandbox.js'
+import { documents, sarvamCampaignDoc, syllableBatchDoc, syllableCampaignDoc } from '../helpers/definitions.js'
+import { createSarvamCampaign, createSyllableCampaign, editSarvamCampaign, editSyllableCampaign, SANDBOX_ACTOR, SARVAM_CAMPAIGNS, sarvamCampaign, startInProcessSandbox, SYLLABLE_BATCHES, type ExternalSandbox } from '../helpers/external-sandbox.js'
 import { cacInProcess, expectConverged, type Cac } from '../helpers/plan-apply.js'
 import { DEFAULT_CAC_YAML, tempProject } from '../helpers/temp-project.js'
 
@@ -116,16 +116,7 @@ describe('cac drift', () => {
     const { project, sandbox, cac } = await applied(onTestFinished)
     await writeFile(join(project, SYLLABLE_FILE), documents(syllableCampaignDoc('Drift A', { hourly_rate: 11 }), syllableBatchDoc('drift-a-1', 'Drift A', { call_rate: 5 })))
     await createSyllableCampaign(sandbox.request, 'Console Made')
-    const sarvam = await sandbox.request('POST', SARVAM_CAMPAIGNS, {
-      json: {
-        name: 'Console Sarvam',
-        app_config: { app_id: 'reminder-agent', app_version: 1, attempts_per_second: 1, connection_configs: [{ connection_id: 'conn-1', phone_numbers: ['+918047168000'] }] },
-        start_timestamp: SARVAM_START,
-        end_timestamp: '2026-12-10T00:00:00Z',
-        allowed_schedule: { allowed_start_time: '10:00', allowed_end_time: '19:00', allowed_days: ['Monday'], timezone: 'Asia/Kolkata' },
-      },
-    })
-    expect(sarvam.status, sarvam.text).toBeLessThan(300)
+    await createSarvamCampaign(sandbox.request, 'Console Sarvam')
     await sandbox.resetCounters()
     const result = await drift(cac, sandbox)
     expect(result.code, result.stdout).toBe(0)

@@ -5,7 +5,7 @@ import { describe, expect, it } from 'vitest'
 
 import { expectNoCrash } from '../helpers/cli-output.js'
 import { SARVAM_START, syllableCampaignDoc, UNTIL_ACTIVE_SECONDS } from '../helpers/definitions.js'
-import { createSyllableCampaign, SARVAM_CAMPAIGNS, startInProcessSandbox, SYLLABLE_BATCHES, type ExternalSandbox } from '../helpers/external-sandbox.js'
+import { createSarvamCampaign, createSyllableCampaign, SARVAM_CAMPAIGNS, startInProcessSandbox, SYLLABLE_BATCHES, type ExternalSandbox } from '../helpers/external-sandbox.js'
 import { cacInProcess, expectConverged, planSummary, type Cac, type JsonPlan } from '../helpers/plan-apply.js'
 import { tempProject } from '../helpers/temp-project.js'
 
@@ -23,16 +23,7 @@ async function seed(sandbox: ExternalSandbox): Promise<void> {
   await createSyllableCampaign(sandbox.request, 'Bare')
   const batch = await sandbox.request('POST', SYLLABLE_BATCHES, { json: { batch_id: 'bare-1', campaign_id: 2, call_rate: 4 } })
   expect(batch.status, batch.text).toBeLessThan(300)
-  const sarvam = await sandbox.request('POST', SARVAM_CAMPAIGNS, {
-    json: {
-      name: 'Console Sarvam',
-      app_config: { app_id: 'reminder-agent', app_version: 1, attempts_per_second: 1, connection_configs: [{ connection_id: 'conn-1', phone_numbers: ['+918047168000'] }] },
-      start_timestamp: SARVAM_START,
-      end_timestamp: '2026-12-10T00:00:00Z',
-      allowed_schedule: { allowed_start_time: '10:00', allowed_end_time: '19:00', allowed_days: ['Monday'], timezone: 'Asia/Kolkata' },
-    },
-  })
-  expect(sarvam.status, sarvam.text).toBeLessThan(300)
+  await createSarvamCampaign(sandbox.request, 'Console Sarvam')
 }
 
 async function filesUnder(dir: string): Promise<string[]> {
@@ -140,20 +131,16 @@ describe('cac import', () => {
   it('Sarvam campaigns in several statuses: imported, plan has nothing to do; an edited field is exactly what plan shows; a second import writes nothing', async ({ onTestFinished }) => {
     const project = await tempProject({}, { onTestFinished })
     const sandbox = await startInProcessSandbox(onTestFinished)
-    const body = (name: string, start: string, end = '2026-12-10T00:00:00Z') => ({
-      name,
-      description: `${name} made in the console`,
-      app_config: { app_id: 'reminder-agent', app_version: 1, attempts_per_second: 1, connection_configs: [{ connection_id: 'conn-1', phone_numbers: ['+918047168000'] }] },
-      start_timestamp: start,
-      end_timestamp: end,
-      allowed_schedule: { allowed_start_time: '10:00', allowed_end_time: '19:00', allowed_days: ['Monday', 'Friday'], timezone: 'Asia/Kolkata' },
-    })
     const ids: Record<string, string> = {}
     const made = [['Later', '2026-11-30T00:00:00Z'], ['Running', SARVAM_START], ['Held', SARVAM_START], ['Done', SARVAM_START, '2026-11-25T12:00:00Z']] as const
     for (const [name, start, end] of made) {
-      const created = await sandbox.request('POST', SARVAM_CAMPAIGNS, { json: body(name, start, end) })
-      expect(created.status, created.text).toBeLessThan(300)
-      ids[name] = (created.body as { campaign_id: string }).campaign_id
+      const created = await createSarvamCampaign(sandbox.request, name, {
+        description: `${name} made in the console`,
+        start_timestamp: start,
+        ...(end !== undefined ? { end_timestamp: end } : {}),
+        allowed_schedule: { allowed_start_time: '10:00', allowed_end_time: '19:00', allowed_days: ['Monday', 'Friday'], timezone: 'Asia/Kolkata' },
+      })
+      ids[name] = created.campaign_id
     }
     await sandbox.advanceClock(UNTIL_ACTIVE_SECONDS)
     expect((await sandbox.request('PUT', `${SARVAM_CAMPAIGNS}/${ids.Held}/status`, { json: { action: 'pause' } })).status).toBe(200)
