@@ -2,7 +2,7 @@ import { mkdir, stat, writeFile } from 'node:fs/promises'
 import { dirname, join, resolve } from 'node:path'
 
 import { displayPath } from '../config/display-path.js'
-import { loadProject, type ProjectLoad } from '../config/load-project.js'
+import type { ProjectLoad } from '../config/load-project.js'
 import { SCHEMA_DIR } from '../config/schema-validator.js'
 import { readFrom } from '../model/platform-error.js'
 import type { LiveResource, Provider } from '../model/provider.js'
@@ -14,7 +14,7 @@ import { checkSpecs, type SpecToCheck } from '../config/spec-validation.js'
 import { kindOf } from '../platforms.js'
 import type { ImportReport } from '../model/import-report.js'
 import { definitionYaml, fileStem, uniquePaths } from './import-files.js'
-import { openSession, type PlanRequest } from './plan-project.js'
+import { loadRequestedProject, openSession, type PlanRequest } from './plan-project.js'
 import { addressMatcher } from './target-filter.js'
 
 export interface ImportRequest extends PlanRequest {
@@ -46,13 +46,7 @@ const VARIABLE = /\$\{env:([A-Za-z_][A-Za-z0-9_]*)\}/g
  * already declares is skipped, never duplicated; an existing file is left alone unless `force`.
  */
 export async function importProject(request: ImportRequest): Promise<ImportOutcome> {
-  const load = await loadProject({
-    cwd: request.cwd,
-    ...(request.configPath !== undefined ? { configPath: request.configPath } : {}),
-    env: request.env,
-    envFiles: request.envFiles ?? [],
-    secretsRequired: false,
-  })
+  const load = await loadRequestedProject(request, false)
   if (load.errorCount > 0 || !load.config) return { kind: 'invalid', load }
   const config = load.config
   const names = Object.keys(config.providers).filter((name) => request.providers.length === 0 || request.providers.includes(name))

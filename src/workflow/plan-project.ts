@@ -1,4 +1,4 @@
-import { loadProject, type ProjectLoad } from '../config/load-project.js'
+import { loadProject, type ProjectLoad, type ProjectLoadOptions } from '../config/load-project.js'
 import type { ProjectConfig } from '../config/project-config.js'
 import type { Environment } from '../config/interpolate.js'
 import type { RetryEvent } from '../http/client.js'
@@ -63,14 +63,8 @@ export async function planProject(request: PlanRequest): Promise<PlanOutcome> {
 
 /** planProject, leaving the providers open (only apply uses this, and closes them however it ends). */
 export async function openPlan(request: PlanRequest): Promise<OpenPlan> {
-  const load = await loadProject({
-    cwd: request.cwd,
-    ...(request.configPath !== undefined ? { configPath: request.configPath } : {}),
-    env: request.env,
-    envFiles: request.envFiles ?? [],
-    // The embedded sandbox can do without real secrets (it is given generated ones).
-    secretsRequired: (provider) => !isSandboxTarget(provider, request.forceSandbox),
-  })
+  // The embedded sandbox can do without real secrets (it is given generated ones).
+  const load = await loadRequestedProject(request, (provider) => !isSandboxTarget(provider, request.forceSandbox))
   if (load.errorCount > 0 || !load.config) return { kind: 'invalid', load }
 
   const config = load.config
@@ -122,6 +116,17 @@ function refuseUnmatchedTargets(globs: readonly string[], addresses: readonly st
   const known = [...new Set(addresses)]
   const lines = unmatched.map((glob) => `--target ${JSON.stringify(glob)} matches no resource the files declare or the platforms hold${didYouMean(glob, known)}`)
   throw new RunRefusal(lines.join('; '))
+}
+
+/** The project a run's request names (its cac.yaml, environment and --env files), checked. */
+export function loadRequestedProject(request: PlanRequest, secretsRequired: ProjectLoadOptions['secretsRequired']): Promise<ProjectLoad> {
+  return loadProject({
+    cwd: request.cwd,
+    ...(request.configPath !== undefined ? { configPath: request.configPath } : {}),
+    env: request.env,
+    envFiles: request.envFiles ?? [],
+    secretsRequired,
+  })
 }
 
 /** Opens the providers a run uses (the one place a workflow opens them; the caller closes them). */
