@@ -52,6 +52,28 @@ export interface SandboxDeclaration {
   load(): Promise<PlatformModule>
 }
 
+/** A file `cac init` writes, relative to the project folder. */
+export interface StarterFile {
+  path: string
+  text: string
+}
+
+/** The days a starter project's definitions are dated from (the day `cac init` runs, in UTC). */
+export interface StarterCalendar {
+  /** `cac init`'s day at 00:00 UTC; the starter pins the embedded sandbox's clock to it. */
+  today: Date
+  /** The instant `days` days after today at `time` (HH:MM, UTC), as ISO 8601 without milliseconds. */
+  at(days: number, time: string): string
+}
+
+/** What `cac init` writes for a platform: its cac.yaml entry and one realistic definition per kind. */
+export interface StarterDeclaration {
+  /** The body of the platform's `providers` entry in cac.yaml (YAML lines, unindented), with URL and key from `${env:…}` defaulting to the sandbox. */
+  providerEntry: string
+  /** One definition per kind, under the definitions folder (paths relative to it). */
+  definitions(calendar: StarterCalendar): StarterFile[]
+}
+
 /** Everything cac knows about one platform. */
 export interface Platform<Settings = unknown> {
   /** The `type` of its cac.yaml provider entries, e.g. `acme`. */
@@ -67,6 +89,7 @@ export interface Platform<Settings = unknown> {
   /** What a plan's target names of the account besides its URL (e.g. its organisation and workspace). */
   targetScope?(settings: Settings): Pick<PlanTarget, 'orgId' | 'workspaceId'>
   sandbox: SandboxDeclaration
+  starter: StarterDeclaration
   /** Builds the provider (its implementation is loaded on first use). */
   createProvider(input: ProviderFactoryInput<Settings>): Promise<Provider>
 }

@@ -8,11 +8,13 @@ import { scrubOutput } from '../../src/cli/output.js'
 import { runApply } from '../../src/cli/run/apply.js'
 import { runDrift } from '../../src/cli/run/drift.js'
 import { runImport } from '../../src/cli/run/import.js'
+import { runInit } from '../../src/cli/run/init.js'
 import { runPlan } from '../../src/cli/run/plan.js'
 import { runValidate } from '../../src/cli/run/validate.js'
 import Apply from '../../src/commands/apply.js'
 import Drift from '../../src/commands/drift.js'
 import Import from '../../src/commands/import.js'
+import Init from '../../src/commands/init.js'
 import Plan from '../../src/commands/plan.js'
 import Validate from '../../src/commands/validate.js'
 import type { RetryPolicy } from '../../src/model/retry-policy.js'
@@ -21,7 +23,7 @@ import { FAST_RETRY_POLICY } from './fast-retry.js'
 import { cliEnv, type CliResult, type RunOptions } from './run-cli.js'
 
 /**
- * The in-process tier: `cac plan|apply|drift|validate ARGS…` parsed with the command's own oclif flags
+ * The in-process tier: `cac plan|apply|drift|import|init|validate ARGS…` parsed with the command's own oclif flags
  * and run by the same function the command calls, with the same rendering, error mapping and
  * secret scrubbing, in this process: output is collected instead of printed, there is no
  * terminal and no prompt (as under CI), and retries wait milliseconds (FAST_RETRY_POLICY), not
@@ -31,7 +33,7 @@ import { cliEnv, type CliResult, type RunOptions } from './run-cli.js'
 type Parsed = { flags: Record<string, unknown>; args: Record<string, unknown>; argv: unknown[] }
 
 interface InProcessCommand {
-  command: typeof Plan | typeof Apply | typeof Validate | typeof Drift | typeof Import
+  command: typeof Plan | typeof Apply | typeof Validate | typeof Drift | typeof Import | typeof Init
   run(parsed: Parsed, io: CommandIo): Promise<number>
 }
 
@@ -40,6 +42,7 @@ const COMMANDS: Record<string, InProcessCommand> = {
   apply: { command: Apply, run: (parsed, io) => runApply(parsed.flags as never, parsed.args.planfile as string | undefined, io) },
   drift: { command: Drift, run: (parsed, io) => runDrift(parsed.flags as never, io) },
   import: { command: Import, run: (parsed, io) => runImport(parsed.flags as never, io) },
+  init: { command: Init, run: (parsed, io) => runInit(parsed.args.dir as string | undefined, io) },
   validate: { command: Validate, run: (parsed, io) => runValidate(parsed.flags as never, parsed.argv as string[], io) },
 }
 

@@ -6,6 +6,7 @@
 import { textField } from '../../model/values.js'
 import { definePlatform } from '../define-platform.js'
 import { CAMPAIGN_KIND } from './kinds.js'
+import { sarvamStarter } from './starter.js'
 
 /** The Sarvam-only settings of a provider entry. */
 export interface SarvamSettings {
@@ -70,5 +71,6 @@ export const sarvamPlatform = definePlatform<SarvamSettings>({
     path: '/api/scheduling/v1/orgs/{org_id}/workspaces/{workspace_id}',
     load: async () => (await import('../../sandbox/sarvam/routes.js')).sarvamEmulator,
   },
+  starter: sarvamStarter,
   createProvider: async (input) => (await import('./index.js')).createSarvamProvider(input),
 })

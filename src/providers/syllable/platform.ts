@@ -5,6 +5,7 @@
 import { textField } from '../../model/values.js'
 import { definePlatform } from '../define-platform.js'
 import { BATCH_KIND, CAMPAIGN_KIND } from './kinds.js'
+import { syllableStarter } from './starter.js'
 
 /** The Syllable-only settings of a provider entry. */
 export interface SyllableSettings {
@@ -40,5 +41,6 @@ export const syllablePlatform = definePlatform<SyllableSettings>({
     path: '/api/v1/outbound',
     load: async () => (await import('../../sandbox/syllable/routes.js')).syllableEmulator,
   },
+  starter: syllableStarter,
   createProvider: async (input) => (await import('./index.js')).createSyllableProvider(input),
 })
