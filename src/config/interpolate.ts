@@ -19,7 +19,8 @@ const OPEN = '${env:'
 
 /**
  * Expands `${env:NAME}` and `${env:NAME:-default}` in a string. The default applies when the
- * variable is unset or empty (as in POSIX shells). `$${env:` writes a literal `${env:`. Other
+ * variable is unset or empty (as in POSIX shells); without a default an empty variable counts as
+ * unset. `$${env:` writes a literal `${env:`. Other
  * `${…}` text is left alone, so message templates such as `${first_name}` pass through.
  */
 export function interpolateString(raw: string, env: Environment): InterpolatedString {
@@ -66,9 +67,9 @@ export function interpolateString(raw: string, env: Environment): InterpolatedSt
     } else if (defaultValue !== undefined) {
       references.push({ name, defaultValue, resolution: 'default' })
       text += defaultValue
-    } else if (value === '') {
-      references.push({ name, defaultValue, resolution: 'variable' })
     } else {
+      // An empty variable counts as unset: CI systems pass an unconfigured secret as "" (write
+      // `${env:NAME:-}` where empty is meant).
       references.push({ name, defaultValue, resolution: 'unset' })
     }
     i = close + 1
@@ -108,7 +109,7 @@ export function interpolateDocument(source: ParsedDocument, env: Environment): I
           kind: 'unset',
           variable: ref.name,
           message:
-            `environment variable ${ref.name} is not set and has no default ` +
+            `environment variable ${ref.name} is not set (or empty) and has no default ` +
             `(set it, or write \${env:${ref.name}:-default})`,
         })
       }

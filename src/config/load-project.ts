@@ -115,7 +115,7 @@ function reportUnsetSecrets(
     return provider === undefined || required(provider)
   }
   const report = (source: SourceDocument, path: DataPath, variable: string) =>
-    diagnostics.error(formatDataPath(path), `environment variable ${variable} is not set and has no default; this secret is needed to reach the platform`, {
+    diagnostics.error(formatDataPath(path), `environment variable ${variable} is not set (or empty) and has no default; this secret is needed to reach the platform`, {
       file: source.file,
       position: source.position(path),
     })

@@ -48,7 +48,7 @@ const cases: InterpolationCase[] = [
     expected: {
       location: 'campaigns/a.yaml:8:16',
       code: 'spec.hourly_rate',
-      message: 'environment variable RATE is not set and has no default (set it, or write ${env:RATE:-default})',
+      message: 'environment variable RATE is not set (or empty) and has no default (set it, or write ${env:RATE:-default})',
     },
   },
   {
@@ -60,7 +60,7 @@ const cases: InterpolationCase[] = [
     expected: {
       location: 'cac.yaml:11:10',
       code: 'providers.sarvam.url',
-      message: 'environment variable SARVAM_API_URL is not set and has no default',
+      message: 'environment variable SARVAM_API_URL is not set (or empty) and has no default',
     },
   },
   {

@@ -27,6 +27,11 @@ describe('interpolateString', () => {
     expect(result.references).toEqual([{ name: 'MISSING', defaultValue: undefined, resolution: 'unset' }])
   })
 
+  it('counts an empty variable without a default as unset (CI passes an unconfigured secret as "")', () => {
+    expect(interpolateString('${env:SECRET}', { SECRET: '' }).references).toEqual([{ name: 'SECRET', defaultValue: undefined, resolution: 'unset' }])
+    expect(interpolateString('${env:SECRET:-}', { SECRET: '' }).references).toEqual([{ name: 'SECRET', defaultValue: '', resolution: 'default' }])
+  })
+
   it('expands several references in one string', () => {
     const result = interpolateString('${env:A}/${env:B:-b}/${env:C}', { A: 'a', C: 'c' })
     expect(result.text).toBe('a/b/c')
