@@ -34,7 +34,8 @@ function formatChange(change: ResourceChange, style: Style): string[] {
 
 function formatField(field: FieldChange, action: PlanAction): string {
   const path = formatFieldPath(field.path)
-  if (action === 'create' || field.kind === 'add') return `${path}: ${formatValue(field.after)}`
+  if (action === 'create') return `${path}: ${formatValue(field.after)}`
+  if (field.kind === 'add') return `${path}: (none) → ${formatValue(field.after)}`
   if (field.kind === 'remove') return `${path}: ${formatValue(field.before)} → (removed)`
   return `${path}: ${formatValue(field.before)} → ${formatValue(field.after)}`
 }

@@ -41,7 +41,7 @@ describe('text plan', () => {
     const text = formatPlanText(SAMPLE, { color: false })
     expect(text).toContain('Targets:\n  syllable → sandbox (.cac/sandbox.json)')
     expect(text).toContain('+ create  syllable/campaign/New\n      hourly_rate: 5')
-    expect(text).toContain('~ update  syllable/campaign/Old\n      hourly_rate: 25 → 30\n      webhooks[0].auth_values.hmac_secret: (sensitive)')
+    expect(text).toContain('~ update  syllable/campaign/Old\n      hourly_rate: 25 → 30\n      webhooks[0].auth_values.hmac_secret: (none) → (sensitive)')
     expect(text).toContain('! blocked  sarvam/campaign/hi: campaign is active')
     expect(text).not.toContain('syllable/campaign/Same')
     expect(text).toContain('Unmanaged (on the platform, in no file; left alone):\n  syllable/campaign/Legacy  (id 12)')
