@@ -3,6 +3,7 @@ import { Args, Flags } from '@oclif/core'
 import { BaseCommand } from '../cli/base-command.js'
 import { runApply } from '../cli/run/apply.js'
 import { lockTimeoutFlag, platformFlags } from '../cli/shared-flags.js'
+import { APPLY_FORMATS } from '../render/apply-outcome.js'
 import { DEFAULT_LOCK_TIMEOUT_MS } from '../workflow/apply-project.js'
 
 export default class Apply extends BaseCommand<typeof Apply> {
@@ -31,7 +32,7 @@ export default class Apply extends BaseCommand<typeof Apply> {
   static override flags = {
     ...platformFlags,
     'auto-approve': Flags.boolean({ description: 'apply without asking (needed with no terminal or CI=true)', default: false }),
-    format: Flags.string({ description: 'output format', options: ['text', 'json'], default: 'text' }),
+    format: Flags.string({ description: 'output format (github: annotations for a GitHub Actions log)', options: [...APPLY_FORMATS], default: 'text' }),
     'lock-timeout': lockTimeoutFlag(DEFAULT_LOCK_TIMEOUT_MS / 1000, 'the project lock'),
   }
 

@@ -18,13 +18,14 @@ export default class Plan extends BaseCommand<typeof Plan> {
     '<%= config.bin %> plan',
     '<%= config.bin %> plan --out plan.json',
     '<%= config.bin %> plan --format markdown > plan.md',
+    '<%= config.bin %> plan --format github --detailed-exitcode',
     '<%= config.bin %> plan --target "PROVIDER/campaign/*" --detailed-exitcode',
   ]
 
   static override flags = {
     ...platformFlags,
     out: Flags.string({ description: 'also save the plan to this file, for `cac apply FILE`' }),
-    format: Flags.string({ description: 'output format', options: [...PLAN_FORMATS], default: 'text' }),
+    format: Flags.string({ description: 'output format (github: an annotation per change, for a GitHub Actions log)', options: [...PLAN_FORMATS], default: 'text' }),
     'detailed-exitcode': Flags.boolean({ description: 'exit 2 when changes are pending (0 none, 1 error)', default: false }),
   }
 

@@ -1,4 +1,5 @@
 import type { ApplyOutcome } from '../model/apply-outcome.js'
+import { formatApplyResultGithub, formatApplyStopGithub } from './apply-github.js'
 import { applyResultToJson, applySucceeded, formatApplySummary } from './apply-report.js'
 import { formatInvalidProject, formatValidationText } from './diagnostics.js'
 import { failureToJson } from './failure-report.js'
@@ -10,8 +11,11 @@ export interface CommandEnding {
   exitCode: number
 }
 
+export type ApplyFormat = 'text' | 'json' | 'github'
+export const APPLY_FORMATS: readonly ApplyFormat[] = ['text', 'json', 'github']
+
 export interface ApplyEndingOptions {
-  json: boolean
+  format: ApplyFormat
   color: boolean
   /** The signal that interrupted the run, if one did, and the exit code it means (130, 143). */
   interruptedBy?: string
@@ -24,7 +28,8 @@ export interface ApplyEndingOptions {
  */
 export function renderApplyEnding(outcome: ApplyOutcome, options: ApplyEndingOptions): CommandEnding {
   const ending = describeEnding(outcome, options)
-  if (!options.json || outcome.kind === 'applied') return ending
+  if (options.format === 'github' && outcome.kind !== 'applied') return { ...ending, stdout: formatApplyStopGithub(outcome, ending.stderr.split('\n')[0]!.replace(/^Error: /, '')) }
+  if (options.format !== 'json' || outcome.kind === 'applied') return ending
   // For tools, an apply that applied nothing is still one JSON document: the error, and why.
   const diagnostics = outcome.kind === 'invalid' ? outcome.load.diagnostics : outcome.kind === 'config-invalid' ? outcome.diagnostics.sorted() : []
   const message = outcome.kind === 'invalid' || outcome.kind === 'config-invalid' ? 'the files are invalid: nothing was applied' : ending.stderr.split('\n')[0]!.replace(/^Error: /, '')
@@ -61,7 +66,12 @@ function describeEnding(outcome: ApplyOutcome, options: ApplyEndingOptions): Com
     case 'applied': {
       const { result } = outcome
       const ending = options.interruptedBy !== undefined && result.interrupted ? { interruptedBy: options.interruptedBy } : {}
-      const stdout = options.json ? applyResultToJson(outcome.plan, result, ending) : formatApplySummary(result, options.color, ending)
+      const stdout =
+        options.format === 'json'
+          ? applyResultToJson(outcome.plan, result, ending)
+          : options.format === 'github'
+            ? formatApplyResultGithub(outcome.plan, result, ending)
+            : formatApplySummary(result, options.color, ending)
       const exitCode = result.interrupted ? options.interruptExitCode : applySucceeded(result) ? 0 : 1
       return { stdout, stderr: '', exitCode }
     }

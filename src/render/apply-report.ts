@@ -35,8 +35,6 @@ export interface ApplyEnding {
  */
 export function formatApplySummary(result: ApplyResult, color: boolean, ending: ApplyEnding = {}): string {
   const style = createStyle(color)
-  const created = result.succeeded.filter((s) => s.change.action === 'create').length
-  const updated = result.succeeded.length - created
   const lines: string[] = []
   if (result.notAttempted.length > 0) {
     lines.push('Not attempted:')
@@ -60,6 +58,19 @@ export function formatApplySummary(result: ApplyResult, color: boolean, ending: 
   }
   for (const followUp of result.followUps) if (!followUp.warning) lines.push(`Note: ${printable(followUp.address)}: ${printable(followUp.message)}`)
   for (const { address, message } of applyWarnings(result)) lines.push(style.yellow(`⚠ WARNING: ${printable(address)}: ${printable(message)}`))
+  const totals = formatApplyTotals(result, ending)
+  lines.push(totals.complete ? style.green(totals.line) : style.red(totals.line))
+  if (totals.advice !== undefined) lines.push(totals.advice)
+  return `${lines.join('\n')}\n`
+}
+
+/**
+ * The summary line of an apply ("Apply complete: 2 created, 3 updated, 14 unchanged.") and, when
+ * it did not complete, what to do about it.
+ */
+export function formatApplyTotals(result: ApplyResult, ending: ApplyEnding = {}): { line: string; complete: boolean; advice?: string } {
+  const created = result.succeeded.filter((s) => s.change.action === 'create').length
+  const updated = result.succeeded.length - created
   const parts = [`${created} created`, `${updated} updated`]
   if (result.failed.length > 0) parts.push(`${result.failed.length} failed`)
   if (result.skipped.length > 0) parts.push(`${result.skipped.length} skipped`)
@@ -68,20 +79,16 @@ export function formatApplySummary(result: ApplyResult, color: boolean, ending: 
   if (result.unfinished.length > 0) parts.push(`${result.unfinished.length} unfinished`)
   if (result.notStarted.length > 0) parts.push(`${result.notStarted.length} not started`)
   parts.push(`${result.unchanged} unchanged`)
-  const ok = applySucceeded(result)
-  const state = result.interrupted ? `interrupted${ending.interruptedBy ? ` (${ending.interruptedBy})` : ''}` : ok ? 'complete' : 'incomplete'
+  const complete = applySucceeded(result)
+  const state = result.interrupted ? `interrupted${ending.interruptedBy ? ` (${ending.interruptedBy})` : ''}` : complete ? 'complete' : 'incomplete'
   const line = `Apply ${state}: ${parts.join(', ')}.`
-  lines.push(ok ? style.green(line) : style.red(line))
-  if (result.interrupted) {
-    lines.push('Nothing was started after the interrupt. Run apply again to finish; what succeeded is not repeated.')
-  } else if (!ok) {
-    lines.push('Run apply again to retry what did not complete; what succeeded is not repeated.')
-  }
-  return `${lines.join('\n')}\n`
+  if (result.interrupted) return { line, complete, advice: 'Nothing was started after the interrupt. Run apply again to finish; what succeeded is not repeated.' }
+  if (!complete) return { line, complete, advice: 'Run apply again to retry what did not complete; what succeeded is not repeated.' }
+  return { line, complete }
 }
 
 /** What failures and follow-ups left behind that needs the user (a campaign left paused, a copy not removed). */
-function applyWarnings(result: ApplyResult): { address: string; message: string }[] {
+export function applyWarnings(result: ApplyResult): { address: string; message: string }[] {
   return [
     ...result.failed.flatMap(({ change, warning }) => (warning === undefined ? [] : [{ address: change.address, message: warning }])),
     ...result.followUps.filter((followUp) => followUp.warning).map(({ address, message }) => ({ address, message })),

@@ -1,6 +1,6 @@
 import type { FilesCheck } from '../model/apply-outcome.js'
 import type { Diagnostic } from '../model/diagnostic.js'
-import { escapeData, escapeProperty } from './github-commands.js'
+import { formatAnnotation } from './github-commands.js'
 import { createStyle } from './style.js'
 import { printable } from './values.js'
 
@@ -78,17 +78,15 @@ export function validationToJson(summary: ValidationSummary): string {
 
 /** GitHub Actions workflow commands: annotations on the pull request's changed lines. */
 export function formatValidationGithub(summary: ValidationSummary): string {
-  const lines = summary.diagnostics.map((d) => {
-    const properties: string[] = []
-    if (d.file !== undefined) properties.push(`file=${escapeProperty(d.file)}`)
-    if (d.line !== undefined) properties.push(`line=${d.line}`)
-    if (d.column !== undefined) properties.push(`col=${d.column}`)
-    properties.push(`title=${escapeProperty(`cac ${d.code}`)}`)
-    return `::${d.severity} ${properties.join(',')}::${escapeData(d.message)}`
-  })
+  const lines = summary.diagnostics.map(diagnosticAnnotation)
   const style = createStyle(false)
   lines.push(summaryLine(summary, style))
   return lines.join('\n') + '\n'
+}
+
+/** One problem as a GitHub annotation at its file, line and column (those it has). */
+export function diagnosticAnnotation(d: Diagnostic): string {
+  return formatAnnotation(d.severity, { file: d.file, line: d.line, col: d.column, title: `cac ${d.code}` }, d.message)
 }
 
 /** The problems that stop a plan or an apply before anything is sent (stderr text). */

@@ -1,5 +1,6 @@
 import type { Diagnostic } from '../model/diagnostic.js'
-import { diagnosticToJson } from './diagnostics.js'
+import { diagnosticAnnotation, diagnosticToJson } from './diagnostics.js'
+import { formatAnnotation } from './github-commands.js'
 import { escapeHtml } from './markdown.js'
 
 /** Why a run produced no plan, result or report: what a JSON or Markdown consumer gets instead of nothing. */
@@ -33,5 +34,15 @@ export function failureToMarkdown(failure: RunFailureReport, what: string): stri
     }
     if (diagnostics.length > 200) lines.push(`- … and ${diagnostics.length - 200} more`)
   }
+  return `${lines.join('\n')}\n`
+}
+
+/**
+ * A failure as GitHub annotations: one per problem in the files, at its line; a failure that is not
+ * about a place in the files (the platform, the network, a lock) as one error titled with the command.
+ */
+export function failureToGithub(failure: RunFailureReport, what: string): string {
+  const diagnostics = failure.diagnostics ?? []
+  const lines = diagnostics.length > 0 ? diagnostics.map(diagnosticAnnotation) : [formatAnnotation('error', { title: `${what} failed` }, failure.message)]
   return `${lines.join('\n')}\n`
 }

@@ -3,15 +3,25 @@ import type { FilesCheck } from '../model/apply-outcome.js'
 import type { CommandEnding } from './apply-outcome.js'
 import { formatInvalidProject } from './diagnostics.js'
 import { planToJson } from './plan-json.js'
+import { formatPlanGithub } from './plan-github.js'
 import { formatPlanMarkdown } from './plan-markdown.js'
 import { formatPlanText } from './plan-text.js'
 
-export type PlanFormat = 'text' | 'json' | 'markdown'
-export const PLAN_FORMATS: readonly PlanFormat[] = ['text', 'json', 'markdown']
+export type PlanFormat = 'text' | 'json' | 'markdown' | 'github'
+export const PLAN_FORMATS: readonly PlanFormat[] = ['text', 'json', 'markdown', 'github']
 
 /** The plan in one of its formats. */
 export function renderPlan(plan: Plan, format: PlanFormat, color: boolean): string {
-  return format === 'json' ? planToJson(plan) : format === 'markdown' ? formatPlanMarkdown(plan) : formatPlanText(plan, { color })
+  switch (format) {
+    case 'json':
+      return planToJson(plan)
+    case 'markdown':
+      return formatPlanMarkdown(plan)
+    case 'github':
+      return formatPlanGithub(plan)
+    default:
+      return formatPlanText(plan, { color })
+  }
 }
 
 /**

@@ -8,6 +8,7 @@ import { Diagnostics } from '../model/diagnostic.js'
 import type { Plan } from '../model/plan.js'
 import { secretsWithin } from '../model/secret.js'
 import type { KindName } from '../model/kinds.js'
+import type { Resource } from '../model/resource.js'
 import { findStaleChanges, parsePlanFile, PlanFileError, readPlanFileText } from '../plan/plan-file.js'
 import type { ApplyOutcome, ApplyStop } from '../model/apply-outcome.js'
 import type { ApplyEvent, ApplyResult } from '../model/apply-result.js'
@@ -182,9 +183,8 @@ async function prepareSavedPlan(request: ApplyRequest, planFile: string, run: He
     if (error instanceof PlanFileError) return { kind: 'plan-file-invalid', file: planFile, message: error.message }
     throw error
   }
-  const { plan } = saved
-  const refusal = refusalReason(plan)
-  if (refusal) return { kind: 'refused', plan, reason: refusal }
+  const refusal = refusalReason(saved.plan)
+  if (refusal) return { kind: 'refused', plan: saved.plan, reason: refusal }
 
   // The project the plan is applied in: its files are what the plan is checked against.
   const load = await loadProject({
@@ -194,7 +194,8 @@ async function prepareSavedPlan(request: ApplyRequest, planFile: string, run: He
     // The plan names the secrets it sends (checked below); the files only say which variables are theirs.
     secretsRequired: false,
   })
-  if (load.errorCount > 0 || !load.config) return { kind: 'invalid', load, plan }
+  if (load.errorCount > 0 || !load.config) return { kind: 'invalid', load, plan: saved.plan }
+  const plan = withDeclaredSources(saved.plan, load.resources)
   const config = load.config
   const current = providerTargets({
     config,
@@ -227,6 +228,21 @@ async function prepareSavedPlan(request: ApplyRequest, planFile: string, run: He
 }
 
 type RefreshTarget = { kind: KindName; name: string; id?: string | number }
+
+/**
+ * Each change pointed at where the project declares it now (the file and line the plan recorded
+ * may be from another folder or an older commit); a change no file declares has no place.
+ */
+function withDeclaredSources(plan: Plan, resources: readonly Resource[]): Plan {
+  const declared = new Map(resources.map((resource) => [resource.address, resource.source]))
+  return {
+    ...plan,
+    changes: plan.changes.map(({ source: _recorded, ...change }) => {
+      const source = declared.get(change.address)
+      return source ? { ...change, source: { file: source.file, line: source.line } } : change
+    }),
+  }
+}
 
 
 /**

@@ -1,7 +1,9 @@
 import { DEFAULT_DRAIN_TIMEOUT_MS } from '../../apply/executor.js'
 import type { ApplyOutcome } from '../../model/apply-outcome.js'
+import type { Plan } from '../../model/plan.js'
 import { ApplyProgress, formatApplySummary } from '../../render/apply-report.js'
-import { firstInterruptNotice, renderApplyEnding, SECOND_INTERRUPT_NOTICE } from '../../render/apply-outcome.js'
+import { formatApplyEventGithub } from '../../render/apply-github.js'
+import { firstInterruptNotice, renderApplyEnding, SECOND_INTERRUPT_NOTICE, type ApplyFormat } from '../../render/apply-outcome.js'
 import { formatNotes } from '../../render/plan-outcome.js'
 import { formatPlanText } from '../../render/plan-text.js'
 import { createStyle } from '../../render/style.js'
@@ -43,7 +45,7 @@ export async function runApply(flags: ApplyFlagValues, planFile: string | undefi
     }
     const outcome = await withFailureDocument(flags.format, 'cac apply', io, () => reviewAndApply(request, flags, io))
     const ending = renderApplyEnding(outcome, {
-      json: flags.format === 'json',
+      format: flags.format as ApplyFormat,
       color: colorOf(flags, io),
       ...(interrupts.received !== undefined ? { interruptedBy: interrupts.received } : {}),
       interruptExitCode: interrupts.exitCode,
@@ -60,10 +62,11 @@ export async function runApply(flags: ApplyFlagValues, planFile: string | undefi
 /** Phase one, the plan shown (and confirmed), phase two with progress as changes finish. */
 async function reviewAndApply(request: ApplyRequest, flags: ApplyFlagValues, io: CommandIo): Promise<ApplyOutcome> {
   const json = flags.format === 'json'
-  const color = colorOf(flags, io)
+  // Annotations and plain lines for a workflow log: no colour.
+  const color = flags.format === 'github' ? false : colorOf(flags, io)
   const prepared = await prepareApply(request)
   if ('notes' in prepared && prepared.notes) io.stderr.write(formatNotes(prepared.notes))
-  if ('plan' in prepared && prepared.plan && !json) io.stdout.write(formatPlanText(prepared.plan, { color }))
+  if ('plan' in prepared && prepared.plan && !json) io.stdout.write(shownPlan(prepared.plan, flags.format, color))
   if (prepared.kind !== 'ready') return prepared
   if (prepared.needsConfirmation && !flags['auto-approve']) {
     // Nobody confirms what they cannot see: with JSON on stdout, the plan is shown on stderr.
@@ -74,6 +77,7 @@ async function reviewAndApply(request: ApplyRequest, flags: ApplyFlagValues, io:
     })
     if (!yes) return prepared.decline()
   }
+  if (flags.format === 'github') return prepared.execute((event) => writeLine(io, formatApplyEventGithub(event)))
   const { create, update } = prepared.plan.summary
   const progress = new ApplyProgress((text) => (json ? undefined : io.stdout.write(text)), create + update, createStyle(color), io.interactive && io.stdout.isTTY)
   try {
@@ -81,4 +85,14 @@ async function reviewAndApply(request: ApplyRequest, flags: ApplyFlagValues, io:
   } finally {
     progress.finish()
   }
+}
+
+function writeLine(io: CommandIo, line: string | undefined): void {
+  if (line !== undefined) io.stdout.write(`${line}\n`)
+}
+
+/** The plan before it is applied; in a GitHub Actions log, folded into a group. */
+function shownPlan(plan: Plan, format: string, color: boolean): string {
+  const text = formatPlanText(plan, { color })
+  return format === 'github' ? `::group::cac apply: the plan\n${text}::endgroup::\n` : text
 }

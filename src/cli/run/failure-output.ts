@@ -1,10 +1,10 @@
-import { failureToJson, failureToMarkdown, type RunFailureReport } from '../../render/failure-report.js'
+import { failureToGithub, failureToJson, failureToMarkdown, type RunFailureReport } from '../../render/failure-report.js'
 import type { CommandIo } from '../command-io.js'
 import { failureCode, reportError } from '../error-report.js'
 
 /**
- * For `--format json|markdown`, a run that fails still prints one document on stdout (the error
- * object, or a failure section), besides the usual message on stderr and its exit code.
+ * For `--format json|markdown|github`, a run that fails still prints one document on stdout (the
+ * error object, a failure section, or error annotations), besides the usual message on stderr and its exit code.
  */
 export async function withFailureDocument<T>(format: string, what: string, io: CommandIo, work: () => Promise<T>): Promise<T> {
   try {
@@ -21,4 +21,5 @@ export async function withFailureDocument<T>(format: string, what: string, io: C
 export function writeFailureDocument(format: string, what: string, io: CommandIo, failure: RunFailureReport): void {
   if (format === 'json') io.stdout.write(failureToJson(failure))
   else if (format === 'markdown') io.stdout.write(failureToMarkdown(failure, what))
+  else if (format === 'github') io.stdout.write(failureToGithub(failure, what))
 }
