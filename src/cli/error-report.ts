@@ -4,7 +4,7 @@ import { ApiError } from '../http/errors.js'
 import { LockError } from '../lock/file-lock.js'
 import { PlatformError, ProviderSetupError, RunRefusal } from '../model/platform-error.js'
 import { StateFileError } from '../sandbox/store.js'
-import { describeUsageError } from './usage-errors.js'
+import { describeUsageError, helpCommand } from './usage-errors.js'
 
 /** A mistake in how cac was invoked (unknown flag, bad value): exit 1 with a hint, no stack trace. */
 export class UsageError extends Error {}
@@ -25,7 +25,7 @@ export interface ErrorReport {
 export function reportError(error: Error, commandId: string, env: NodeJS.ProcessEnv): ErrorReport {
   if (isOperationalError(error)) return { stderr: `Error: ${error.message}\n`, exitCode: 1 }
   if (error instanceof UsageError || (error instanceof Errors.CLIError && !(error instanceof Errors.ExitError))) {
-    return { stderr: `Error: ${describeUsageError(error, commandId)}\nSee: cac ${commandId} --help\n`, exitCode: 1 }
+    return { stderr: `Error: ${describeUsageError(error, commandId)}\nSee: ${helpCommand(commandId)}\n`, exitCode: 1 }
   }
   const stack = env.CAC_DEBUG ? `${error.stack ?? ''}\n` : ''
   return {

@@ -31,6 +31,7 @@ export function describeUsageError(error: Error, commandId: string): string {
   const failure = error as Error & ParseFailure
   const flagDefinitions = failure.parse?.input?.flags
   if (isStringList(failure.flags) && flagDefinitions) return unknownFlagsMessage(failure.flags, typedFlagNames(flagDefinitions))
+  if (isStringList(failure.args) && failure.parse?.input?.args) return unexpectedArgumentsMessage(failure.args, commandId, Object.keys(failure.parse.input.args))
   const message = oneLine(error.message)
   return withValueSuggestion(message)
 }
@@ -61,6 +62,70 @@ export function typedFlagNames(definitions: Record<string, FlagShape>): string[]
     .filter(([, flag]) => flag.hidden !== true)
     .flatMap(([name, flag]) => (flag.type === 'boolean' && flag.allowNo === true ? [name, `no-${name}`] : [name]))
   return [...names, 'help']
+}
+
+/** `unexpected argument "extra": cac plan takes no arguments` / `… cac apply takes 1 argument (PLANFILE)`. */
+export function unexpectedArgumentsMessage(extras: readonly string[], commandId: string, argumentNames: readonly string[]): string {
+  const quoted = extras.map((extra) => JSON.stringify(extra)).join(', ')
+  const command = `cac ${spokenCommand(commandId)}`
+  const takes =
+    argumentNames.length === 0
+      ? 'takes no arguments'
+      : `takes ${argumentNames.length} argument${argumentNames.length === 1 ? '' : 's'} (${argumentNames.map((name) => name.toUpperCase()).join(', ')})`
+  return `unexpected argument${extras.length === 1 ? '' : 's'} ${quoted}: ${command} ${takes}`
+}
+
+/** The commands and topics a CLI has, as oclif's Config holds them. */
+export interface CommandCatalog {
+  readonly commands: readonly { id: string; hidden?: boolean; args?: Record<string, unknown> }[]
+  readonly topics: readonly { name: string; hidden?: boolean }[]
+}
+
+/** A usage error about the words before the flags, and where to look for help. */
+export interface CommandWordsError {
+  message: string
+  help: string
+}
+
+/**
+ * What to say when the words typed (joined by oclif into `id`, e.g. `sandbox:nope`, `plan:extra`)
+ * name no command: a command followed by words it does not take (`plan extra` → unexpected
+ * argument), an unknown command of a topic (`sandbox nope`, with that topic's commands), or an
+ * unknown first word, with the closest command or topic. `words` after a command count as
+ * arguments unless `argumentsAfterCommand` is false (help names one command, it takes no arguments).
+ */
+export function unknownCommandError(id: string, catalog: CommandCatalog, options: { argumentsAfterCommand: boolean }): CommandWordsError {
+  const words = id.split(':')
+  const visible = catalog.commands.filter((command) => command.hidden !== true)
+  for (let length = words.length - 1; length >= 1; length -= 1) {
+    const prefix = words.slice(0, length).join(':')
+    const command = visible.find((candidate) => candidate.id === prefix)
+    if (command && options.argumentsAfterCommand) {
+      return { message: unexpectedArgumentsMessage(words.slice(length), prefix, Object.keys(command.args ?? {})), help: helpCommand(prefix) }
+    }
+    if (command) return { message: `unknown command ${JSON.stringify(spokenCommand(id))}`, help: helpCommand(prefix) }
+    const topicCommands = visible.filter((candidate) => candidate.id.startsWith(`${prefix}:`)).map((candidate) => spokenCommand(candidate.id))
+    if (topicCommands.length > 0) {
+      const typed = spokenCommand(words.slice(0, length + 1).join(':'))
+      // The last word against the topic's own words: `serv` → `serve`, while `nope` is close to none.
+      const lastWords = topicCommands.map((command) => command.slice(spokenCommand(prefix).length + 1))
+      const match = closestMatch(words[length]!, lastWords)
+      const hint =
+        match === undefined ? ` (cac ${spokenCommand(prefix)} has: ${lastWords.sort().join(', ')})` : ` (did you mean ${JSON.stringify(`${spokenCommand(prefix)} ${match}`)}?)`
+      return { message: `unknown command ${JSON.stringify(typed)}${hint}`, help: helpCommand(prefix) }
+    }
+  }
+  const first = words[0]!
+  const known = [...visible.map((command) => command.id), ...catalog.topics.filter((topic) => topic.hidden !== true).map((topic) => topic.name)].filter(
+    (name) => !name.includes(':'),
+  )
+  const match = closestMatch(first, [...new Set(known)])
+  return { message: `unknown command ${JSON.stringify(first)}${match === undefined ? '' : ` (did you mean ${JSON.stringify(match)}?)`}`, help: helpCommand('') }
+}
+
+/** Where help for a command is: `cac sandbox serve --help` (`cac --help` for none). */
+export function helpCommand(commandId: string): string {
+  return commandId === '' ? 'cac --help' : `cac ${spokenCommand(commandId)} --help`
 }
 
 /** oclif puts the reason of a flag error on the lines after the first: keep them, on one line, without its own help hint. */

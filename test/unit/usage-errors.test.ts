@@ -2,6 +2,7 @@ import { Parser } from '@oclif/core'
 import { describe, expect, it } from 'vitest'
 
 import { reportError } from '../../src/cli/error-report.js'
+import { unknownCommandError, type CommandCatalog } from '../../src/cli/usage-errors.js'
 import Apply from '../../src/commands/apply.js'
 import Drift from '../../src/commands/drift.js'
 import Plan from '../../src/commands/plan.js'
@@ -52,5 +53,57 @@ describe('an unknown flag names the closest one the command has', () => {
       'Error: Expected --format=jsn to be one of: text, json, markdown (did you mean "json"?)',
     )
     expect((await usageError(Plan, 'plan', ['--format', 'xml'])).stderr.split('\n')[0]).toBe('Error: Expected --format=xml to be one of: text, json, markdown')
+  })
+})
+
+describe('commands are named as typed, never by their internal ids', () => {
+  it.each([
+    [Plan, 'plan', ['--format', 'json', 'extra'], 'unexpected argument "extra": cac plan takes no arguments', 'cac plan --help'],
+    [Apply, 'apply', ['plan.json', 'other.json'], 'unexpected argument "other.json": cac apply takes 1 argument (PLANFILE)', 'cac apply --help'],
+  ])('%#: a stray argument says what the command takes', async (command, id, argv, message, help) => {
+    const { stderr, exitCode } = await usageError(command, id, argv)
+
+    expect(exitCode).toBe(1)
+    expect(stderr).toBe(`Error: ${message}\nSee: ${help}\n`)
+  })
+
+  it('the help hint of a command in a topic is spelt with a space', async () => {
+    const { stderr } = await usageError(Plan, 'sandbox:serve', ['--nope'])
+
+    expect(stderr).toBe('Error: unknown flag --nope\nSee: cac sandbox serve --help\n')
+  })
+})
+
+describe('words that name no command', () => {
+  /** The shape of cac's own commands and topic (with a hidden command, as plugins have). */
+  const catalog: CommandCatalog = {
+    commands: [
+      { id: 'plan', args: {} },
+      { id: 'apply', args: { planfile: {} } },
+      { id: 'validate', args: { paths: {} } },
+      { id: 'sandbox:serve', args: {} },
+      { id: 'sandbox:reset', args: {} },
+      { id: 'autocomplete', args: { shell: {} } },
+      { id: 'autocomplete:create', hidden: true },
+    ],
+    topics: [{ name: 'sandbox' }],
+  }
+
+  it.each([
+    ['plan:extra-arg', 'unexpected argument "extra-arg": cac plan takes no arguments', 'cac plan --help'],
+    ['plan:one:two', 'unexpected arguments "one", "two": cac plan takes no arguments', 'cac plan --help'],
+    ['sandbox:serve:extra', 'unexpected argument "extra": cac sandbox serve takes no arguments', 'cac sandbox serve --help'],
+    ['sandbox:serv', 'unknown command "sandbox serv" (did you mean "sandbox serve"?)', 'cac sandbox --help'],
+    ['sandbox:nope', 'unknown command "sandbox nope" (cac sandbox has: reset, serve)', 'cac sandbox --help'],
+    ['sandbx', 'unknown command "sandbx" (did you mean "sandbox"?)', 'cac --help'],
+    ['valdate', 'unknown command "valdate" (did you mean "validate"?)', 'cac --help'],
+    ['nope:extra', 'unknown command "nope"', 'cac --help'],
+    ['autocomplete:creat:x', 'unexpected arguments "creat", "x": cac autocomplete takes 1 argument (SHELL)', 'cac autocomplete --help'],
+  ])('%s → %s', (id, message, help) => {
+    expect(unknownCommandError(id, catalog, { argumentsAfterCommand: true })).toEqual({ message, help })
+  })
+
+  it('help names one command: words after it are no arguments but an unknown command', () => {
+    expect(unknownCommandError('plan:extra', catalog, { argumentsAfterCommand: false })).toEqual({ message: 'unknown command "plan extra"', help: 'cac plan --help' })
   })
 })
