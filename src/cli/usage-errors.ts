@@ -32,8 +32,46 @@ export function describeUsageError(error: Error, commandId: string): string {
   const flagDefinitions = failure.parse?.input?.flags
   if (isStringList(failure.flags) && flagDefinitions) return unknownFlagsMessage(failure.flags, typedFlagNames(flagDefinitions))
   if (isStringList(failure.args) && failure.parse?.input?.args) return unexpectedArgumentsMessage(failure.args, commandId, Object.keys(failure.parse.input.args))
-  const message = oneLine(error.message)
-  return withValueSuggestion(message)
+  const validation = /^The following errors? occurred:\n([\s\S]*)$/.exec(plain(error.message))
+  if (validation) return reasonLines(validation[1]!).map(flagRuleMessage).join('; ')
+  const parsing = /^Parsing (--[\w-]+)\s*\n([\s\S]*)$/.exec(plain(error.message))
+  if (parsing) return flagValueMessage(parsing[1]!, oneLine(parsing[2]!))
+  return withValueSuggestion(oneLine(error.message))
+}
+
+/**
+ * A broken rule between flags, in a few words: oclif's reasons for `exclusive`, `dependsOn`,
+ * `required`, `exactlyOne`, `atLeastOne` and `combinable`, rephrased (others are kept as they are).
+ */
+export function flagRuleMessage(reason: string): string {
+  const rules: [RegExp, (...parts: string[]) => string][] = [
+    [/^--([\w-]+)(?:=.*)? cannot also be provided when using --([\w-]+)$/s, (other, flag) => `--${other} cannot be used with --${flag}`],
+    [/^Missing required flag ([\w-]+)$/, (flag) => `--${flag} is required`],
+    [/^All of the following must be provided when using --([\w-]+): (.*)$/, (flag, others) => `--${flag} also needs ${others}`],
+    [/^One of the following must be provided when using --([\w-]+): (.*)$/, (flag, others) => `--${flag} needs one of ${others}`],
+    [/^Exactly one of the following must be provided: (.*)$/, (flags) => `exactly one of ${flags} is needed`],
+    [/^At least one of the following must be provided: (.*)$/, (flags) => `at least one of ${flags} is needed`],
+    [/^Only the following can be provided when using --([\w-]+): (.*)$/, (flag, others) => `--${flag} can only be used with ${others}`],
+  ]
+  for (const [pattern, say] of rules) {
+    const match = pattern.exec(reason)
+    if (match) return say(...match.slice(1))
+  }
+  return reason
+}
+
+/** `--port: expected an integer but received: abc`; a flag's own message that names it already is kept whole. */
+function flagValueMessage(flag: string, reason: string): string {
+  if (reason.startsWith(flag)) return reason
+  return `${flag}: ${reason.charAt(0).toLowerCase()}${reason.slice(1)}`
+}
+
+/** The reasons oclif lists under its header, one per line, without its help hint. */
+function reasonLines(text: string): string[] {
+  return text
+    .split('\n')
+    .map((line) => line.trim())
+    .filter((line) => line !== '' && !/^See more help with/i.test(line))
 }
 
 /** `Expected --format=jsn to be one of: text, json` gains ` (did you mean "json"?)` when one is close. */
@@ -130,12 +168,12 @@ export function helpCommand(commandId: string): string {
 
 /** oclif puts the reason of a flag error on the lines after the first: keep them, on one line, without its own help hint. */
 function oneLine(message: string): string {
-  return message
-    .replace(/\u001b\[[0-9;]*m/g, '')
-    .split('\n')
-    .map((line) => line.trim())
-    .filter((line) => line !== '' && !/^See more help with/i.test(line))
-    .join(': ')
+  return reasonLines(plain(message)).join(': ')
+}
+
+/** Without the colour codes oclif adds on a terminal. */
+function plain(message: string): string {
+  return message.replace(/\u001b\[[0-9;]*m/g, '')
 }
 
 function isStringList(value: unknown): value is string[] {

@@ -17,6 +17,7 @@ const mistakes: { command: string; stderr: string }[] = [
   { command: 'sandbox nope', stderr: 'Error: unknown command "sandbox nope" (cac sandbox has: reset, serve)\nSee: cac sandbox --help\n' },
   { command: 'sandbox serv', stderr: 'Error: unknown command "sandbox serv" (did you mean "sandbox serve"?)\nSee: cac sandbox --help\n' },
   { command: 'sandbox serve --nope', stderr: 'Error: unknown flag --nope\nSee: cac sandbox serve --help\n' },
+  { command: 'sandbox reset --state x.json --url http://127.0.0.1:9', stderr: 'Error: --url cannot be used with --state\nSee: cac sandbox reset --help\n' },
   { command: 'help sandbox nope', stderr: 'Error: unknown command "sandbox nope" (cac sandbox has: reset, serve)\nSee: cac sandbox --help\n' },
 ]
 

@@ -1,4 +1,4 @@
-import { Parser } from '@oclif/core'
+import { Flags, Parser } from '@oclif/core'
 import { describe, expect, it } from 'vitest'
 
 import { reportError } from '../../src/cli/error-report.js'
@@ -6,14 +6,22 @@ import { unknownCommandError, type CommandCatalog } from '../../src/cli/usage-er
 import Apply from '../../src/commands/apply.js'
 import Drift from '../../src/commands/drift.js'
 import Plan from '../../src/commands/plan.js'
+import SandboxReset from '../../src/commands/sandbox/reset.js'
+import SandboxServe from '../../src/commands/sandbox/serve.js'
 import Validate from '../../src/commands/validate.js'
 
-type ParsedCommand = typeof Plan | typeof Apply | typeof Drift | typeof Validate
+/** What the parser needs of a command: its flags, arguments and strictness. */
+interface ParsedCommand {
+  baseFlags?: Record<string, unknown>
+  flags?: Record<string, unknown>
+  args?: Record<string, unknown>
+  strict?: boolean
+}
 
 /** What cac prints when the command line `argv` of `command` does not parse (oclif's real parser, cac's error mapper). */
 async function usageError(command: ParsedCommand, id: string, argv: string[]): Promise<{ stderr: string; exitCode: number }> {
   try {
-    await Parser.parse(argv, { flags: { ...command.baseFlags, ...command.flags }, args: command.args ?? {}, strict: command.strict ?? true })
+    await Parser.parse(argv, { flags: { ...command.baseFlags, ...command.flags }, args: command.args ?? {}, strict: command.strict ?? true } as Parameters<typeof Parser.parse>[1])
   } catch (error) {
     return reportError(error as Error, id, {})
   }
@@ -105,5 +113,55 @@ describe('words that name no command', () => {
 
   it('help names one command: words after it are no arguments but an unknown command', () => {
     expect(unknownCommandError('plan:extra', catalog, { argumentsAfterCommand: false })).toEqual({ message: 'unknown command "plan extra"', help: 'cac plan --help' })
+  })
+})
+
+describe('broken rules between flags, and bad flag values, in a few words', () => {
+  it('two flags that exclude each other (sandbox reset --state/--url), in either order', async () => {
+    for (const argv of [['--state', 'x.json', '--url', 'http://127.0.0.1:4010'], ['--url', 'http://127.0.0.1:4010', '--state', 'x.json']]) {
+      const { stderr, exitCode } = await usageError(SandboxReset, 'sandbox:reset', argv)
+
+      expect(exitCode).toBe(1)
+      expect(stderr).toBe('Error: --url cannot be used with --state\nSee: cac sandbox reset --help\n')
+    }
+  })
+
+  it('the default of an excluded flag is no conflict', async () => {
+    const parsed = await Parser.parse(['--url', 'http://127.0.0.1:4010'], { flags: { ...SandboxReset.baseFlags, ...SandboxReset.flags }, args: {}, strict: true })
+
+    expect(parsed.flags.url).toBe('http://127.0.0.1:4010')
+  })
+
+  /** A command shape with each kind of rule oclif checks (cac's commands declare only `exclusive` today). */
+  const ruled: ParsedCommand = {
+    baseFlags: {},
+    flags: {
+      name: Flags.string({ required: true }),
+      out: Flags.string({ dependsOn: ['format'] }),
+      format: Flags.string({}),
+    },
+    args: {},
+    strict: true,
+  }
+
+  it.each([
+    [['--out', 'x'], '--out also needs --format; --name is required'],
+    [['--name', 'n', '--out', 'x'], '--out also needs --format'],
+  ])('%s → %s', async (argv, message) => {
+    const { stderr } = await usageError(ruled, 'plan', argv)
+
+    expect(stderr.split('\n')[0]).toBe(`Error: ${message}`)
+    expect(stderr).not.toContain('The following error')
+  })
+
+  it.each([
+    [SandboxServe, 'sandbox:serve', ['--port', 'abc'], '--port: expected an integer but received: abc'],
+    [SandboxServe, 'sandbox:serve', ['--port', '70000'], '--port: expected an integer less than or equal to 65535 but received: 70000'],
+    [Plan, 'plan', ['--parallelism', '0'], '--parallelism: expected an integer greater than or equal to 1 but received: 0'],
+    [Plan, 'plan', ['--timeout', 'soon'], '--timeout must be a number of seconds above 0 and at most 3600, got "soon"'],
+  ])('%#: a bad value names its flag once', async (command, id, argv, message) => {
+    const { stderr } = await usageError(command, id, argv)
+
+    expect(stderr.split('\n')[0]).toBe(`Error: ${message}`)
   })
 })
