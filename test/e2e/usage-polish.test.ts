@@ -1,6 +1,8 @@
-import { mkdtemp, rm } from 'node:fs/promises'
+import { execFile } from 'node:child_process'
+import { mkdtemp, readdir, readFile, rm } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
-import { join } from 'node:path'
+import { join, relative } from 'node:path'
+import { promisify } from 'node:util'
 
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 
@@ -48,5 +50,78 @@ describe.concurrent('usage errors on the paths oclif owns', { timeout: 30_000 },
     expectNoCrash(result)
     expect(result.code).toBe(1)
     expect(result.stderr).toContain('--bogus')
+  })
+})
+
+/** Every file under `folder`, relative to it. */
+async function filesUnder(folder: string): Promise<string[]> {
+  const entries = await readdir(folder, { recursive: true, withFileTypes: true })
+  return entries.filter((entry) => entry.isFile()).map((entry) => relative(folder, join(entry.parentPath, entry.name))).sort()
+}
+
+/** What bash's completion function offers for the words typed so far (the last one being completed). */
+async function bashCompletions(functionFile: string, typed: string[]): Promise<string[]> {
+  const script = `source "$1"; shift; COMP_WORDS=("$@"); COMP_CWORD=$(( $# - 1 )); _cac_autocomplete; printf '%s\\n' "\${COMPREPLY[@]}"`
+  const { stdout } = await promisify(execFile)('bash', ['-c', script, 'complete-test', functionFile, ...typed])
+  return stdout.split('\n').filter((line) => line !== '').sort()
+}
+
+describe('shell completion (cac autocomplete)', { timeout: 60_000 }, () => {
+  let home: string
+  let project: string
+  /** A home of its own, so the completion cache is written there and nowhere else. */
+  const env = () => ({ HOME: home, XDG_CACHE_HOME: join(home, 'cache'), XDG_CONFIG_HOME: join(home, 'config'), XDG_DATA_HOME: join(home, 'data') })
+
+  beforeAll(async () => {
+    home = await mkdtemp(join(tmpdir(), 'cac-home-'))
+    project = await mkdtemp(join(tmpdir(), 'cac-cwd-'))
+  })
+  afterAll(async () => {
+    await rm(home, { recursive: true, force: true })
+    await rm(project, { recursive: true, force: true })
+  })
+
+  it('cac --help lists it among the commands, and a near miss still gets our suggestion', async () => {
+    const help = await runCli(['--help'], { cwd: project, env: env() })
+    const typo = await runCli(['autocomplet'], { cwd: project, env: env() })
+
+    expect(help.code).toBe(0)
+    expect(help.stdout).toMatch(/^ {2}autocomplete {2}Display autocomplete installation instructions\.$/m)
+    expect(typo.code).toBe(1)
+    expect(typo.stderr).toBe('Error: unknown command "autocomplet" (did you mean "autocomplete"?)\nSee: cac --help\n')
+  })
+
+  it.each(['bash', 'zsh', 'powershell'])('cac autocomplete %s prints how to install it and writes only its cache', async (shell) => {
+    const result = await runCli(['autocomplete', shell], { cwd: project, env: env() })
+
+    expectNoCrash(result)
+    expect(result.code).toBe(0)
+    expect(result.stdout).toContain(`cac autocomplete script ${shell}`)
+    expect(await filesUnder(project)).toEqual([])
+    for (const file of await filesUnder(home)) expect(file).toMatch(/^cache\/cac\/autocomplete\//)
+  })
+
+  it('the completion scripts name our commands and flags; bash completes them', async () => {
+    expect((await runCli(['autocomplete', 'bash'], { cwd: project, env: env() })).code).toBe(0)
+    const functions = join(home, 'cache', 'cac', 'autocomplete', 'functions')
+    const zsh = await readFile(join(functions, 'zsh', '_cac'), 'utf8')
+    const powershell = await readFile(join(functions, 'powershell', 'cac.ps1'), 'utf8')
+    for (const command of ['validate', 'plan', 'apply', 'drift', 'import', 'sandbox']) {
+      expect(zsh).toContain(`"${command}[`)
+      expect(powershell).toContain(`"${command}" = @{`)
+    }
+
+    const bash = join(functions, 'bash', 'cac.bash')
+    expect(await bashCompletions(bash, ['cac', 'dr'])).toEqual(['drift'])
+    expect(await bashCompletions(bash, ['cac', 'sandbox', 'se'])).toEqual(['serve'])
+    expect(await bashCompletions(bash, ['cac', 'plan', '--for'])).toEqual(['--format'])
+    expect(await bashCompletions(bash, ['cac', 'apply', '--auto'])).toEqual(['--auto-approve'])
+  })
+
+  it('cac autocomplete script bash prints the line that loads it from the cache', async () => {
+    const result = await runCli(['autocomplete', 'script', 'bash'], { cwd: project, env: env() })
+
+    expect(result.code).toBe(0)
+    expect(result.stdout).toContain(`CAC_AC_BASH_SETUP_PATH=${join(home, 'cache', 'cac', 'autocomplete', 'bash_setup')}`)
   })
 })
