@@ -1,4 +1,4 @@
-import { execFile } from 'node:child_process'
+import { execFile, spawn } from 'node:child_process'
 import { mkdtemp, readdir, readFile, rm } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join, relative } from 'node:path'
@@ -7,7 +7,9 @@ import { promisify } from 'node:util'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 
 import { expectNoCrash } from '../helpers/cli-output.js'
-import { runCli } from '../helpers/run-cli.js'
+import { exampleProjectFiles } from '../helpers/plan-apply.js'
+import { CLI_PATH, cliEnv, runCli } from '../helpers/run-cli.js'
+import { tempProject } from '../helpers/temp-project.js'
 
 /**
  * The paths oclif takes for a mistake before any cac code runs (the command-not-found hook, the
@@ -123,5 +125,63 @@ describe('shell completion (cac autocomplete)', { timeout: 60_000 }, () => {
 
     expect(result.code).toBe(0)
     expect(result.stdout).toContain(`CAC_AC_BASH_SETUP_PATH=${join(home, 'cache', 'cac', 'autocomplete', 'bash_setup')}`)
+  })
+})
+
+/** Runs `cac ARGS` on a pseudo-terminal (util-linux `script`), stdout and stderr both on it; killed after 30 s. */
+function onTerminal(cwd: string, args: string[], env: Record<string, string | undefined>): Promise<{ code: number | null; output: string }> {
+  return new Promise((resolve, reject) => {
+    const command = [process.execPath, CLI_PATH, ...args].map((part) => `'${part}'`).join(' ')
+    const child = spawn('script', ['-qec', command, '/dev/null'], { cwd, env: cliEnv(env), stdio: ['ignore', 'pipe', 'pipe'] })
+    let output = ''
+    const timer = setTimeout(() => child.kill('SIGKILL'), 30_000)
+    child.stdout.on('data', (chunk: Buffer) => (output += chunk.toString('utf8')))
+    child.stderr.on('data', (chunk: Buffer) => (output += chunk.toString('utf8')))
+    child.on('error', reject)
+    child.on('close', (code) => {
+      clearTimeout(timer)
+      resolve({ code, output })
+    })
+  })
+}
+
+const ERASE_LINE = '\r\u001b[K'
+
+describe('a progress line while the live state is read', { timeout: 60_000 }, () => {
+  it('on a terminal: shown while plan and drift read, erased before anything else is printed', async ({ onTestFinished }) => {
+    const project = await tempProject(await exampleProjectFiles(), { onTestFinished })
+
+    // Nothing was applied: plan has changes to show (exit 0), drift finds every resource missing (exit 2).
+    for (const [command, exitCode] of [['plan', 0], ['drift', 2]] as const) {
+      const { code, output } = await onTerminal(project, [command], { CI: undefined })
+      expect(code, output).toBe(exitCode)
+      const shown = output.indexOf(`${ERASE_LINE}Reading live state from `)
+      expect(shown, output).toBeGreaterThan(-1)
+      const erased = output.indexOf(ERASE_LINE, output.lastIndexOf('Reading live state'))
+      expect(erased).toBeGreaterThan(shown)
+      expect(output.slice(0, shown).trim(), 'nothing is printed before the line').toBe('')
+      expect(output.slice(erased), 'the line is gone once the read ends').not.toContain('Reading live state')
+    }
+  })
+
+  it.for([
+    ['under CI=true', ['plan'], { CI: 'true' }],
+    ['with --format json', ['plan', '--format', 'json'], { CI: undefined }],
+  ] as const)('on a terminal %s: no line at all', async ([, args, env], { onTestFinished }) => {
+    const project = await tempProject(await exampleProjectFiles(), { onTestFinished })
+    const { code, output } = await onTerminal(project, [...args], env)
+
+    expect(code, output).toBe(0)
+    expect(output).not.toContain('Reading live state')
+    expect(output).not.toContain(ERASE_LINE)
+  })
+
+  it('with no terminal: no line at all', async ({ onTestFinished }) => {
+    const project = await tempProject(await exampleProjectFiles(), { onTestFinished })
+    const result = await runCli(['plan'], { cwd: project, env: { CI: undefined } })
+
+    expect(result.code).toBe(0)
+    expect(result.stderr).not.toContain('Reading live state')
+    expect(result.stderr).not.toContain('\u001b')
   })
 })
