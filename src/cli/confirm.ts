@@ -2,8 +2,12 @@ import { createInterface } from 'node:readline/promises'
 
 /** True when nobody can answer a prompt: no terminal on stdin, or a CI environment. */
 export function isNonInteractive(env: NodeJS.ProcessEnv = process.env): boolean {
-  const ci = env.CI !== undefined && env.CI !== '' && env.CI !== '0' && env.CI.toLowerCase() !== 'false'
-  return ci || process.stdin.isTTY !== true
+  return runsInCi(env) || process.stdin.isTTY !== true
+}
+
+/** CI is set to anything but empty, 0 or false. */
+export function runsInCi(env: NodeJS.ProcessEnv): boolean {
+  return env.CI !== undefined && env.CI !== '' && env.CI !== '0' && env.CI.toLowerCase() !== 'false'
 }
 
 /**

@@ -4,6 +4,7 @@ import { ApiError } from '../http/errors.js'
 import { LockError } from '../lock/file-lock.js'
 import { PlatformError, ProviderSetupError, RunRefusal } from '../model/platform-error.js'
 import { StateFileError } from '../sandbox/store.js'
+import { describeUsageError, helpCommand } from './usage-errors.js'
 
 /** A mistake in how cac was invoked (unknown flag, bad value): exit 1 with a hint, no stack trace. */
 export class UsageError extends Error {}
@@ -24,7 +25,7 @@ export interface ErrorReport {
 export function reportError(error: Error, commandId: string, env: NodeJS.ProcessEnv): ErrorReport {
   if (isOperationalError(error)) return { stderr: `Error: ${error.message}\n`, exitCode: 1 }
   if (error instanceof UsageError || (error instanceof Errors.CLIError && !(error instanceof Errors.ExitError))) {
-    return { stderr: `Error: ${usageMessage(error.message)}\nSee: cac ${commandId} --help\n`, exitCode: 1 }
+    return { stderr: `Error: ${describeUsageError(error, commandId)}\nSee: ${helpCommand(commandId)}\n`, exitCode: 1 }
   }
   const stack = env.CAC_DEBUG ? `${error.stack ?? ''}\n` : ''
   return {
@@ -38,16 +39,6 @@ export function reportError(error: Error, commandId: string, env: NodeJS.Process
 
 function isOperationalError(error: Error): boolean {
   return error instanceof RunFailure || error instanceof RunRefusal || error instanceof ApiError || error instanceof ProviderSetupError || error instanceof PlatformError || error instanceof StateFileError || error instanceof LockError
-}
-
-/** oclif puts the reason of a flag error on the lines after the first: keep them, on one line. */
-function usageMessage(message: string): string {
-  const lines = message
-    .replace(/\u001b\[[0-9;]*m/g, '')
-    .split('\n')
-    .map((line) => line.trim())
-    .filter((line) => line !== '' && !/^See more help with/i.test(line))
-  return lines.join(': ')
 }
 
 function firstLine(message: string): string {

@@ -4,6 +4,7 @@ import { shouldColor } from '../render/style.js'
 
 import type { PlanRequest } from '../workflow/plan-project.js'
 import type { CommandIo } from './command-io.js'
+import { liveReadLine } from './live-read-progress.js'
 
 /** Flags of the commands that talk to the platforms (plan, apply). */
 export const platformFlags = {
@@ -59,10 +60,13 @@ export interface PlatformFlagValues {
   parallelism: number
   timeout?: number | undefined
   color?: boolean | undefined
+  /** The command's output format (a progress line is drawn for text only). */
+  format?: string | undefined
 }
 
-/** What plan and apply ask the workflow for, from their flags and the command's world. */
+/** What plan, apply and drift ask the workflow for, from their flags and the command's world. */
 export function planRequestFrom(flags: PlatformFlagValues, io: CommandIo): PlanRequest {
+  const onLiveRead = liveReadLine(io, flags.format)
   return {
     cwd: io.cwd,
     ...(flags.config !== undefined ? { configPath: flags.config } : {}),
@@ -74,6 +78,7 @@ export function planRequestFrom(flags: PlatformFlagValues, io: CommandIo): PlanR
     forceSandbox: flags.sandbox,
     parallelism: flags.parallelism,
     ...(flags.timeout !== undefined ? { timeoutSeconds: flags.timeout } : {}),
+    ...(onLiveRead ? { onLiveRead } : {}),
   }
 }
 

@@ -18,6 +18,7 @@ import { providerTargets, type ProviderSession } from './provider-session.js'
 import { InterruptedBeforeApply, throwIfInterrupted, unlessInterrupted } from './interruptible.js'
 import { openPlan, openSession, type PlanRequest } from './plan-project.js'
 import { lockProject } from './project-lock.js'
+import { readTelling, type LiveReadListener } from './live-read-progress.js'
 import { checkSavedPlan, targetDifferences } from './saved-plan-check.js'
 import { dependenciesToLookUp, rederivePlan, withRecomputedDependencies } from './saved-plan-rederive.js'
 
@@ -217,7 +218,7 @@ async function prepareSavedPlan(request: ApplyRequest, planFile: string, run: He
   const identities = new Map<string, RefreshTarget>()
   for (const resource of load.resources) identities.set(resource.address, { kind: resource.kind, name: resource.name })
   for (const change of plan.changes) identities.set(change.address, { kind: change.kind, name: change.name })
-  const fresh = await unlessInterrupted(refreshTouched(withDependencies, identities, session), request.signal)
+  const fresh = await unlessInterrupted(refreshTouched(withDependencies, identities, session, request.onLiveRead), request.signal)
   const stale = findStaleChanges(withDependencies, fresh)
   if (stale.length > 0) return { kind: 'stale', plan, stale }
   const live = new Map([...fresh].filter((entry): entry is [string, LiveResource] => entry[1] !== undefined))
@@ -253,6 +254,7 @@ async function refreshTouched(
   plan: Plan,
   identities: ReadonlyMap<string, RefreshTarget>,
   session: ProviderSession,
+  onLiveRead: LiveReadListener | undefined,
 ): Promise<Map<string, LiveResource | undefined>> {
   const byProvider = new Map<string, RefreshTarget[]>()
   const add = (provider: string, target: RefreshTarget) => byProvider.set(provider, [...(byProvider.get(provider) ?? []), target])
@@ -266,11 +268,12 @@ async function refreshTouched(
     const provider = providerOf.get(address) ?? address.slice(0, address.indexOf('/'))
     if (identity && session.providers.has(provider)) add(provider, { kind: identity.kind, name: identity.name })
   }
-  const maps = await Promise.all(
+  const maps = await readTelling(
     [...byProvider].map(([name, list]) => {
       const provider = session.providers.get(name)!
-      return readFrom(provider, provider.refresh(list))
+      return { provider: name, read: () => readFrom(provider, provider.refresh(list)) }
     }),
+    onLiveRead,
   )
   const out = new Map<string, LiveResource | undefined>()
   for (const map of maps) for (const [address, live] of map) out.set(address, live)

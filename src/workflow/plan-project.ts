@@ -13,6 +13,7 @@ import { didYouMean } from '../config/suggest.js'
 import { isSandboxTarget, openProviders, type ProviderSession } from './provider-session.js'
 import { standInSandboxSecrets } from './sandbox-secrets.js'
 import { addressMatcher } from './target-filter.js'
+import { readTelling, type LiveReadListener } from './live-read-progress.js'
 
 export interface PlanRequest {
   cwd: string
@@ -29,6 +30,8 @@ export interface PlanRequest {
   /** How hard requests and creates are tried again (default: PRODUCTION_RETRY_POLICY; tests shorten it). */
   retry?: RetryPolicy
   onRetry?: (event: RetryEvent) => void
+  /** Told how far reading the live state has got (a terminal shows a line meanwhile). */
+  onLiveRead?: LiveReadListener
   /** Apply: called once the files are valid, before any provider is opened or live state read (takes the project lock). */
   beforeLiveRead?: (config: ProjectConfig) => Promise<void>
   /** Apply: the embedded sandbox may persist writes, under its state file's lock; plan leaves it read-only. */
@@ -80,13 +83,13 @@ export async function openPlan(request: PlanRequest): Promise<OpenPlan> {
   const session = await openSession(request, config, providerNames)
   try {
     const managedKinds = uniqueKinds(resources)
-    const liveLists = await Promise.all(
-      [...session.providers.values()].map((provider) => {
+    const liveLists = await readTelling(
+      [...session.providers.values()].flatMap((provider) => {
         const kinds = managedKinds.filter((m) => m.provider === provider.name).map((m) => m.kind)
         const declared = resources.filter((resource) => resource.provider === provider.name)
-        if (kinds.length === 0) return Promise.resolve([])
-        return readFrom(provider, provider.readLive(kinds, declared))
+        return kinds.length === 0 ? [] : [{ provider: provider.name, read: () => readFrom(provider, provider.readLive(kinds, declared)) }]
       }),
+      request.onLiveRead,
     )
     refuseUnmatchedTargets(request.targets ?? [], [...load.resources.map((resource) => resource.address), ...liveLists.flat().map((resource) => resource.address)])
     const live = liveLists.flat().filter((resource) => selected(resource.address))

@@ -10,8 +10,9 @@ import { writeProject, yaml } from '../helpers/temp-project.js'
  * the usage error.
  */
 const usageErrors: { command: string; stderr: string }[] = [
-  { command: 'validate --bogus', stderr: 'Error: Nonexistent flag: --bogus\n' },
-  { command: 'validate -x', stderr: 'Error: Nonexistent flag: -x\n' },
+  { command: 'validate --bogus', stderr: 'Error: unknown flag --bogus\n' },
+  { command: 'validate --frmat json', stderr: 'Error: unknown flag --frmat (did you mean --format?)\n' },
+  { command: 'validate -x', stderr: 'Error: unknown flag -x\n' },
   { command: 'validate --format xml', stderr: 'Error: Expected --format=xml to be one of: text, json, github\n' },
   { command: 'validate --format=xml', stderr: 'Error: Expected --format=xml to be one of: text, json, github\n' },
   { command: 'validate --format', stderr: 'Error: Flag --format expects one of these values: text, json, github\n' },

@@ -15,7 +15,7 @@ export interface ValidateFlagValues {
 /** `cac validate [PATH…]`: checks the files offline and reports every problem; returns the exit code. */
 export async function runValidate(flags: ValidateFlagValues, paths: readonly string[], io: CommandIo): Promise<number> {
   const stray = paths.find((arg) => arg.startsWith('-'))
-  if (stray !== undefined) throw new UsageError(`Nonexistent flag: ${stray}`)
+  if (stray !== undefined) throw new UsageError(`unknown flag ${stray}`)
   const report = await loadProject({
     cwd: io.cwd,
     ...(flags.config !== undefined ? { configPath: flags.config } : {}),
