@@ -99,9 +99,12 @@ class LineNumbers {
   }
 }
 
-/** The full parse of one file, made the first time a position inside it is asked for. */
+/**
+ * The full parse of one file, made the first time a position inside it is asked for, indexed by
+ * where each document's content starts (one lookup per position, whatever the number of documents).
+ */
 class LazyTree {
-  private documents: ParsedDocument[] | undefined
+  private byContentStart: Map<number, ParsedDocument> | undefined
 
   constructor(
     private readonly file: string,
@@ -110,12 +113,18 @@ class LazyTree {
 
   /** The parsed document whose content starts at `offset`. */
   documentAt(offset: number): ParsedDocument | undefined {
-    this.documents ??= parseYamlDocuments(this.file, this.text, new Diagnostics())
-    return this.documents.find((doc) => {
-      const range = (doc.doc.contents as { range?: [number, number, number] } | null)?.range
-      return range !== undefined && range[0] === offset
-    })
+    this.byContentStart ??= indexByContentStart(parseYamlDocuments(this.file, this.text, new Diagnostics()))
+    return this.byContentStart.get(offset)
   }
+}
+
+function indexByContentStart(documents: readonly ParsedDocument[]): Map<number, ParsedDocument> {
+  const index = new Map<number, ParsedDocument>()
+  for (const doc of documents) {
+    const range = (doc.doc.contents as { range?: [number, number, number] } | null)?.range
+    if (range !== undefined && !index.has(range[0])) index.set(range[0], doc)
+  }
+  return index
 }
 
 /** A document read by the fast path: values now, positions on demand. */
