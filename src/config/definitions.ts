@@ -3,6 +3,7 @@ import { isScalar } from 'yaml'
 import type { Diagnostics } from '../model/diagnostic.js'
 import { isSecretPath, type KindName } from '../model/kinds.js'
 import { kindOf, KIND_NAMES, isKindName } from '../platforms.js'
+import { checkDocumentSize } from './document-size.js'
 import { prepareDocument } from './prepare-document.js'
 import { reportSchemaErrors } from './schema-messages.js'
 import { schemaErrors, schemaValidators } from './schema-validator.js'
@@ -68,7 +69,7 @@ function loadDefinitionDocument(
     position: source.position(path, { key }),
   })
   const prepared = source instanceof ParsedDocument ? prepareParsed(source, options, diagnostics) : { isExplained: () => false }
-  if (!prepared) return undefined
+  if (!prepared || !checkDocumentSize(source, diagnostics)) return undefined
   const value = source.value
   if (value === null || typeof value !== 'object' || Array.isArray(value)) {
     diagnostics.error(

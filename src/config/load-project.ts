@@ -1,5 +1,5 @@
 import { kindOf, resourceAddress } from '../platforms.js'
-import { Diagnostics, type Diagnostic } from '../model/diagnostic.js'
+import { Diagnostics, type Diagnostic, type OmittedDiagnostics } from '../model/diagnostic.js'
 import type { Resource } from '../model/resource.js'
 import { loadDefinitionFile, type DefinitionDocument } from './definitions.js'
 import { discoverDefinitionFiles } from './discover-files.js'
@@ -34,7 +34,10 @@ export interface ProjectLoad {
   config: ProjectConfig | undefined
   /** The desired resources declared by the files (complete only when there are no errors). */
   resources: Resource[]
+  /** The diagnostics kept: at most MAX_DIAGNOSTICS_PER_FILE per file. */
   diagnostics: Diagnostic[]
+  /** Per file, the problems beyond that limit: counted (in errorCount and warningCount), not kept. */
+  omitted: OmittedDiagnostics[]
   /** The definition files reported on, as shown to the user. */
   files: string[]
   errorCount: number
@@ -153,12 +156,15 @@ function finish(
   keep: ((d: Diagnostic) => boolean) | undefined,
 ): ProjectLoad {
   const reported = keep ? diagnostics.sorted().filter(keep) : diagnostics.sorted()
+  const omitted = keep ? diagnostics.omitted().filter((entry) => keep({ severity: 'error', file: entry.file, code: '', message: '' })) : diagnostics.omitted()
+  const sum = (key: 'errors' | 'warnings') => omitted.reduce((total, entry) => total + entry[key], 0)
   return {
     config,
     resources,
     diagnostics: reported,
+    omitted,
     files,
-    errorCount: reported.filter((d) => d.severity === 'error').length,
-    warningCount: reported.filter((d) => d.severity === 'warning').length,
+    errorCount: reported.filter((d) => d.severity === 'error').length + sum('errors'),
+    warningCount: reported.filter((d) => d.severity === 'warning').length + sum('warnings'),
   }
 }

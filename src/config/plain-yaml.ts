@@ -43,7 +43,9 @@ export function loadPlainDocuments(file: string, text: string): PlainDocument[] 
     } catch {
       return undefined
     }
-    documents.push(new PlainDocument(file, index, value === undefined ? null : value, start, tree))
+    const document = new PlainDocument(file, index, value === undefined ? null : value, start, tree)
+    documents.push(document)
+    tree.documents.push(document)
     index += 1
   }
   return documents
@@ -99,23 +101,64 @@ class LineNumbers {
   }
 }
 
-/** The full parse of one file, made the first time a position inside it is asked for. */
+/**
+ * Values a plain file may hold for its positions to be looked up. The full parse that gives them
+ * costs about a kilobyte per value; past this, problems are placed at their document's first line
+ * (the field path still says where), so a hostile file cannot make validate take gigabytes.
+ */
+export const MAX_POSITIONED_VALUES = 250_000
+
+/**
+ * The full parse of one file, made the first time a position inside it is asked for, indexed by
+ * where each document's content starts (one lookup per position, whatever the number of documents).
+ */
 class LazyTree {
-  private documents: ParsedDocument[] | undefined
+  private byContentStart: Map<number, ParsedDocument> | undefined
+  readonly documents: PlainDocument[] = []
 
   constructor(
     private readonly file: string,
     private readonly text: string,
   ) {}
 
-  /** The parsed document whose content starts at `offset`. */
+  /** The parsed document whose content starts at `offset`; undefined when the file is too large to parse for positions. */
   documentAt(offset: number): ParsedDocument | undefined {
-    this.documents ??= parseYamlDocuments(this.file, this.text, new Diagnostics())
-    return this.documents.find((doc) => {
-      const range = (doc.doc.contents as { range?: [number, number, number] } | null)?.range
-      return range !== undefined && range[0] === offset
-    })
+    this.byContentStart ??= this.withinBudget()
+      ? indexByContentStart(parseYamlDocuments(this.file, this.text, new Diagnostics()))
+      : new Map()
+    return this.byContentStart.get(offset)
   }
+
+  private withinBudget(): boolean {
+    let budget = MAX_POSITIONED_VALUES
+    for (const document of this.documents) {
+      budget = spendOnValues(document.value, budget)
+      if (budget < 0) return false
+    }
+    return true
+  }
+}
+
+/** `budget` less the number of values in `root` (counted without recursion; stops once below zero). */
+function spendOnValues(root: unknown, budget: number): number {
+  let left = budget
+  const pending: unknown[] = [root]
+  while (pending.length > 0 && left >= 0) {
+    const value = pending.pop()
+    left -= 1
+    if (value === null || typeof value !== 'object') continue
+    for (const child of Array.isArray(value) ? value : Object.values(value)) pending.push(child)
+  }
+  return left
+}
+
+function indexByContentStart(documents: readonly ParsedDocument[]): Map<number, ParsedDocument> {
+  const index = new Map<number, ParsedDocument>()
+  for (const doc of documents) {
+    const range = (doc.doc.contents as { range?: [number, number, number] } | null)?.range
+    if (range !== undefined && !index.has(range[0])) index.set(range[0], doc)
+  }
+  return index
 }
 
 /** A document read by the fast path: values now, positions on demand. */

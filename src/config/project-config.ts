@@ -8,6 +8,7 @@ import { knownSecrets } from '../model/secret-scrubber.js'
 import { textField } from '../model/values.js'
 import { isProviderType, platformOf } from '../platforms.js'
 import { displayPath } from './display-path.js'
+import { checkDocumentSize } from './document-size.js'
 import type { Environment } from './interpolate.js'
 import { prepareDocument } from './prepare-document.js'
 import { reportSchemaErrors } from './schema-messages.js'
@@ -99,7 +100,7 @@ export async function loadProjectConfig(
     isSecret: (path) => isSecretPath(path, PROJECT_SECRET_PATHS),
     diagnostics,
   })
-  if (!prepared) return undefined
+  if (!prepared || !checkDocumentSize(source, diagnostics)) return undefined
   const value = source.value
   if (value === null || typeof value !== 'object' || Array.isArray(value)) {
     diagnostics.error('config', `${PROJECT_FILE_NAME} must be a mapping with "definitions" and "providers"`, {

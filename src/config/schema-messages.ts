@@ -27,14 +27,18 @@ export function reportSchemaErrors(
   options: SchemaReportOptions,
 ): void {
   const base = options.basePath ?? []
-  const located = errors
-    .filter((error) => error.keyword !== 'if')
-    .map((error) => ({ error, path: [...base, ...pointerToDataPath(error.instancePath, value)] }))
-  // A value of the wrong type makes its other errors noise.
-  const wrongType = new Set(located.filter((l) => l.error.keyword === 'type').map((l) => formatDataPath(l.path)))
-  for (const { error, path } of located) {
-    if (error.keyword !== 'type' && wrongType.has(formatDataPath(path)) && !isAboutChild(error)) continue
+  // A value of the wrong type makes its other errors noise (paths compared as ajv writes them).
+  const wrongType = new Set(errors.filter((error) => error.keyword === 'type').map((error) => error.instancePath))
+  for (const error of errors) {
+    if (error.keyword === 'if' || error.keyword === 'propertyNames') continue
+    if (error.keyword !== 'type' && wrongType.has(error.instancePath) && !isAboutChild(error)) continue
+    const path = [...base, ...pointerToDataPath(error.instancePath, value)]
     if (options.isExplained(path)) continue
+    if (diagnostics.isFull(source.file)) {
+      // Past the per-file limit a problem is only counted: no message, no position to look up.
+      diagnostics.tally('error', source.file)
+      continue
+    }
     const described = describe(error, path, source, options)
     if (!described) continue
     if (options.isExplained(described.path)) continue

@@ -64,6 +64,9 @@ export function checkSpecs(project: ProjectConfig, specs: readonly SpecToCheck[]
   for (const d of rules.sorted()) {
     if (d.severity === 'error' && d.file !== undefined && labels.has(d.file)) problems.push({ label: d.file, message: d.message })
   }
+  for (const omitted of [...schema.omitted(), ...rules.omitted()]) {
+    if (omitted.errors > 0 && labels.has(omitted.file)) problems.push({ label: omitted.file, message: `… and ${omitted.errors} more problems` })
+  }
   const order = new Map(specs.map((spec, i) => [spec.label, i]))
   return problems.sort((a, b) => order.get(a.label)! - order.get(b.label)!)
 }

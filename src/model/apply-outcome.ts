@@ -3,12 +3,14 @@
  * sent or executed, and the result of an execution.
  */
 import type { ApplyResult } from './apply-result.js'
-import type { Diagnostic, Diagnostics } from './diagnostic.js'
+import type { Diagnostic, Diagnostics, OmittedDiagnostics } from './diagnostic.js'
 import type { Plan } from './plan.js'
 
 /** What checking the files found (the project load, as the renderers need it). */
 export interface FilesCheck {
   diagnostics: readonly Diagnostic[]
+  /** Per file, problems counted beyond the diagnostics kept (see MAX_DIAGNOSTICS_PER_FILE). */
+  omitted?: readonly OmittedDiagnostics[]
   errorCount: number
   warningCount: number
   /** The definition files reported on, as shown to the user. */

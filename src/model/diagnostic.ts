@@ -38,12 +38,37 @@ export function compareDiagnostics(a: Diagnostic, b: Diagnostic): number {
 }
 
 
-/** Accumulates diagnostics from every stage; de-duplicates identical reports. */
+/** Diagnostics kept per file; past this many, a file's further problems are only counted. */
+export const MAX_DIAGNOSTICS_PER_FILE = 50
+
+/** Problems of a file that were counted but not kept, because the file had reached the limit. */
+export interface OmittedDiagnostics {
+  file: string
+  errors: number
+  warnings: number
+}
+
+/**
+ * Accumulates diagnostics from every stage; de-duplicates identical reports. At most
+ * `perFileLimit` diagnostics are kept per file (memory and output stay bounded whatever the
+ * input): the rest are counted by severity, and the counts include them.
+ */
 export class Diagnostics {
   private readonly items: Diagnostic[] = []
   private readonly seen = new Set<string>()
+  private readonly keptPerFile = new Map<string, number>()
+  private readonly omittedPerFile = new Map<string, OmittedDiagnostics>()
+  private readonly filesWithErrors = new Set<string | undefined>()
+  private errors = 0
+  private warnings = 0
+
+  constructor(private readonly perFileLimit = MAX_DIAGNOSTICS_PER_FILE) {}
 
   add(diagnostic: Diagnostic): void {
+    if (diagnostic.file !== undefined && this.isFull(diagnostic.file)) {
+      this.tally(diagnostic.severity, diagnostic.file)
+      return
+    }
     const key = JSON.stringify([
       diagnostic.severity,
       diagnostic.file,
@@ -55,6 +80,8 @@ export class Diagnostics {
     if (this.seen.has(key)) return
     this.seen.add(key)
     this.items.push(diagnostic)
+    this.count(diagnostic.severity, diagnostic.file)
+    if (diagnostic.file !== undefined) this.keptPerFile.set(diagnostic.file, (this.keptPerFile.get(diagnostic.file) ?? 0) + 1)
   }
 
   error(code: string, message: string, where: { file?: string; position?: SourcePosition } = {}): void {
@@ -65,25 +92,55 @@ export class Diagnostics {
     this.add({ severity: 'warning', code, message, ...location(where) })
   }
 
-  get errorCount(): number {
-    return this.items.filter((d) => d.severity === 'error').length
+  /** True when a file has as many diagnostics as are kept: describing another one is wasted work. */
+  isFull(file: string): boolean {
+    return (this.keptPerFile.get(file) ?? 0) >= this.perFileLimit
   }
 
+  /** Counts a problem of a full file without describing it (see `isFull`). */
+  tally(severity: Severity, file: string): void {
+    const omitted = this.omittedPerFile.get(file) ?? { file, errors: 0, warnings: 0 }
+    if (severity === 'error') omitted.errors += 1
+    else omitted.warnings += 1
+    this.omittedPerFile.set(file, omitted)
+    this.count(severity, file)
+  }
+
+  /** Errors, kept or only counted. */
+  get errorCount(): number {
+    return this.errors
+  }
+
+  /** Warnings, kept or only counted. */
   get warningCount(): number {
-    return this.items.filter((d) => d.severity === 'warning').length
+    return this.warnings
   }
 
   get hasErrors(): boolean {
-    return this.items.some((d) => d.severity === 'error')
+    return this.errors > 0
   }
 
   /** Errors that concern a given file (used to skip later stages for a broken file). */
   hasErrorsIn(file: string): boolean {
-    return this.items.some((d) => d.severity === 'error' && d.file === file)
+    return this.filesWithErrors.has(file)
   }
 
   sorted(): Diagnostic[] {
     return [...this.items].sort(compareDiagnostics)
+  }
+
+  /** Per file, the problems counted beyond the limit, by file name. */
+  omitted(): OmittedDiagnostics[] {
+    return [...this.omittedPerFile.values()].map((entry) => ({ ...entry })).sort((a, b) => compareText(a.file, b.file))
+  }
+
+  private count(severity: Severity, file: string | undefined): void {
+    if (severity === 'error') {
+      this.errors += 1
+      this.filesWithErrors.add(file)
+    } else {
+      this.warnings += 1
+    }
   }
 }
 

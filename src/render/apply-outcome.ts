@@ -43,7 +43,7 @@ function describeEnding(outcome: ApplyOutcome, options: ApplyEndingOptions): Com
       return failed(formatInvalidProject(outcome.load, 'Nothing was applied'))
     case 'config-invalid': {
       const { diagnostics } = outcome
-      return failed(formatValidationText({ diagnostics: diagnostics.sorted(), errorCount: diagnostics.errorCount, warningCount: diagnostics.warningCount, files: [], resources: [] }, false))
+      return failed(formatValidationText({ diagnostics: diagnostics.sorted(), omitted: diagnostics.omitted(), errorCount: diagnostics.errorCount, warningCount: diagnostics.warningCount, files: [], resources: [] }, false))
     }
     case 'plan-file-invalid':
       return failed(`Error: the plan file ${outcome.file} ${outcome.message}\n`)

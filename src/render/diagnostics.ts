@@ -1,5 +1,5 @@
 import type { FilesCheck } from '../model/apply-outcome.js'
-import type { Diagnostic } from '../model/diagnostic.js'
+import { MAX_DIAGNOSTICS_PER_FILE, type Diagnostic, type OmittedDiagnostics } from '../model/diagnostic.js'
 import { formatAnnotation } from './github-commands.js'
 import { createStyle } from './style.js'
 import { printable } from './values.js'
@@ -26,10 +26,18 @@ export function renderValidation(summary: ValidationSummary, format: ValidationF
 /** `file:line:col  severity  code  message`, one per line, then a summary line. */
 export function formatValidationText(summary: ValidationSummary, color: boolean): string {
   const style = createStyle(color)
-  const lines = summary.diagnostics.map((d) => {
+  const lines: string[] = []
+  const omitted = new Map((summary.omitted ?? []).map((entry) => [entry.file, entry]))
+  summary.diagnostics.forEach((d, i) => {
     const severity = d.severity === 'error' ? style.red('error  ') : style.yellow('warning')
-    return `${style.bold(location(d))}  ${severity}  ${style.dim(d.code)}  ${printable(d.message)}`
+    lines.push(`${style.bold(location(d))}  ${severity}  ${style.dim(d.code)}  ${printable(d.message)}`)
+    const more = d.file === undefined ? undefined : omitted.get(d.file)
+    if (more && summary.diagnostics[i + 1]?.file !== d.file) {
+      lines.push(`${style.bold(printable(more.file))}  ${style.dim(omittedText(more))}`)
+      omitted.delete(more.file)
+    }
   })
+  for (const more of omitted.values()) lines.push(`${style.bold(printable(more.file))}  ${style.dim(omittedText(more))}`)
   if (lines.length > 0) lines.push('')
   lines.push(summaryLine(summary, style))
   return lines.join('\n') + '\n'
@@ -43,6 +51,14 @@ function summaryLine(summary: ValidationSummary, style: ReturnType<typeof create
   }
   const warnings = summary.warningCount > 0 ? `, ${plural(summary.warningCount, 'warning')}` : ''
   return style.red(`✗ ${plural(summary.errorCount, 'error')}${warnings} (${checked} checked)`)
+}
+
+/** `… and 999,950 more problems in FILE (…)`: the line that stands for a file's problems past the limit. */
+export function omittedText(omitted: OmittedDiagnostics): string {
+  const count = omitted.errors + omitted.warnings
+  const noun = count === 1 ? 'problem' : 'problems'
+  return `… and ${count.toLocaleString('en-US')} more ${noun} in ${printable(omitted.file)} ` +
+    `(only the first ${MAX_DIAGNOSTICS_PER_FILE} of a file are listed; fix these and validate again)`
 }
 
 function location(d: Diagnostic): string {
@@ -62,6 +78,8 @@ export function diagnosticToJson(d: Diagnostic) {
 }
 
 export function validationToJson(summary: ValidationSummary): string {
+  const omitted = summary.omitted ?? []
+  const omittedCount = omitted.reduce((total, entry) => total + entry.errors + entry.warnings, 0)
   const body = {
     format_version: VALIDATION_FORMAT_VERSION,
     valid: summary.errorCount === 0,
@@ -70,8 +88,11 @@ export function validationToJson(summary: ValidationSummary): string {
       warnings: summary.warningCount,
       files: summary.files.length,
       resources: summary.resources.length,
+      // Only when a file had more problems than are listed: how many are counted but not listed.
+      ...(omittedCount > 0 ? { omitted: omittedCount } : {}),
     },
     diagnostics: summary.diagnostics.map(diagnosticToJson),
+    ...(omittedCount > 0 ? { omitted: omitted.map((entry) => ({ file: entry.file, errors: entry.errors, warnings: entry.warnings })) } : {}),
   }
   return JSON.stringify(body, null, 2) + '\n'
 }
@@ -79,6 +100,7 @@ export function validationToJson(summary: ValidationSummary): string {
 /** GitHub Actions workflow commands: annotations on the pull request's changed lines. */
 export function formatValidationGithub(summary: ValidationSummary): string {
   const lines = summary.diagnostics.map(diagnosticAnnotation)
+  for (const more of summary.omitted ?? []) lines.push(formatAnnotation('notice', { file: more.file, title: 'cac validate' }, omittedText(more)))
   const style = createStyle(false)
   lines.push(summaryLine(summary, style))
   return lines.join('\n') + '\n'

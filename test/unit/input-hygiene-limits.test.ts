@@ -1,0 +1,70 @@
+import { describe, expect, it } from 'vitest'
+
+import { measureDocument } from '../../src/config/document-size.js'
+import { loadPlainDocuments, MAX_POSITIONED_VALUES } from '../../src/config/plain-yaml.js'
+import { Diagnostics } from '../../src/model/diagnostic.js'
+
+describe('Diagnostics keeps a bounded number per file', () => {
+  it('keeps the first ones of a file, counts the rest by severity, and the totals include them', () => {
+    const diagnostics = new Diagnostics(3)
+    for (let i = 0; i < 5; i += 1) diagnostics.error('x', `problem ${i}`, { file: 'a.yaml', position: { line: i + 1, column: 1 } })
+    diagnostics.warning('w', 'later warning', { file: 'a.yaml' })
+    diagnostics.error('x', 'other file', { file: 'b.yaml' })
+    diagnostics.error('x', 'no file')
+
+    expect(diagnostics.sorted().map((d) => d.message)).toEqual(['no file', 'problem 0', 'problem 1', 'problem 2', 'other file'])
+    expect(diagnostics.omitted()).toEqual([{ file: 'a.yaml', errors: 2, warnings: 1 }])
+    expect(diagnostics.errorCount).toBe(7)
+    expect(diagnostics.warningCount).toBe(1)
+    expect(diagnostics.isFull('a.yaml')).toBe(true)
+    expect(diagnostics.isFull('b.yaml')).toBe(false)
+  })
+
+  it('tells which files have errors, warnings aside', () => {
+    const diagnostics = new Diagnostics()
+    diagnostics.warning('w', 'only a warning', { file: 'a.yaml' })
+    diagnostics.error('x', 'an error', { file: 'b.yaml' })
+    expect(diagnostics.hasErrorsIn('a.yaml')).toBe(false)
+    expect(diagnostics.hasErrorsIn('b.yaml')).toBe(true)
+    expect(diagnostics.hasErrors).toBe(true)
+  })
+
+  it('still de-duplicates identical reports below the limit', () => {
+    const diagnostics = new Diagnostics()
+    diagnostics.error('x', 'same', { file: 'a.yaml', position: { line: 1, column: 1 } })
+    diagnostics.error('x', 'same', { file: 'a.yaml', position: { line: 1, column: 1 } })
+    expect(diagnostics.errorCount).toBe(1)
+  })
+})
+
+describe('document size', () => {
+  it('counts every value and names the largest collection', () => {
+    expect(measureDocument({ spec: { labels: ['a', 'b', 'c'], vars: { x: 1 } } })).toEqual({
+      values: 8,
+      largest: { path: ['spec', 'labels'], entries: 3 },
+    })
+    expect(measureDocument('text')).toEqual({ values: 1, largest: undefined })
+  })
+
+  it('measures a deep tree without recursion', () => {
+    let deep: unknown = 'leaf'
+    for (let i = 0; i < 50_000; i += 1) deep = [deep]
+    expect(measureDocument(deep)).toEqual({ values: 50_001, largest: { path: [], entries: 1 } })
+  })
+})
+
+describe('positions of very large plain files', () => {
+  it('falls back to the first line of the document past the value budget, instead of a full parse', () => {
+    const count = MAX_POSITIONED_VALUES + 10
+    const text = `# big\nkind: SyllableCampaign\nspec:\n  labels: [${Array.from({ length: count }, () => '1').join(',')}]\n`
+    const [document] = loadPlainDocuments('a.yaml', text)!
+    expect(document!.position(['spec', 'labels', 5])).toEqual({ line: 2, column: 1 })
+    expect(document!.sourceTextAt(['spec', 'labels', 5])).toBeUndefined()
+  })
+
+  it('gives exact positions below the budget', () => {
+    const text = '# small\nkind: SyllableCampaign\nspec:\n  labels: [1, 2, 3]\n'
+    const [document] = loadPlainDocuments('a.yaml', text)!
+    expect(document!.position(['spec', 'labels', 2])).toEqual({ line: 4, column: 18 })
+  })
+})
