@@ -114,8 +114,10 @@ function prepareParsed(source: ParsedDocument, options: DefinitionLoadOptions, d
   // The kind decides which paths are secrets; read it from the tree, before anything is expanded.
   const kindNode = source.nodeAt(['kind'])
   const declaredKind = isScalar(kindNode) && isKindName(kindNode.value) ? kindNode.value : undefined
+  // Without a known kind, which fields are secrets is unknown: an unset variable is then held like
+  // a secret's (not reported), so the wrong kind is the one problem the document shows.
   const isSecret = (path: readonly (string | number)[]): boolean =>
-    declaredKind !== undefined && isSecretPath(path, kindOf(declaredKind).secretPaths)
+    declaredKind === undefined || isSecretPath(path, kindOf(declaredKind).secretPaths)
   return prepareDocument(source, { env: options.env, isSecret, diagnostics })
 }
 

@@ -227,6 +227,25 @@ const definitionCases: HostileCase[] = [
       message: 'unknown kind "SyllableCampain" (did you mean "SyllableCampaign"?)',
     },
   },
+  {
+    name: 'an unknown kind is the only problem reported: no unset-variable error for a field whose kind would say it is a secret',
+    files: {
+      'campaigns/a.yaml': yaml`
+        kind: SyllableCampaignX
+        provider: syllable
+        spec:
+          campaign_name: Spring Renewals
+          webhooks:
+            - url: https://hooks.example.com/a
+              auth_values: {hmac_secret: "\${env:UNSET_HMAC_SECRET}"}
+      `,
+    },
+    expected: {
+      location: 'campaigns/a.yaml:1:7',
+      code: 'kind',
+      message: 'unknown kind "SyllableCampaignX" (did you mean "SyllableCampaign"?)',
+    },
+  },
   // A deeply nested document stays spawned (test/e2e/validate-hostile-input.test.ts): how many
   // diagnostics it gets depends on the stack of the process that reads it.
   {
