@@ -191,7 +191,7 @@ function batchYaml(i: number, callRate: number): string {
 }
 
 async function serveSandbox(cwd: string): Promise<{ url: string; process: ChildProcess }> {
-  const child = spawn(process.execPath, [CLI, 'sandbox', 'serve', '--port', '0'], { cwd, stdio: ['ignore', 'pipe', 'inherit'] })
+  const child = spawn(process.execPath, [CLI, 'sandbox', 'serve', '--port', '0', '--memory'], { cwd, stdio: ['ignore', 'pipe', 'inherit'] })
   const url = await new Promise<string>((resolve, reject) => {
     let out = ''
     child.stdout!.on('data', (chunk: Buffer) => {

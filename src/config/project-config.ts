@@ -164,7 +164,7 @@ export async function loadProjectConfig(
  * the git repository (a folder holding `.git`) or of the file system; the working directory's own
  * path when there is none (so the message names it).
  */
-async function findProjectFile(cwd: string): Promise<string> {
+export async function findProjectFile(cwd: string): Promise<string> {
   for (let folder = resolve(cwd); ; ) {
     const candidate = join(folder, PROJECT_FILE_NAME)
     if (await fs.stat(candidate).then((found) => found.isFile(), () => false)) return candidate

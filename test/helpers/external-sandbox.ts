@@ -112,14 +112,15 @@ export interface ExternalSandbox {
 }
 
 /**
- * Starts `cac sandbox serve --port 0 --now SANDBOX_NOW` (state in memory) and stops it when the
- * test ends (pass the test context's onTestFinished).
+ * Starts `cac sandbox serve --port 0 --memory --now SANDBOX_NOW` (state in memory, whatever the
+ * project's `sandbox:` section says) and stops it when the test ends (pass the test context's
+ * onTestFinished).
  */
 export async function startExternalSandbox(
   cwd: string,
   onTestFinished: (cleanup: () => Promise<void>) => void,
 ): Promise<ExternalSandbox> {
-  const server = await startServingCli(['sandbox', 'serve', '--port', '0', '--now', SANDBOX_NOW], { cwd })
+  const server = await startServingCli(['sandbox', 'serve', '--port', '0', '--memory', '--now', SANDBOX_NOW], { cwd })
   return drivenSandbox(server.url, async () => void (await server.stop()), onTestFinished)
 }
 

@@ -6,7 +6,7 @@ import { lockTimeoutFlag } from '../../cli/shared-flags.js'
 import { DEFAULT_SANDBOX_STATE } from '../../config/project-config.js'
 
 export default class SandboxReset extends BaseCommand<typeof SandboxReset> {
-  static override summary = 'Empty the sandbox state: a state file, or a running sandbox.'
+  static override summary = "Empty the sandbox state: a state file (inside a project, its sandbox's), or a running sandbox."
 
   static override examples = [
     '<%= config.bin %> sandbox reset',
@@ -15,7 +15,7 @@ export default class SandboxReset extends BaseCommand<typeof SandboxReset> {
   ]
 
   static override flags = {
-    state: Flags.string({ description: 'the state file to empty', default: DEFAULT_SANDBOX_STATE, exclusive: ['url'] }),
+    state: Flags.string({ description: `the state file to empty (default: the project's sandbox state file, else ${DEFAULT_SANDBOX_STATE})`, exclusive: ['url'] }),
     url: Flags.string({ description: 'empty a running sandbox through its control API instead' }),
     'lock-timeout': lockTimeoutFlag(60, 'the lock of the state file'),
   }
