@@ -1,5 +1,6 @@
 import type { ApplyEvent, ApplyResult } from '../model/apply-result.js'
 import type { Plan } from '../model/plan.js'
+import { applyAdvice } from './apply-advice.js'
 import { printable, targetsToJson } from './values.js'
 import { createStyle, type Style } from './style.js'
 
@@ -72,11 +73,7 @@ export function formatApplySummary(result: ApplyResult, color: boolean, ending: 
   const state = result.interrupted ? `interrupted${ending.interruptedBy ? ` (${ending.interruptedBy})` : ''}` : ok ? 'complete' : 'incomplete'
   const line = `Apply ${state}: ${parts.join(', ')}.`
   lines.push(ok ? style.green(line) : style.red(line))
-  if (result.interrupted) {
-    lines.push('Nothing was started after the interrupt. Run apply again to finish; what succeeded is not repeated.')
-  } else if (!ok) {
-    lines.push('Run apply again to retry what did not complete; what succeeded is not repeated.')
-  }
+  lines.push(...applyAdvice(result, ok))
   return `${lines.join('\n')}\n`
 }
 
@@ -115,7 +112,7 @@ export function applyResultToJson(plan: Plan, result: ApplyResult, ending: Apply
       adopted: outcome.adopted === true,
       steps: outcome.steps ?? [],
     })),
-    failed: result.failed.map(({ change, message, warning }) => ({ address: change.address, action: change.action, message, warning: warning ?? null })),
+    failed: result.failed.map(({ change, message, cause, warning }) => ({ address: change.address, action: change.action, message, cause, warning: warning ?? null })),
     skipped: result.skipped.map(({ change, reason }) => ({ address: change.address, action: change.action, reason })),
     not_attempted: result.notAttempted.map((change) => ({ address: change.address, action: change.action, reason: change.reason ?? null })),
     not_started: result.notStarted.map(({ change, reason }) => ({ address: change.address, action: change.action, reason })),
