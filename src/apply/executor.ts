@@ -1,4 +1,5 @@
 import { warningOf } from '../model/change-warning.js'
+import { classifyFailure } from '../model/failure-cause.js'
 import { compareText } from '../model/values.js'
 import type { Plan, ResourceChange } from '../model/plan.js'
 import type { ApplyEvent, ApplyResult } from '../model/apply-result.js'
@@ -95,7 +96,8 @@ export async function executePlan(plan: Plan, execute: ExecuteOptions): Promise<
         } catch (error) {
           const message = error instanceof Error ? error.message : String(error)
           const warning = warningOf(error)
-          if (!sealed) result.failed.push({ change, message, ...(warning !== undefined ? { warning } : {}) })
+          const { cause, fields } = classifyFailure(error)
+          if (!sealed) result.failed.push({ change, message, cause, ...(fields.length > 0 ? { rejectedFields: fields } : {}), ...(warning !== undefined ? { warning } : {}) })
           emit({ type: 'failure', change, message, durationMs: Date.now() - started })
           return false
         } finally {

@@ -2,7 +2,9 @@ import { Errors } from '@oclif/core'
 
 import { ApiError } from '../http/errors.js'
 import { LockError } from '../lock/file-lock.js'
+import { classifyFailure } from '../model/failure-cause.js'
 import { PlatformError, ProviderSetupError, RunRefusal } from '../model/platform-error.js'
+import { refusedKeyAdvice } from '../render/apply-advice.js'
 import { StateFileError } from '../sandbox/store.js'
 import { describeUsageError, helpCommand } from './usage-errors.js'
 
@@ -23,7 +25,7 @@ export interface ErrorReport {
  * "this is a bug" for anything else, without a stack trace unless CAC_DEBUG is set.
  */
 export function reportError(error: Error, commandId: string, env: NodeJS.ProcessEnv): ErrorReport {
-  if (isOperationalError(error)) return { stderr: `Error: ${error.message}\n`, exitCode: 1 }
+  if (isOperationalError(error)) return { stderr: `Error: ${error.message}\n${adviceFor(error)}`, exitCode: 1 }
   if (error instanceof UsageError || (error instanceof Errors.CLIError && !(error instanceof Errors.ExitError))) {
     return { stderr: `Error: ${describeUsageError(error, commandId)}\nSee: ${helpCommand(commandId)}\n`, exitCode: 1 }
   }
@@ -35,6 +37,14 @@ export function reportError(error: Error, commandId: string, env: NodeJS.Process
       `(set CAC_DEBUG=1 to print the stack trace).\n${stack}`,
     exitCode: 1,
   }
+}
+
+/** A line on what to do, where the failure says it (a key the platform refused); '' otherwise. */
+function adviceFor(error: Error): string {
+  if (error instanceof PlatformError && classifyFailure(error).cause === 'credentials') {
+    return `${refusedKeyAdvice([error.provider])}\n`
+  }
+  return ''
 }
 
 function isOperationalError(error: Error): boolean {

@@ -5,6 +5,7 @@
  * (`cac sandbox serve`, never the internal `sandbox:serve`).
  */
 import { closestMatch } from '../config/suggest.js'
+import { printable } from '../render/values.js'
 
 /** A command id as a user types it: `sandbox:serve` → `sandbox serve`. */
 export function spokenCommand(id: string): string {
@@ -26,8 +27,15 @@ interface FlagShape {
   type?: string
 }
 
-/** The message of a usage error, one line; `commandId` is the command that was run. */
+/**
+ * The message of a usage error, one line; `commandId` is the command that was run. What the user
+ * typed is in it with control and bidirectional characters escaped: it goes to a terminal.
+ */
 export function describeUsageError(error: Error, commandId: string): string {
+  return printable(usageMessage(error, commandId))
+}
+
+function usageMessage(error: Error, commandId: string): string {
   const failure = error as Error & ParseFailure
   const flagDefinitions = failure.parse?.input?.flags
   if (isStringList(failure.flags) && flagDefinitions) return unknownFlagsMessage(failure.flags, typedFlagNames(flagDefinitions))
@@ -89,7 +97,7 @@ export function unknownFlagsMessage(typed: readonly string[], known: readonly st
     const bare = written.replace(/^-+/, '')
     // A single letter (`-Z`) is too short to guess from.
     const match = bare.length > 1 ? closestMatch(bare, known) : undefined
-    return match === undefined ? written : `${written} (did you mean --${match}?)`
+    return match === undefined ? printable(written) : `${printable(written)} (did you mean --${match}?)`
   })
   return `unknown flag${typed.length === 1 ? '' : 's'} ${described.join(', ')}`
 }
@@ -104,13 +112,13 @@ export function typedFlagNames(definitions: Record<string, FlagShape>): string[]
 
 /** `unexpected argument "extra": cac plan takes no arguments` / `… cac apply takes 1 argument (PLANFILE)`. */
 export function unexpectedArgumentsMessage(extras: readonly string[], commandId: string, argumentNames: readonly string[]): string {
-  const quoted = extras.map((extra) => JSON.stringify(extra)).join(', ')
+  const listed = extras.map(quoted).join(', ')
   const command = `cac ${spokenCommand(commandId)}`
   const takes =
     argumentNames.length === 0
       ? 'takes no arguments'
       : `takes ${argumentNames.length} argument${argumentNames.length === 1 ? '' : 's'} (${argumentNames.map((name) => name.toUpperCase()).join(', ')})`
-  return `unexpected argument${extras.length === 1 ? '' : 's'} ${quoted}: ${command} ${takes}`
+  return `unexpected argument${extras.length === 1 ? '' : 's'} ${listed}: ${command} ${takes}`
 }
 
 /** The commands and topics a CLI has, as oclif's Config holds them. */
@@ -141,7 +149,7 @@ export function unknownCommandError(id: string, catalog: CommandCatalog, options
     if (command && options.argumentsAfterCommand) {
       return { message: unexpectedArgumentsMessage(words.slice(length), prefix, Object.keys(command.args ?? {})), help: helpCommand(prefix) }
     }
-    if (command) return { message: `unknown command ${JSON.stringify(spokenCommand(id))}`, help: helpCommand(prefix) }
+    if (command) return { message: `unknown command ${quoted(spokenCommand(id))}`, help: helpCommand(prefix) }
     const topicCommands = visible.filter((candidate) => candidate.id.startsWith(`${prefix}:`)).map((candidate) => spokenCommand(candidate.id))
     if (topicCommands.length > 0) {
       const typed = spokenCommand(words.slice(0, length + 1).join(':'))
@@ -150,7 +158,7 @@ export function unknownCommandError(id: string, catalog: CommandCatalog, options
       const match = closestMatch(words[length]!, lastWords)
       const hint =
         match === undefined ? ` (cac ${spokenCommand(prefix)} has: ${lastWords.sort().join(', ')})` : ` (did you mean ${JSON.stringify(`${spokenCommand(prefix)} ${match}`)}?)`
-      return { message: `unknown command ${JSON.stringify(typed)}${hint}`, help: helpCommand(prefix) }
+      return { message: `unknown command ${quoted(typed)}${hint}`, help: helpCommand(prefix) }
     }
   }
   const first = words[0]!
@@ -158,7 +166,7 @@ export function unknownCommandError(id: string, catalog: CommandCatalog, options
     (name) => !name.includes(':'),
   )
   const match = closestMatch(first, [...new Set(known)])
-  return { message: `unknown command ${JSON.stringify(first)}${match === undefined ? '' : ` (did you mean ${JSON.stringify(match)}?)`}`, help: helpCommand('') }
+  return { message: `unknown command ${quoted(first)}${match === undefined ? '' : ` (did you mean ${JSON.stringify(match)}?)`}`, help: helpCommand('') }
 }
 
 /** Where help for a command is: `cac sandbox serve --help` (`cac --help` for none). */
@@ -174,6 +182,11 @@ function oneLine(message: string): string {
 /** Without the colour codes oclif adds on a terminal. */
 function plain(message: string): string {
   return message.replace(/\u001b\[[0-9;]*m/g, '')
+}
+
+/** What the user typed, in quotes, with control and bidirectional characters escaped (it reaches a terminal). */
+function quoted(text: string): string {
+  return `"${printable(text)}"`
 }
 
 function isStringList(value: unknown): value is string[] {

@@ -3,10 +3,16 @@
  * and what was wrong, with at most a short, sanitised excerpt of what the server said: never a
  * header (credentials live there) nor a request body (secrets may).
  */
+import type { ErrorWithCause, FailureCause } from '../model/failure-cause.js'
 import { safeExcerpt } from './excerpt.js'
 
-export abstract class ApiError extends Error {
+export abstract class ApiError extends Error implements ErrorWithCause {
   abstract readonly kind: string
+
+  /** What would let the request through (see FailureCause); by default unknown. */
+  get failureCause(): FailureCause {
+    return 'unknown'
+  }
 
   constructor(
     message: string,
@@ -40,6 +46,25 @@ export class HttpStatusError extends ApiError {
   ) {
     super(`${method} ${path} → ${status}${describeDetail(detail)}`, method, path)
   }
+
+  override get failureCause(): FailureCause {
+    return causeOfStatus(this.status)
+  }
+
+  /** The request fields a 400/422 names (FastAPI's `loc`, without `body`). */
+  get rejectedFields(): string[] {
+    if (this.failureCause !== 'rejected' || !Array.isArray(this.detail)) return []
+    return [...new Set(this.detail.map(locationOf).filter((loc) => loc !== ''))]
+  }
+}
+
+/** 401/403: the key; 400/422: a value; 404/409: the platform's state; 408/429/5xx: try again. */
+function causeOfStatus(status: number): FailureCause {
+  if (status === 401 || status === 403) return 'credentials'
+  if (status === 400 || status === 422) return 'rejected'
+  if (status === 404 || status === 409) return 'state'
+  if (status === 408 || status === 429 || status >= 500) return 'transient'
+  return 'unknown'
 }
 
 export class BadRequestError extends HttpStatusError {
@@ -77,6 +102,11 @@ export class NetworkError extends ApiError {
     message?: string,
   ) {
     super(message ?? `${method} ${path} failed: ${describeCode(code)}`, method, path)
+  }
+
+  /** In transit (a reset, a refused connection, a timeout): worth trying again. */
+  override get failureCause(): FailureCause {
+    return 'transient'
   }
 }
 
@@ -169,14 +199,19 @@ export function describeDetail(detail: unknown): string {
   if (typeof detail === 'string') return `: ${truncate(detail)}`
   if (Array.isArray(detail)) {
     const parts = detail.slice(0, 5).map((entry: unknown) => {
-      // A server's list need not hold FastAPI's {loc, msg}: anything else reads as "invalid".
-      const e = entry !== null && typeof entry === 'object' ? (entry as { loc?: unknown; msg?: unknown }) : {}
-      const loc = Array.isArray(e.loc) ? e.loc.filter((part) => part !== 'body').map((part) => String(part)).join('.') : ''
-      return `${loc}${loc ? ': ' : ''}${typeof e.msg === 'string' ? e.msg : 'invalid'}`
+      const loc = locationOf(entry)
+      const msg = entry !== null && typeof entry === 'object' ? (entry as { msg?: unknown }).msg : undefined
+      return `${loc}${loc ? ': ' : ''}${typeof msg === 'string' ? msg : 'invalid'}`
     })
     return `: ${truncate(parts.join('; '))}${detail.length > 5 ? ` (+${detail.length - 5} more)` : ''}`
   }
   return `: ${truncate(JSON.stringify(detail))}`
+}
+
+/** Where a FastAPI error entry points (`loc` without `body`, joined by dots; `` when it has none). A server's list need not hold {loc, msg}. */
+function locationOf(entry: unknown): string {
+  const loc = entry !== null && typeof entry === 'object' ? (entry as { loc?: unknown }).loc : undefined
+  return Array.isArray(loc) ? safeExcerpt(loc.filter((part) => part !== 'body').map((part) => String(part)).join('.'), 100) : ''
 }
 
 function truncate(text: string): string {

@@ -1,4 +1,5 @@
 /** What an apply's execution reports as it goes, and what it comes to (renderers show both). */
+import type { FailureCause } from './failure-cause.js'
 import type { ResourceChange } from './plan.js'
 import type { ChangeOutcome, FollowUp } from './provider.js'
 
@@ -11,8 +12,12 @@ export type ApplyEvent =
 
 export interface ApplyResult {
   succeeded: { change: ResourceChange; outcome: ChangeOutcome }[]
-  /** `warning`: what the failure left behind that needs the user (e.g. a campaign left paused). */
-  failed: { change: ResourceChange; message: string; warning?: string }[]
+  /**
+   * `cause`: what would let it through (only `transient` is worth a plain retry); `rejectedFields`:
+   * the fields the platform refused, when it named them. `warning`: what the failure left behind
+   * that needs the user (e.g. a campaign left paused).
+   */
+  failed: { change: ResourceChange; message: string; cause: FailureCause; rejectedFields?: string[]; warning?: string }[]
   skipped: { change: ResourceChange; reason: string }[]
   /** Changes the plan could not make (blocked, error): not attempted. */
   notAttempted: ResourceChange[]

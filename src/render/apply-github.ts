@@ -43,7 +43,7 @@ export function formatApplyResultGithub(plan: Plan, result: ApplyResult, ending:
   for (const { address, message } of applyWarnings(result)) lines.push(at('warning', address, `WARNING ${address}: ${message}`))
   const totals = formatApplyTotals(result, ending)
   lines.push(totals.line)
-  if (totals.advice !== undefined) lines.push(totals.advice)
+  lines.push(...totals.advice)
   return `${lines.join('\n')}\n`
 }
 

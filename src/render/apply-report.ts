@@ -1,5 +1,6 @@
 import type { ApplyEvent, ApplyResult } from '../model/apply-result.js'
 import type { Plan } from '../model/plan.js'
+import { applyAdvice } from './apply-advice.js'
 import { printable, targetsToJson } from './values.js'
 import { createStyle, type Style } from './style.js'
 
@@ -60,15 +61,15 @@ export function formatApplySummary(result: ApplyResult, color: boolean, ending: 
   for (const { address, message } of applyWarnings(result)) lines.push(style.yellow(`⚠ WARNING: ${printable(address)}: ${printable(message)}`))
   const totals = formatApplyTotals(result, ending)
   lines.push(totals.complete ? style.green(totals.line) : style.red(totals.line))
-  if (totals.advice !== undefined) lines.push(totals.advice)
+  lines.push(...totals.advice)
   return `${lines.join('\n')}\n`
 }
 
 /**
  * The summary line of an apply ("Apply complete: 2 created, 3 updated, 14 unchanged.") and, when
- * it did not complete, what to do about it.
+ * it did not complete, what to do about it (one line per kind of trouble).
  */
-export function formatApplyTotals(result: ApplyResult, ending: ApplyEnding = {}): { line: string; complete: boolean; advice?: string } {
+export function formatApplyTotals(result: ApplyResult, ending: ApplyEnding = {}): { line: string; complete: boolean; advice: string[] } {
   const created = result.succeeded.filter((s) => s.change.action === 'create').length
   const updated = result.succeeded.length - created
   const parts = [`${created} created`, `${updated} updated`]
@@ -82,9 +83,7 @@ export function formatApplyTotals(result: ApplyResult, ending: ApplyEnding = {})
   const complete = applySucceeded(result)
   const state = result.interrupted ? `interrupted${ending.interruptedBy ? ` (${ending.interruptedBy})` : ''}` : complete ? 'complete' : 'incomplete'
   const line = `Apply ${state}: ${parts.join(', ')}.`
-  if (result.interrupted) return { line, complete, advice: 'Nothing was started after the interrupt. Run apply again to finish; what succeeded is not repeated.' }
-  if (!complete) return { line, complete, advice: 'Run apply again to retry what did not complete; what succeeded is not repeated.' }
-  return { line, complete }
+  return { line, complete, advice: applyAdvice(result, complete) }
 }
 
 /** What failures and follow-ups left behind that needs the user (a campaign left paused, a copy not removed). */
@@ -122,7 +121,7 @@ export function applyResultToJson(plan: Plan, result: ApplyResult, ending: Apply
       adopted: outcome.adopted === true,
       steps: outcome.steps ?? [],
     })),
-    failed: result.failed.map(({ change, message, warning }) => ({ address: change.address, action: change.action, message, warning: warning ?? null })),
+    failed: result.failed.map(({ change, message, cause, warning }) => ({ address: change.address, action: change.action, message, cause, warning: warning ?? null })),
     skipped: result.skipped.map(({ change, reason }) => ({ address: change.address, action: change.action, reason })),
     not_attempted: result.notAttempted.map((change) => ({ address: change.address, action: change.action, reason: change.reason ?? null })),
     not_started: result.notStarted.map(({ change, reason }) => ({ address: change.address, action: change.action, reason })),

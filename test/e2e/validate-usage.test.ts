@@ -24,11 +24,11 @@ const usageErrors: { command: string; stderr: string }[] = [
 ]
 
 const help: { command: string; stdout: string[] }[] = [
-  { command: '--help', stdout: ['USAGE\n  $ cac [COMMAND]', 'validate  Check definition files offline'] },
-  { command: '', stdout: ['USAGE\n  $ cac [COMMAND]', 'validate  Check definition files offline'] },
+  { command: '--help', stdout: ['USAGE\n  $ cac [COMMAND]', 'validate      Check definition files offline'] },
+  { command: '', stdout: ['USAGE\n  $ cac [COMMAND]', 'validate      Check definition files offline'] },
   { command: 'validate --help', stdout: ['USAGE\n  $ cac validate [PATHS...]', '--format=<option>', '--[no-]color', '--env=<value>...'] },
   { command: 'help validate', stdout: ['USAGE\n  $ cac validate [PATHS...]'] },
-  { command: '-h', stdout: ['USAGE\n  $ cac [COMMAND]', 'drift     Report what changed'] },
+  { command: '-h', stdout: ['USAGE\n  $ cac [COMMAND]', 'drift         Report what changed'] },
   { command: 'plan -h', stdout: ['USAGE\n  $ cac plan', '--detailed-exitcode'] },
   { command: 'import --help', stdout: ['USAGE\n  $ cac import', '--layout=<option>'] },
 ]

@@ -55,7 +55,7 @@ describe('executePlan', () => {
       planOf([change('c1', 'create'), change('b1', 'create', ['c1']), change('c2', 'update'), change('same', 'noop'), change('stuck', 'blocked')]),
       { providers: new Map([['fake', fake.provider]]), live: new Map(), options: { pauseToUpdate: false }, parallelism: 2, onEvent: (e) => events.push(e.type) },
     )
-    expect(result.failed).toEqual([{ change: expect.objectContaining({ address: 'c1' }), message: 'boom on c1' }])
+    expect(result.failed).toEqual([{ change: expect.objectContaining({ address: 'c1' }), message: 'boom on c1', cause: 'unknown' }])
     expect(result.skipped).toEqual([{ change: expect.objectContaining({ address: 'b1' }), reason: 'c1 was not applied' }])
     expect(result.succeeded.map((s) => s.change.address)).toEqual(['c2'])
     expect(result.notAttempted.map((c) => c.address)).toEqual(['stuck'])

@@ -58,7 +58,7 @@ describe.concurrent('--pause-to-update that cannot resume', { timeout: 180_000 }
         expect(applySummary(apply.stdout)).toBe('Apply incomplete: 0 created, 0 updated, 1 failed, 0 unchanged.')
       } else {
         const result = JSON.parse(apply.stdout) as JsonApplyResult
-        expect(result.failed).toEqual([{ address: 'sarvam/campaign/reminders-hi', action: 'update', message: expect.stringContaining('left paused'), warning }])
+        expect(result.failed).toEqual([{ address: 'sarvam/campaign/reminders-hi', action: 'update', message: expect.stringContaining('left paused'), cause: 'state', warning }])
         expect(result.warnings).toEqual([{ address: 'sarvam/campaign/reminders-hi', message: warning }])
         expect(result.complete).toBe(false)
       }

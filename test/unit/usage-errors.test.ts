@@ -165,3 +165,21 @@ describe('broken rules between flags, and bad flag values, in a few words', () =
     expect(stderr.split('\n')[0]).toBe(`Error: ${message}`)
   })
 })
+
+describe('what the user typed reaches the terminal escaped', () => {
+  it.each([
+    [Plan, 'plan', ['--x\u202eevil'], 'unknown flag --x\\u{202e}evil'],
+    [Plan, 'plan', ['--format', 'json', 'a\u001b[2Jb'], 'unexpected argument "a\\u{001b}[2Jb": cac plan takes no arguments'],
+    [SandboxServe, 'sandbox:serve', ['--port', '1\u001b[2J'], '--port: expected an integer but received: 1\\u{001b}[2J'],
+  ])('%#: %s', async (command, id, argv, message) => {
+    const { stderr } = await usageError(command, id, argv)
+
+    expect(stderr.split('\n')[0]).toBe(`Error: ${message}`)
+  })
+
+  it('in words that name no command too', () => {
+    const catalog: CommandCatalog = { commands: [{ id: 'plan', args: {} }], topics: [] }
+
+    expect(unknownCommandError('pl\u001bn', catalog, { argumentsAfterCommand: true }).message).toBe('unknown command "pl\\u{001b}n" (did you mean "plan"?)')
+  })
+})
