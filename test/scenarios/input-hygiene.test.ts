@@ -1,0 +1,53 @@
+import { describe, expect, it } from 'vitest'
+
+import { diagnostic, expectNoCrash, parseTextReport } from '../helpers/cli-output.js'
+import { tempProject, yaml } from '../helpers/temp-project.js'
+import { validateInProcess } from '../helpers/validate-in-process.js'
+
+/** A Syllable campaign whose caller_id is written as `callerId` (unquoted). */
+function campaignWithCallerId(callerId: string, name = 'Spring Renewals'): string {
+  return yaml`
+    kind: SyllableCampaign
+    provider: syllable
+    spec:
+      campaign_name: ${name}
+      caller_id: ${callerId}
+      campaign_variables: {}
+      active_days: [mon]
+      daily_start_time: "09:00:00"
+      daily_end_time: "17:00:00"
+  `
+}
+
+describe.concurrent('a value does not depend on which parser read the file', () => {
+  it.for(['1e400', '-0', '0b101', '-.5', '1_000'])(
+    'caller_id: %s gets the same verdict with and without a comment that forces the full parser',
+    async (callerId, { onTestFinished }) => {
+      const plain = campaignWithCallerId(callerId)
+      const dir = await tempProject(
+        { 'campaigns/plain.yaml': plain, 'campaigns/full.yaml': `# &x (an anchor-like comment: the file takes the full parser)\n${plain}` },
+        { onTestFinished },
+      )
+      const result = await validateInProcess(dir)
+
+      expectNoCrash(result)
+      const report = parseTextReport(result.stdout)
+      const byFile = (file: string) =>
+        report.diagnostics
+          .filter((d) => d.location.startsWith(`campaigns/${file}.yaml:`) && d.code !== 'duplicate-identity')
+          .map((d) => ({ line: Number(d.location.split(':')[1]), code: d.code, message: d.message }))
+      // The full-parser file has one line more (the comment).
+      expect(byFile('full').map((d) => ({ ...d, line: d.line - 1 }))).toEqual(byFile('plain'))
+    },
+  )
+
+  it('reads caller_id: 1e400 as the number it is (Infinity), not as text, and says to quote it', async ({ onTestFinished }) => {
+    const dir = await tempProject({ 'campaigns/a.yaml': campaignWithCallerId('1e400') }, { onTestFinished })
+    const result = await validateInProcess(dir)
+
+    expect(result.code).toBe(1)
+    expect(parseTextReport(result.stdout).diagnostics).toEqual([
+      diagnostic({ location: 'campaigns/a.yaml:5:14', code: 'spec.caller_id', message: 'got Infinity (quote it to keep it text: "1e400")' }),
+    ])
+  })
+})
