@@ -59,7 +59,7 @@ export function interpolateString(raw: string, env: Environment): InterpolatedSt
       continue
     }
     expressions += 1
-    const value = env[name]
+    const value = Object.hasOwn(env, name) ? env[name] : undefined // `${env:__proto__}` is a variable like any other
     if (value !== undefined && value !== '') {
       references.push({ name, defaultValue, resolution: 'variable' })
       text += value

@@ -140,7 +140,8 @@ export async function loadProjectConfig(
       { file: shown, position: source.position(['definitions']) },
     )
   }
-  const providers: Record<string, ProviderConfig> = {}
+  // No prototype: a provider named `__proto__` or `toString` is a name like any other, never an inherited member.
+  const providers: Record<string, ProviderConfig> = Object.create(null) as Record<string, ProviderConfig>
   const entries = raw.providers !== null && typeof raw.providers === 'object' ? Object.entries(raw.providers) : []
   for (const [name, entry] of entries) {
     if (entry === null || typeof entry !== 'object') continue
