@@ -1,6 +1,8 @@
 import { describe, expect, it } from 'vitest'
 
 import { diagnostic, expectNoCrash, parseTextReport } from '../helpers/cli-output.js'
+import { startInProcessSandbox } from '../helpers/external-sandbox.js'
+import { cacInProcess } from '../helpers/plan-apply.js'
 import { tempProject, yaml } from '../helpers/temp-project.js'
 import { validateInProcess } from '../helpers/validate-in-process.js'
 
@@ -49,5 +51,20 @@ describe.concurrent('a value does not depend on which parser read the file', () 
     expect(parseTextReport(result.stdout).diagnostics).toEqual([
       diagnostic({ location: 'campaigns/a.yaml:5:14', code: 'spec.caller_id', message: 'got Infinity (quote it to keep it text: "1e400")' }),
     ])
+  })
+})
+
+describe.concurrent('--target with a hostile glob', { timeout: 60_000 }, () => {
+  it('plan --target of 10,000 stars and an X ends at once: it matches nothing, and nothing is sent', async ({ onTestFinished }) => {
+    const dir = await tempProject({ 'campaigns/a.yaml': campaignWithCallerId('"+19995551234"', 'A'.repeat(2_000)) }, { onTestFinished })
+    const sandbox = await startInProcessSandbox(onTestFinished)
+    const glob = `${'*'.repeat(10_000)}X`
+    const result = await cacInProcess(dir, sandbox.env)(['plan', '--target', glob])
+
+    expectNoCrash(result)
+    expect(result.code).toBe(1)
+    expect(result.stderr).toMatch(/^Error: --target "\*+X" matches no resource the files declare or the platforms hold\n$/)
+    expect(await sandbox.writeRoutes()).toEqual({})
+    expect(result.durationMs).toBeLessThan(30_000) // Seconds at most; the regex took minutes.
   })
 })
