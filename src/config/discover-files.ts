@@ -1,7 +1,8 @@
 import { promises as fs, type Dirent } from 'node:fs'
-import { extname, isAbsolute, join, relative, resolve, sep } from 'node:path'
+import { extname, join, resolve } from 'node:path'
 
 import { compareText } from '../model/values.js'
+import { isRealPathInside, type ProjectBounds } from './project-bounds.js'
 
 export const DEFINITION_EXTENSIONS = ['.yaml', '.yml']
 
@@ -19,8 +20,8 @@ export interface DiscoveredFiles {
 }
 
 export interface DiscoverOptions {
-  /** The project folder (the one holding cac.yaml): a symbolic link found while scanning must stay inside it. */
-  projectDir: string
+  /** Where the project's files may live: a symbolic link met while scanning must lead there. */
+  bounds: ProjectBounds
   /** Defaults: MAX_WALK_DEPTH and MAX_WALK_ENTRIES (smaller in tests). */
   maxDepth?: number
   maxEntries?: number
@@ -38,7 +39,7 @@ export async function discoverDefinitionFiles(paths: readonly string[], cwd: str
   const missing: string[] = []
   const refused: DiscoveredFiles['refused'] = []
   const scan: Scan = {
-    projectReal: await realPathOrSelf(options.projectDir),
+    bounds: options.bounds,
     maxDepth: options.maxDepth ?? MAX_WALK_DEPTH,
     maxEntries: options.maxEntries ?? MAX_WALK_ENTRIES,
     entriesLeft: options.maxEntries ?? MAX_WALK_ENTRIES,
@@ -55,19 +56,8 @@ export async function discoverDefinitionFiles(paths: readonly string[], cwd: str
   return { files: [...files].sort(), missing, refused }
 }
 
-/** True when `path` is `folder` or lies below it (both absolute, already resolved). */
-export function isInsideFolder(path: string, folder: string): boolean {
-  const rel = relative(folder, path)
-  return rel === '' || (rel !== '..' && !rel.startsWith(`..${sep}`) && !isAbsolute(rel))
-}
-
-/** The real path (symbolic links resolved) of a path that exists, else the path as given. */
-export async function realPathOrSelf(path: string): Promise<string> {
-  return fs.realpath(path).catch(() => path)
-}
-
 interface Scan {
-  projectReal: string
+  bounds: ProjectBounds
   maxDepth: number
   maxEntries: number
   entriesLeft: number
@@ -100,7 +90,7 @@ async function walk(dir: string, depth: number, scan: Scan): Promise<void> {
 /** Adds a file, unless it is a symbolic link that is not to be read (a refused one is reported). */
 async function addFile(path: string, scan: Scan): Promise<void> {
   const link = await fs.lstat(path).then((stat) => stat.isSymbolicLink(), () => false)
-  const verdict = link ? await symlinkVerdict(path, scan.projectReal) : 'read'
+  const verdict = link ? await symlinkVerdict(path, scan.bounds) : 'read'
   if (verdict === 'read') scan.files.add(path)
   else if (verdict !== 'skip') scan.refused.push({ path, message: verdict.refused })
 }
@@ -124,7 +114,7 @@ async function readFolder(dir: string, limit: number): Promise<Dirent[]> {
  * Whether a symlinked definition file is read, skipped (it leads to a folder: folders are not
  * followed) or refused, with the reason; the reason never says where the link points.
  */
-async function symlinkVerdict(link: string, projectReal: string): Promise<'read' | 'skip' | { refused: string }> {
+async function symlinkVerdict(link: string, bounds: ProjectBounds): Promise<'read' | 'skip' | { refused: string }> {
   let target: string
   try {
     target = await fs.realpath(link)
@@ -133,8 +123,8 @@ async function symlinkVerdict(link: string, projectReal: string): Promise<'read'
     if (code === 'ELOOP') return { refused: 'is a symbolic link that loops back on itself; cac does not read it' }
     return { refused: 'is a symbolic link to nothing (its target does not exist); cac does not read it' }
   }
-  if (!isInsideFolder(target, projectReal)) {
-    return { refused: 'is a symbolic link that leads outside the project (the folder holding cac.yaml); cac does not read it' }
+  if (!isRealPathInside(target, bounds)) {
+    return { refused: 'is a symbolic link that leads outside the project (the folder holding cac.yaml, or the working directory); cac does not read it' }
   }
   const stat = await fs.stat(target).catch(() => undefined)
   return stat?.isFile() ? 'read' : 'skip'

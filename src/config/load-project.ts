@@ -1,10 +1,9 @@
-import { dirname } from 'node:path'
-
 import { kindOf, resourceAddress } from '../platforms.js'
 import { Diagnostics, type Diagnostic, type OmittedDiagnostics } from '../model/diagnostic.js'
 import type { Resource } from '../model/resource.js'
 import { loadDefinitionFile, type DefinitionDocument } from './definitions.js'
 import { discoverDefinitionFiles } from './discover-files.js'
+import { projectBounds } from './project-bounds.js'
 import { SecretValue } from '../model/secret.js'
 import { valueAt } from '../model/values.js'
 import { displayPath } from './display-path.js'
@@ -60,7 +59,7 @@ export async function loadProject(options: ProjectLoadOptions): Promise<ProjectL
   // With PATHs, the whole project is still loaded (a batch may reference a campaign elsewhere),
   // but only the named files are reported on.
   const requested = options.paths && options.paths.length > 0 ? options.paths : undefined
-  const scanOptions = { projectDir: dirname(config.file) }
+  const scanOptions = { bounds: await projectBounds(config.file, options.cwd) }
   const named = requested ? await discoverDefinitionFiles(requested, options.cwd, scanOptions) : undefined
   for (const path of named?.missing ?? []) diagnostics.error('path', 'no such file or folder', { file: path })
   const folder = await discoverDefinitionFiles([config.definitionsDir], options.cwd, scanOptions)

@@ -8,7 +8,7 @@ import { knownSecrets } from '../model/secret-scrubber.js'
 import { textField } from '../model/values.js'
 import { isProviderType, platformOf } from '../platforms.js'
 import { displayPath } from './display-path.js'
-import { isInsideFolder, realPathOrSelf } from './discover-files.js'
+import { placeOf, projectBounds } from './project-bounds.js'
 import { checkDocumentSize } from './document-size.js'
 import type { Environment } from './interpolate.js'
 import { prepareDocument } from './prepare-document.js'
@@ -36,7 +36,7 @@ export interface ProjectConfig {
   /** Absolute path of cac.yaml, and how to show it. */
   file: string
   displayFile: string
-  /** Absolute path of the definitions folder (inside the project folder: the one holding cac.yaml). */
+  /** Absolute path of the definitions folder (inside the project: see project-bounds.ts). */
   definitionsDir: string
   providers: Record<string, ProviderConfig>
   sandbox: SandboxConfig
@@ -119,14 +119,13 @@ export async function loadProjectConfig(
   // Carry on with what is usable even when the schema failed, so definitions are still checked.
   const raw = value as { definitions?: unknown; providers?: unknown }
   const definitions = typeof raw.definitions === 'string' && raw.definitions !== '' ? raw.definitions : DEFAULT_DEFINITIONS_FOLDER
-  const projectDir = dirname(file)
-  const definitionsDir = resolve(projectDir, definitions)
-  if (!(await isInsideProject(definitionsDir, projectDir))) {
+  const definitionsDir = resolve(dirname(file), definitions)
+  const place = await placeOf(definitionsDir, await projectBounds(file, options.cwd))
+  if (place !== 'inside') {
     diagnostics.error(
       'definitions',
-      `definitions folder ${JSON.stringify(definitions)} is outside the project (the folder holding ${PROJECT_FILE_NAME})` +
-        `${isInsideFolder(definitionsDir, projectDir) ? ' through a symbolic link' : ''}; ` +
-        'definitions must live in the project: name a folder inside it',
+      `definitions folder ${JSON.stringify(definitions)} is outside the project${place === 'outside' ? '' : ' (through a symbolic link)'}; ` +
+        `name a folder inside the one holding ${PROJECT_FILE_NAME} (or inside the working directory)`,
       { file: shown, position: source.position(['definitions']) },
     )
     return undefined // Nothing outside the project is scanned.
@@ -170,12 +169,6 @@ export async function loadProjectConfig(
   const driftRaw = (raw as { drift?: { ignore?: unknown } }).drift
   const driftIgnore = Array.isArray(driftRaw?.ignore) ? driftRaw.ignore.filter((item): item is string => typeof item === 'string') : []
   return { file, displayFile: shown, definitionsDir, providers, sandbox, driftIgnore, source }
-}
-
-/** True when a folder lies in the project folder, symbolic links resolved (a folder that does not exist is judged by its path). */
-async function isInsideProject(folder: string, projectDir: string): Promise<boolean> {
-  if (!isInsideFolder(folder, projectDir)) return false
-  return isInsideFolder(await realPathOrSelf(folder), await realPathOrSelf(projectDir))
 }
 
 /**

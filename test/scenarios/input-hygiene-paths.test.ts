@@ -5,6 +5,7 @@ import { join } from 'node:path'
 import { describe, expect, it, type TestContext } from 'vitest'
 
 import { discoverDefinitionFiles } from '../../src/config/discover-files.js'
+import { projectBounds } from '../../src/config/project-bounds.js'
 import { diagnostic, expectNoCrash, parseTextReport } from '../helpers/cli-output.js'
 import { DEFAULT_CAC_YAML, tempProject, yaml } from '../helpers/temp-project.js'
 import { validateInProcess } from '../helpers/validate-in-process.js'
@@ -48,7 +49,7 @@ describe.concurrent('symbolic links found in the definitions folder', () => {
     expectNoCrash(result)
     expect(result.code).toBe(1)
     expect(parseTextReport(result.stdout).diagnostics).toEqual([
-      diagnostic({ location: 'campaigns/evil.yaml', code: 'file', message: 'is a symbolic link that leads outside the project (the folder holding cac.yaml); cac does not read it' }),
+      diagnostic({ location: 'campaigns/evil.yaml', code: 'file', message: 'is a symbolic link that leads outside the project (the folder holding cac.yaml, or the working directory); cac does not read it' }),
     ])
     expectNothingFrom(outside, result.stdout)
   })
@@ -117,7 +118,7 @@ describe.concurrent('a definitions folder outside the project is refused, never 
       diagnostic({
         location: 'cac.yaml:2:14',
         code: 'definitions',
-        message: `definitions folder ${JSON.stringify(definitions)} is outside the project (the folder holding cac.yaml); definitions must live in the project`,
+        message: `definitions folder ${JSON.stringify(definitions)} is outside the project; name a folder inside the one holding cac.yaml (or inside the working directory)`,
       }),
     ])
     expect(parseTextReport(result.stdout).summary).toBe('✗ 1 error (0 resources in 0 files checked)')
@@ -133,9 +134,24 @@ describe.concurrent('a definitions folder outside the project is refused, never 
     expectNoCrash(result)
     expect(result.code).toBe(1)
     expect(parseTextReport(result.stdout).diagnostics).toEqual([
-      diagnostic({ location: 'cac.yaml:2:14', code: 'definitions', message: 'definitions folder "campaigns" is outside the project (the folder holding cac.yaml) through a symbolic link' }),
+      diagnostic({ location: 'cac.yaml:2:14', code: 'definitions', message: 'definitions folder "campaigns" is outside the project (through a symbolic link); name a folder inside' }),
     ])
     expectNothingFrom(outside, result.stdout)
+  })
+
+  it('accepts a folder next to a --config file kept elsewhere, inside the working directory', async ({ onTestFinished }) => {
+    const config = DEFAULT_CAC_YAML.replace('definitions: campaigns ', 'definitions: ../campaigns ')
+    const dir = await tempProject({ 'deploy/cac.yaml': config, 'campaigns/a.yaml': CAMPAIGN }, { onTestFinished })
+
+    const fromRoot = await validateInProcess(dir, ['--config', 'deploy/cac.yaml'])
+    expect(fromRoot.code).toBe(0)
+    expect(parseTextReport(fromRoot.stdout).summary).toBe('✓ 1 resource in 1 file: valid')
+    // From deploy/ itself, ../campaigns is outside both the folder of cac.yaml and the working directory.
+    const fromDeploy = await validateInProcess(join(dir, 'deploy'))
+    expect(fromDeploy.code).toBe(1)
+    expect(parseTextReport(fromDeploy.stdout).diagnostics).toEqual([
+      diagnostic({ location: 'cac.yaml:2:14', code: 'definitions', message: 'definitions folder "../campaigns" is outside the project' }),
+    ])
   })
 
   it('accepts the project folder itself', async ({ onTestFinished }) => {
@@ -151,7 +167,7 @@ describe.concurrent('a definitions folder outside the project is refused, never 
 describe.concurrent('the scan of a definitions folder is bounded', () => {
   it('stops below the maximum depth and says where', async ({ onTestFinished }) => {
     const dir = await tempProject({ 'campaigns/a/b/c/deep.yaml': CAMPAIGN, 'campaigns/top.yaml': CAMPAIGN }, { onTestFinished })
-    const found = await discoverDefinitionFiles(['campaigns'], dir, { projectDir: dir, maxDepth: 2 })
+    const found = await discoverDefinitionFiles(['campaigns'], dir, { bounds: await projectBounds(join(dir, 'cac.yaml'), dir), maxDepth: 2 })
 
     expect(found.files).toEqual([join(dir, 'campaigns', 'top.yaml')])
     expect(found.refused).toEqual([{ path: join(dir, 'campaigns', 'a', 'b', 'c'), message: 'folder is nested more than 2 levels deep; cac does not read below that depth' }])
@@ -161,7 +177,7 @@ describe.concurrent('the scan of a definitions folder is bounded', () => {
     const files: Record<string, string> = {}
     for (let i = 0; i < 20; i += 1) files[`campaigns/f${String(i).padStart(2, '0')}/x.yaml`] = CAMPAIGN
     const dir = await tempProject(files, { onTestFinished })
-    const found = await discoverDefinitionFiles(['campaigns'], dir, { projectDir: dir, maxEntries: 10 })
+    const found = await discoverDefinitionFiles(['campaigns'], dir, { bounds: await projectBounds(join(dir, 'cac.yaml'), dir), maxEntries: 10 })
 
     expect(found.files.length).toBeLessThan(10)
     expect(found.refused).toHaveLength(1)
@@ -173,7 +189,7 @@ describe.concurrent('the scan of a definitions folder is bounded', () => {
     const deep = join(dir, 'campaigns', ...Array.from({ length: 10 }, (_, i) => `d${i}`))
     await mkdir(deep, { recursive: true })
     await writeFile(join(deep, 'x.yaml'), CAMPAIGN)
-    const found = await discoverDefinitionFiles(['campaigns'], dir, { projectDir: dir })
+    const found = await discoverDefinitionFiles(['campaigns'], dir, { bounds: await projectBounds(join(dir, 'cac.yaml'), dir) })
     expect(found).toEqual({ files: [join(deep, 'x.yaml')], missing: [], refused: [] })
   })
 })
