@@ -17,7 +17,8 @@ export async function loadEnvironment(
   cwd: string,
   diagnostics: Diagnostics,
 ): Promise<Environment> {
-  const fromFiles: Record<string, string> = {}
+  // No prototype: every variable name, `__proto__` included, is an own key.
+  const fromFiles: Record<string, string> = Object.create(null) as Record<string, string>
   for (const file of files) {
     const absolute = resolve(cwd, file)
     const shown = displayPath(absolute, cwd)
@@ -39,7 +40,7 @@ export async function loadEnvironment(
       fromFiles[match[1]!] = unquote(match[2]!)
     })
   }
-  const merged: Record<string, string | undefined> = { ...fromFiles }
+  const merged: Record<string, string | undefined> = Object.assign(Object.create(null) as Record<string, string | undefined>, fromFiles)
   for (const [name, value] of Object.entries(base)) if (value !== undefined) merged[name] = value
   return merged
 }

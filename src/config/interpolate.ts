@@ -16,66 +16,138 @@ export interface InterpolatedString {
 
 const VARIABLE_NAME = /^[A-Za-z_][A-Za-z0-9_]*$/
 const OPEN = '${env:'
+const ESCAPED_OPEN = '$' + OPEN
+
+/** Defaults may hold references (`${env:A:-${env:B:-b}}`) this many levels deep; deeper is an error. */
+export const MAX_DEFAULT_NESTING = 5
+
+/** A parsed string: literal text and references, a default being itself a parsed string. */
+type Part = { text: string } | { name: string; defaultParts: Part[] | undefined; defaultSource: string | undefined; source: string }
+
+interface Parsed {
+  parts: Part[]
+  /** Index after the closing `}` of a default (when parsing one), or the end of the input. */
+  end: number
+  /** False when the input ended first (or nesting went too deep): the text from there on stays as written. */
+  closed: boolean
+  /** True when a problem saying why it is not closed has been recorded already. */
+  explained?: boolean
+}
 
 /**
  * Expands `${env:NAME}` and `${env:NAME:-default}` in a string. The default applies when the
- * variable is unset or empty (as in POSIX shells); without a default an empty variable counts as
- * unset. `$${env:` writes a literal `${env:`. Other
- * `${…}` text is left alone, so message templates such as `${first_name}` pass through.
+ * variable is unset or empty (as in POSIX shells) and may itself hold references, up to
+ * MAX_DEFAULT_NESTING levels (`${env:A:-${env:B:-b}}`: A, else B, else b); a reference in a default
+ * is only read when the default is used. Without a default an empty variable counts as unset. `$${env:` writes a literal `${env:`. Other `${…}` text is
+ * left alone, so message templates such as `${first_name}` pass through, in defaults too.
  */
 export function interpolateString(raw: string, env: Environment): InterpolatedString {
-  const references: EnvReference[] = []
   const problems: string[] = []
-  let text = ''
-  let i = 0
-  let expressions = 0
+  const parsed = parseText(raw, 0, 0, problems)
+  const references: EnvReference[] = []
+  const text = expand(parsed.parts, env, references)
+  const only = parsed.parts.length === 1 ? parsed.parts[0]! : undefined
+  const wholeExpression = problems.length === 0 && only !== undefined && 'name' in only && only.source === raw
+  return { text, references, problems, wholeExpression }
+}
+
+/**
+ * Parses text from `start`: to the end of the input at depth 0, or to the `}` that closes a
+ * default (`depth` > 0). Recursion is bounded by MAX_DEFAULT_NESTING.
+ */
+function parseText(raw: string, start: number, depth: number, problems: string[]): Parsed {
+  const parts: Part[] = []
+  let literal = ''
+  let templateBraces = 0 // `${…}` groups of a message template inside a default: their `}` is text.
+  let i = start
+  const flush = () => {
+    if (literal !== '') parts.push({ text: literal })
+    literal = ''
+  }
   while (i < raw.length) {
-    if (raw.startsWith('$' + OPEN, i)) {
-      text += OPEN
-      i += 1 + OPEN.length
-      continue
-    }
-    if (!raw.startsWith(OPEN, i)) {
-      text += raw[i]
+    if (raw.startsWith(ESCAPED_OPEN, i)) {
+      literal += OPEN
+      i += ESCAPED_OPEN.length
+    } else if (raw.startsWith(OPEN, i)) {
+      flush()
+      const reference = parseReference(raw, i, depth, problems)
+      parts.push(...reference.parts)
+      i = reference.end
+      if (!reference.closed) return { parts, end: raw.length, closed: false, explained: true }
+    } else if (depth > 0 && raw[i] === '}' && templateBraces === 0) {
+      flush()
+      return { parts, end: i + 1, closed: true }
+    } else {
+      if (depth > 0 && raw.startsWith('${', i)) templateBraces += 1
+      else if (depth > 0 && raw[i] === '}') templateBraces -= 1
+      literal += raw[i]
       i += 1
+    }
+  }
+  flush()
+  return { parts, end: raw.length, closed: depth === 0 }
+}
+
+/** Parses the reference that starts at `start` (at `${env:`); a malformed one stays as written, with a problem. */
+function parseReference(raw: string, start: number, depth: number, problems: string[]): Parsed {
+  const nameStart = start + OPEN.length
+  let nameEnd = nameStart
+  while (nameEnd < raw.length && raw[nameEnd] !== '}' && !raw.startsWith(':-', nameEnd)) nameEnd += 1
+  const name = raw.slice(nameStart, nameEnd)
+  // Whatever goes wrong, the rest of the text is kept as written (and explained once).
+  const asWritten = (problem?: string): Parsed => {
+    if (problem !== undefined) problems.push(problem)
+    return { parts: [{ text: raw.slice(start) }], end: raw.length, closed: false, explained: true }
+  }
+  const unterminated = `unterminated ${OPEN}… expression: add the closing "}"`
+  if (nameEnd >= raw.length) return asWritten(unterminated)
+  let end = nameEnd + 1
+  let defaultParts: Part[] | undefined
+  let defaultSource: string | undefined
+  if (raw[nameEnd] !== '}') {
+    if (depth >= MAX_DEFAULT_NESTING) {
+      return asWritten(`defaults nest more than ${MAX_DEFAULT_NESTING} levels deep (\${env:A:-\${env:B:-…}}); write fewer levels`)
+    }
+    const inner = parseText(raw, nameEnd + 2, depth + 1, problems)
+    if (!inner.closed) return asWritten(inner.explained ? undefined : unterminated)
+    defaultParts = inner.parts
+    defaultSource = raw.slice(nameEnd + 2, inner.end - 1)
+    end = inner.end
+  }
+  const source = raw.slice(start, end)
+  if (!VARIABLE_NAME.test(name)) {
+    problems.push(
+      `${JSON.stringify(source)} is not a valid reference: write \${env:NAME} or \${env:NAME:-default}, ` +
+        'where NAME is letters, digits and underscores',
+    )
+    return { parts: [{ text: source }], end, closed: true }
+  }
+  return { parts: [{ name, defaultParts, defaultSource, source }], end, closed: true }
+}
+
+/** The text of parsed parts, reading each variable (and a default only when it is used). */
+function expand(parts: readonly Part[], env: Environment, references: EnvReference[]): string {
+  let text = ''
+  for (const part of parts) {
+    if (!('name' in part)) {
+      text += part.text
       continue
     }
-    const close = raw.indexOf('}', i + OPEN.length)
-    if (close === -1) {
-      problems.push(`unterminated ${OPEN}… expression: add the closing "}"`)
-      text += raw.slice(i)
-      break
-    }
-    const body = raw.slice(i + OPEN.length, close)
-    const separator = body.indexOf(':-')
-    const name = separator === -1 ? body : body.slice(0, separator)
-    const defaultValue = separator === -1 ? undefined : body.slice(separator + 2)
-    if (!VARIABLE_NAME.test(name)) {
-      problems.push(
-        `${JSON.stringify(raw.slice(i, close + 1))} is not a valid reference: write \${env:NAME} or \${env:NAME:-default}, ` +
-          'where NAME is letters, digits and underscores',
-      )
-      text += raw.slice(i, close + 1)
-      i = close + 1
-      continue
-    }
-    expressions += 1
-    const value = env[name]
+    const { name, defaultSource: defaultValue } = part
+    const value = Object.hasOwn(env, name) ? env[name] : undefined // `${env:__proto__}` is a variable like any other
     if (value !== undefined && value !== '') {
       references.push({ name, defaultValue, resolution: 'variable' })
       text += value
-    } else if (defaultValue !== undefined) {
+    } else if (part.defaultParts !== undefined) {
       references.push({ name, defaultValue, resolution: 'default' })
-      text += defaultValue
+      text += expand(part.defaultParts, env, references)
     } else {
       // An empty variable counts as unset: CI systems pass an unconfigured secret as "" (write
       // `${env:NAME:-}` where empty is meant).
       references.push({ name, defaultValue, resolution: 'unset' })
     }
-    i = close + 1
   }
-  const wholeExpression = expressions === 1 && problems.length === 0 && /^\$\{env:[^}]*\}$/.test(raw)
-  return { text, references, problems, wholeExpression }
+  return text
 }
 
 export interface InterpolationProblem {

@@ -3,6 +3,7 @@ import { Diagnostics, type Diagnostic, type OmittedDiagnostics } from '../model/
 import type { Resource } from '../model/resource.js'
 import { loadDefinitionFile, type DefinitionDocument } from './definitions.js'
 import { discoverDefinitionFiles } from './discover-files.js'
+import { projectBounds } from './project-bounds.js'
 import { SecretValue } from '../model/secret.js'
 import { valueAt } from '../model/values.js'
 import { displayPath } from './display-path.js'
@@ -58,9 +59,12 @@ export async function loadProject(options: ProjectLoadOptions): Promise<ProjectL
   // With PATHs, the whole project is still loaded (a batch may reference a campaign elsewhere),
   // but only the named files are reported on.
   const requested = options.paths && options.paths.length > 0 ? options.paths : undefined
-  const named = requested ? await discoverDefinitionFiles(requested, options.cwd) : undefined
+  const scanOptions = { bounds: await projectBounds(config.file, options.cwd) }
+  const named = requested ? await discoverDefinitionFiles(requested, options.cwd, scanOptions) : undefined
   for (const path of named?.missing ?? []) diagnostics.error('path', 'no such file or folder', { file: path })
-  const folder = await discoverDefinitionFiles([config.definitionsDir], options.cwd)
+  const folder = await discoverDefinitionFiles([config.definitionsDir], options.cwd, scanOptions)
+  const refused = new Map([...folder.refused, ...(named?.refused ?? [])].map((entry) => [entry.path, entry.message]))
+  for (const [path, message] of refused) diagnostics.error('file', message, { file: displayPath(path, options.cwd) })
   const universe = [...new Set([...folder.files, ...(named?.files ?? [])])].sort()
   const focus = named ? new Set(named.files.map((file) => displayPath(file, options.cwd))) : undefined
 

@@ -1,12 +1,13 @@
 import jsYaml from 'js-yaml'
 
 import { Diagnostics, type SourcePosition } from '../model/diagnostic.js'
+import { JS_YAML_CORE_SCHEMA } from './core-schema.js'
 import { parseYamlDocuments, type DataPath, type InterpolationRecord, type ParsedDocument, type SourceDocument } from './yaml-source.js'
 
 /**
  * Text that needs the full parser: `${env:…}` interpolation, anchors/aliases/tags, merge keys,
- * complex keys, directives, explicit document ends, tabs, content on a `---` line, and the two
- * number forms the fast parser reads differently (`-.5`, `0b101`).
+ * complex keys, directives, explicit document ends, tabs, and content on a `---` line. Scalars are
+ * read by both parsers with the same core-schema rules (core-schema.ts).
  */
 const NEEDS_FULL_PARSER = [
   /\$\{env:/,
@@ -17,7 +18,6 @@ const NEEDS_FULL_PARSER = [
   /^\.\.\.(\s|$)/m,
   /\t/,
   /^---[ ]*[^\s#]/m,
-  /[-+]\.\d|\b0b[01]/,
 ]
 
 const DOCUMENT_START = /^---[ ]*(#.*)?$/gm
@@ -39,7 +39,7 @@ export function loadPlainDocuments(file: string, text: string): PlainDocument[] 
     if (!start) continue // Only blank lines and comments: no document.
     let value: unknown
     try {
-      value = jsYaml.load(text.slice(chunk.start, chunk.end), { schema: jsYaml.CORE_SCHEMA, filename: file })
+      value = jsYaml.load(text.slice(chunk.start, chunk.end), { schema: JS_YAML_CORE_SCHEMA, filename: file })
     } catch {
       return undefined
     }

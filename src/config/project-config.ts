@@ -8,6 +8,7 @@ import { knownSecrets } from '../model/secret-scrubber.js'
 import { textField } from '../model/values.js'
 import { isProviderType, platformOf } from '../platforms.js'
 import { displayPath } from './display-path.js'
+import { placeOf, projectBounds } from './project-bounds.js'
 import { checkDocumentSize } from './document-size.js'
 import type { Environment } from './interpolate.js'
 import { prepareDocument } from './prepare-document.js'
@@ -35,7 +36,7 @@ export interface ProjectConfig {
   /** Absolute path of cac.yaml, and how to show it. */
   file: string
   displayFile: string
-  /** Absolute path of the definitions folder. */
+  /** Absolute path of the definitions folder (inside the project: see project-bounds.ts). */
   definitionsDir: string
   providers: Record<string, ProviderConfig>
   sandbox: SandboxConfig
@@ -119,6 +120,16 @@ export async function loadProjectConfig(
   const raw = value as { definitions?: unknown; providers?: unknown }
   const definitions = typeof raw.definitions === 'string' && raw.definitions !== '' ? raw.definitions : DEFAULT_DEFINITIONS_FOLDER
   const definitionsDir = resolve(dirname(file), definitions)
+  const place = await placeOf(definitionsDir, await projectBounds(file, options.cwd))
+  if (place !== 'inside') {
+    diagnostics.error(
+      'definitions',
+      `definitions folder ${JSON.stringify(definitions)} is outside the project${place === 'outside' ? '' : ' (through a symbolic link)'}; ` +
+        `name a folder inside the one holding ${PROJECT_FILE_NAME} (or inside the working directory)`,
+      { file: shown, position: source.position(['definitions']) },
+    )
+    return undefined // Nothing outside the project is scanned.
+  }
   const folder = await fs.stat(definitionsDir).catch(() => undefined)
   if (!folder?.isDirectory()) {
     diagnostics.error(
@@ -128,7 +139,8 @@ export async function loadProjectConfig(
       { file: shown, position: source.position(['definitions']) },
     )
   }
-  const providers: Record<string, ProviderConfig> = {}
+  // No prototype: a provider named `__proto__` or `toString` is a name like any other, never an inherited member.
+  const providers: Record<string, ProviderConfig> = Object.create(null) as Record<string, ProviderConfig>
   const entries = raw.providers !== null && typeof raw.providers === 'object' ? Object.entries(raw.providers) : []
   for (const [name, entry] of entries) {
     if (entry === null || typeof entry !== 'object') continue

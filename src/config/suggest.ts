@@ -12,14 +12,18 @@ export function closestMatch(input: string, candidates: readonly string[]): stri
   if (sameIgnoringSeparators) return sameIgnoringSeparators
   let best: string | undefined
   let bestDistance = Infinity
+  const allowed = input.length <= 4 ? 1 : Math.max(2, Math.floor(input.length / 3))
   for (const candidate of candidates) {
-    const distance = editDistance(lower, candidate.toLowerCase())
+    // The distance is at least the difference in length: a candidate that cannot be close enough is
+    // not measured (so a 10,000-character input against many candidates stays cheap).
+    const other = candidate.toLowerCase()
+    if (Math.abs(other.length - lower.length) > Math.min(allowed, bestDistance - 1)) continue
+    const distance = editDistance(lower, other)
     if (distance < bestDistance) {
       best = candidate
       bestDistance = distance
     }
   }
-  const allowed = input.length <= 4 ? 1 : Math.max(2, Math.floor(input.length / 3))
   if (best !== undefined && bestDistance <= allowed) return best
   // Abbreviations and their long forms: "monday" → "mon", "mon" → "Monday".
   const prefixed = candidates.filter(

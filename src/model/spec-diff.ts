@@ -2,7 +2,7 @@ import deepDiffModule, { type Diff } from 'deep-diff'
 
 import type { FieldChange, FieldPath, Spec } from './plan.js'
 import { SENSITIVE } from './secret.js'
-import { compareText, valueAt } from './values.js'
+import { compareText, setOwn, valueAt } from './values.js'
 
 // deep-diff is CommonJS: under NodeNext its default export is the module object.
 const deepDiff = ((deepDiffModule as unknown as { default?: unknown }).default ?? deepDiffModule) as typeof deepDiffModule
@@ -18,7 +18,7 @@ const deepDiff = ((deepDiffModule as unknown as { default?: unknown }).default ?
  */
 export function diffSpecs(live: Spec, desired: Spec): FieldChange[] {
   const managed: Spec = {}
-  for (const key of Object.keys(desired)) if (key in live) managed[key] = live[key]
+  for (const key of Object.keys(desired)) if (Object.hasOwn(live, key)) setOwn(managed, key, live[key])
   // Most resources match: a plain structural comparison settles those without deep-diff's records.
   if (deepEqual(managed, desired)) return []
   const differences = deepDiff.diff(managed, desired) ?? []
@@ -122,7 +122,7 @@ export function deepEqual(a: unknown, b: unknown): boolean {
   if (isPlainObject(a) && isPlainObject(b)) {
     const keys = Object.keys(a)
     if (keys.length !== Object.keys(b).length) return false
-    return keys.every((key) => key in b && deepEqual(a[key], b[key]))
+    return keys.every((key) => Object.hasOwn(b, key) && deepEqual(a[key], b[key]))
   }
   return false
 }

@@ -8,14 +8,23 @@ export function isRecord(value: unknown): value is Record<string, unknown> {
   return value !== null && typeof value === 'object' && !Array.isArray(value)
 }
 
-/** The value at a path of a plain value, or undefined where the path leads nowhere. */
+/** The value at a path of a plain value, or undefined where the path leads nowhere (own keys only: `__proto__` is a key like any other). */
 export function valueAt(root: unknown, path: readonly (string | number)[]): unknown {
   let current = root
   for (const segment of path) {
-    if (current === null || typeof current !== 'object') return undefined
+    if (current === null || typeof current !== 'object' || !Object.hasOwn(current, segment)) return undefined
     current = (current as Record<string | number, unknown>)[segment]
   }
   return current
+}
+
+/**
+ * Sets an own, enumerable key of a mapping. `record[key] = value` would set the prototype instead
+ * when the key is `__proto__` (a key a file may hold, e.g. in campaign_variables), and lose it.
+ */
+export function setOwn(record: Record<string, unknown>, key: string, value: unknown): void {
+  if (key === '__proto__') Object.defineProperty(record, key, { value, enumerable: true, writable: true, configurable: true })
+  else record[key] = value
 }
 
 const SIMPLE_KEY = /^[A-Za-z_$][A-Za-z0-9_$-]*$/

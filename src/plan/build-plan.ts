@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto'
 
-import { compareText } from '../model/values.js'
+import { compareText, setOwn } from '../model/values.js'
 import type { KindName } from '../model/kinds.js'
 import {
   PLAN_ACTIONS,
@@ -153,7 +153,7 @@ function sortKeys(value: unknown): unknown {
   if (Array.isArray(value)) return value.map(sortKeys)
   if (value !== null && typeof value === 'object' && (value as { toJSON?: unknown }).toJSON === undefined) {
     const out: Record<string, unknown> = {}
-    for (const key of Object.keys(value).sort()) out[key] = sortKeys((value as Record<string, unknown>)[key])
+    for (const key of Object.keys(value).sort()) setOwn(out, key, sortKeys((value as Record<string, unknown>)[key]))
     return out
   }
   return value

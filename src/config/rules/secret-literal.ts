@@ -41,6 +41,14 @@ function checkSecret(context: RuleContext, source: SourceDocument, path: DataPat
   }
   if (SINGLE_REFERENCE.test(record.raw)) return
   const withDefault = REFERENCE_WITH_DEFAULT.exec(record.raw)
+  if (withDefault && withDefault[2]!.includes('${env:')) {
+    context.report(
+      source,
+      path,
+      `a secret comes from one variable: the fallback to another variable in \${env:${withDefault[1]}:-…} is not allowed here; write \${env:${withDefault[1]}}`,
+    )
+    return
+  }
   if (withDefault) {
     context.report(
       source,

@@ -11,7 +11,7 @@ import { diffSpecs } from '../../model/spec-diff.js'
 import type { ApplyContext, ChangeOutcome, LiveResource, PlanOptions } from '../../model/provider.js'
 import type { SarvamApi } from './api.js'
 import { oneCampaignPerName, toLiveResource } from './live.js'
-import { isRecord } from '../../model/values.js'
+import { isRecord, setOwn } from '../../model/values.js'
 import { changedFields } from '../kind-handler.js'
 import { ALLOWED_SCHEDULE_SHAPE, APP_CONFIG_SHAPE, normaliseDesiredCampaign, type FieldShape } from './normalise.js'
 import { CREATE_ONLY_REASONS, assessCampaignChange } from './lifecycle-policy.js'
@@ -224,7 +224,7 @@ function withUnknownLiveFields(desired: unknown, live: unknown, shape: FieldShap
   if (!isRecord(desired) || !isRecord(live) || !shape.fields) return desired
   const merged: Record<string, unknown> = { ...desired }
   for (const [key, value] of Object.entries(live)) {
-    if (!(key in shape.fields) && value !== null && value !== undefined) merged[key] = value
+    if (!Object.hasOwn(shape.fields, key) && value !== null && value !== undefined) setOwn(merged, key, value)
   }
   return merged
 }

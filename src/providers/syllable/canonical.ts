@@ -5,7 +5,7 @@
  * up in the plan rather than be silently rewritten.
  */
 import { SENSITIVE, isSecretReference, isSecretValue } from '../../model/secret.js'
-import { isRecord } from '../../model/values.js'
+import { isRecord, setOwn } from '../../model/values.js'
 
 export const WEEKDAYS = ['mon', 'tue', 'wed', 'thu', 'fri', 'sat', 'sun'] as const
 
@@ -90,7 +90,7 @@ export function canonicalVoicemailDetection(value: unknown): unknown {
   if (value === undefined || value === null) return null
   if (!isRecord(value)) return value
   const out: Record<string, unknown> = {}
-  for (const key of Object.keys(value).sort()) if (value[key] !== null && value[key] !== undefined) out[key] = value[key]
+  for (const key of Object.keys(value).sort()) if (value[key] !== null && value[key] !== undefined) setOwn(out, key, value[key])
   return out
 }
 
@@ -113,7 +113,7 @@ export function canonicalVariables(value: unknown): unknown {
   if (!isRecord(value)) return value
   const out: Record<string, unknown> = {}
   for (const [key, item] of Object.entries(value)) {
-    out[key] = typeof item === 'number' || typeof item === 'boolean' ? String(item) : item
+    setOwn(out, key, typeof item === 'number' || typeof item === 'boolean' ? String(item) : item)
   }
   return out
 }
