@@ -1,5 +1,5 @@
 import { execFile } from 'node:child_process'
-import { readFile, writeFile } from 'node:fs/promises'
+import { mkdir, readFile, symlink, writeFile } from 'node:fs/promises'
 import { join } from 'node:path'
 import { promisify } from 'node:util'
 
@@ -9,14 +9,14 @@ import { parse as parseYaml } from 'yaml'
 
 import { DRIFT_ISSUE_SCRIPT, PLAN_COMMENT_SCRIPT } from '../../src/starter/github-workflow.js'
 import { cacInProcess } from '../helpers/plan-apply.js'
-import { cliEnv, REPO_ROOT } from '../helpers/run-cli.js'
+import { CLI_PATH, cliEnv, REPO_ROOT } from '../helpers/run-cli.js'
 import { writeProject } from '../helpers/temp-project.js'
 
 /**
  * The workflow `cac init` writes: GitHub's own parser accepts it, and every `run:` step of every
  * job, executed here with bash as the runner would (CI=true, the repository's variables unset),
  * does its job against the embedded sandbox, with cac installed by `npm ci` from the project's
- * package.json (a link to this checkout's build).
+ * package.json (a stand-in package whose command is this checkout's build).
  */
 const execFileAsync = promisify(execFile)
 
@@ -35,7 +35,14 @@ let installed = false
 beforeAll(async () => {
   project = await writeProject({}, { bare: true })
   expect((await cacInProcess(project.dir)(['init'])).code).toBe(0)
-  await writeFile(join(project.dir, 'package.json'), JSON.stringify({ name: 'campaigns', private: true, devDependencies: { 'campaigns-as-code': `file:${REPO_ROOT}` } }))
+  // cac as the package the project depends on: a folder with this checkout's manifest data and its
+  // built command (a link), with no scripts and no dependencies, so `npm ci` cannot build, prune or
+  // install into this checkout while other tests use it.
+  const pkg = join(project.dir, '.cac-package')
+  await mkdir(pkg)
+  await writeFile(join(pkg, 'package.json'), JSON.stringify({ name: 'campaigns-as-code', version: '0.0.0-test', type: 'module', bin: { cac: 'cac.js' } }))
+  await symlink(CLI_PATH, join(pkg, 'cac.js'))
+  await writeFile(join(project.dir, 'package.json'), JSON.stringify({ name: 'campaigns', private: true, devDependencies: { 'campaigns-as-code': 'file:.cac-package' } }))
   const env = cliEnv()
   await execFileAsync('npm', ['install', '--package-lock-only', '--ignore-scripts', '--no-audit', '--no-fund'], { cwd: project.dir, env })
   workflowText = await readFile(join(project.dir, '.github/workflows/cac.yml'), 'utf8')

@@ -91,7 +91,7 @@ describe.concurrent('--format github', { timeout: 120_000 }, () => {
     expect(ending.slice(2)).toEqual([
       `::warning file=campaigns/sarvam.yaml,line=1,title=sarvam/campaign/reminders-hi::blocked sarvam/campaign/reminders-hi: ${ACTIVE_REASON}`,
       'Apply incomplete: 1 created, 1 updated, 1 blocked, 0 unchanged.',
-      'Run apply again to retry what did not complete; what succeeded is not repeated.',
+      'The blocked change is not made by running apply again: do what the reason above says (e.g. --pause-to-update for a running campaign), or change the file.',
     ])
 
     await writeFile(join(project, SARVAM_FILE), sarvamCampaignDoc('reminders-hi', { description: 'first' }))

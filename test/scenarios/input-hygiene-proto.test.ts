@@ -62,7 +62,7 @@ describe.concurrent('a __proto__ key is a key like any other, from the file to t
     const plan = await cac(['plan', '--out', 'plan.json'])
     expectNoCrash(plan)
     expect(planSummary(plan.stdout)).toBe('Plan: 0 to create, 1 to update, 0 unchanged.')
-    expect(plan.stdout).toContain('campaign_variables.__proto__: "polluted"')
+    expect(plan.stdout).toContain('campaign_variables.__proto__: (none) → "polluted"')
     const saved = JSON.parse(await readFile(join(dir, 'plan.json'), 'utf8')) as { changes: { desired: { campaign_variables: object } }[] }
     expect(Object.getOwnPropertyNames(saved.changes[0]!.desired.campaign_variables)).toEqual(['__proto__', 'region'])
 
@@ -98,7 +98,7 @@ describe.concurrent('a __proto__ key is a key like any other, from the file to t
     const unset = await validateInProcess(dir)
     expect(parseTextReport(unset.stdout).diagnostics).toEqual([
       diagnostic({ location: 'campaigns/a.yaml:6:35', code: 'spec.campaign_variables.__proto__', message: 'must be a string, got a mapping' }),
-      diagnostic({ location: 'campaigns/a.yaml:6:51', code: 'spec.campaign_variables.region', message: 'environment variable __proto__ is not set and has no default' }),
+      diagnostic({ location: 'campaigns/a.yaml:6:51', code: 'spec.campaign_variables.region', message: 'environment variable __proto__ is not set (or empty) and has no default' }),
     ])
     const fromDotenv = await validateInProcess(dir, ['--env', '.env'])
     expect(parseTextReport(fromDotenv.stdout).diagnostics).toEqual([

@@ -103,7 +103,7 @@ describe.concurrent('nested defaults in ${env:…}', () => {
 
     expect(result.code).toBe(1)
     expect(parseTextReport(result.stdout).diagnostics).toEqual([
-      diagnostic({ location: 'campaigns/a.yaml:7:13', code: 'spec.campaign_variables.region', message: 'environment variable DEFAULT_REGION is not set and has no default' }),
+      diagnostic({ location: 'campaigns/a.yaml:7:13', code: 'spec.campaign_variables.region', message: 'environment variable DEFAULT_REGION is not set (or empty) and has no default' }),
     ])
   })
 

@@ -165,7 +165,7 @@ describe.concurrent('cac plan shows drift field by field, and cac apply restores
     expectNoCrash(plan)
     expect(plan.code).toBe(2)
     expect(plan.stdout).toContain('~ update  syllable/campaign/Alpha\n')
-    expect(plan.stdout).toContain('      webhooks[0]: {"url":"https://hooks.example.com/alpha",')
+    expect(plan.stdout).toContain('      webhooks[0]: (none) → {"url":"https://hooks.example.com/alpha",')
     const json = await cac(['plan', '--format', 'json'])
     const [change] = (JSON.parse(json.stdout) as JsonPlan).changes
     expect(change!.fields).toEqual([expect.objectContaining({ path: 'webhooks[0]', kind: 'add', before: null })])

@@ -175,7 +175,7 @@ describe.concurrent("sandbox serve and reset inside a project use its sandbox: s
     expect((await sandboxClient(() => memory.url)('GET', '/__sandbox/health')).body).toMatchObject({ state_file: null, clock_frozen: false })
     await memory.stop()
     expect(await exists(join(project, '.cac/sandbox.json'))).toBe(false)
-    expect(await serveFailure(project, ['--memory', '--state', 'x.json'])).toMatch(/^Error: .*--memory=true cannot also be provided when using --state\n/)
+    expect(await serveFailure(project, ['--memory', '--state', 'x.json'])).toMatch(/^Error: --memory cannot be used with --state\n/)
 
     // A folder in no project (.git ends the search for cac.yaml there).
     const outside = await tempProject({ '.git/HEAD': 'ref: refs/heads/main\n' }, { bare: true, onTestFinished })

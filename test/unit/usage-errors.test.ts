@@ -58,9 +58,9 @@ describe('an unknown flag names the closest one the command has', () => {
 
   it('a value that is not one of the options names the closest option', async () => {
     expect((await usageError(Plan, 'plan', ['--format', 'jsn'])).stderr.split('\n')[0]).toBe(
-      'Error: Expected --format=jsn to be one of: text, json, markdown (did you mean "json"?)',
+      'Error: Expected --format=jsn to be one of: text, json, markdown, github (did you mean "json"?)',
     )
-    expect((await usageError(Plan, 'plan', ['--format', 'xml'])).stderr.split('\n')[0]).toBe('Error: Expected --format=xml to be one of: text, json, markdown')
+    expect((await usageError(Plan, 'plan', ['--format', 'xml'])).stderr.split('\n')[0]).toBe('Error: Expected --format=xml to be one of: text, json, markdown, github')
   })
 })
 
