@@ -117,8 +117,14 @@ function refuseUnmatchedTargets(globs: readonly string[], addresses: readonly st
   const unmatched = globs.filter((glob) => !addresses.some(addressMatcher([glob])))
   if (unmatched.length === 0) return
   const known = [...new Set(addresses)]
-  const lines = unmatched.map((glob) => `--target ${JSON.stringify(glob)} matches no resource the files declare or the platforms hold${didYouMean(glob, known)}`)
+  const lines = unmatched.map((glob) => `--target ${quotedGlob(glob)} matches no resource the files declare or the platforms hold${didYouMean(glob, known)}`)
   throw new RunRefusal(lines.join('; '))
+}
+
+/** A glob as a message quotes it: cut after 100 characters, so a runaway pattern stays one readable line. */
+function quotedGlob(glob: string): string {
+  const limit = 100
+  return glob.length <= limit ? JSON.stringify(glob) : `${JSON.stringify(glob.slice(0, limit))}… (${glob.length.toLocaleString('en-US')} characters)`
 }
 
 /** The project a run's request names (its cac.yaml, environment and --env files), checked. */
