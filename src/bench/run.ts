@@ -3,7 +3,13 @@
  * and N batches, against a sandbox running in a separate process with a configurable latency.
  * Reports wall time, requests by route and peak memory per step, and the targets they are held to.
  *
- *   npm run bench -- --campaigns 10000 --latency 20 --updates 1000 --parallelism 16
+ * In the same run it measures the anchors plan is held to (src/bench/anchors.ts): the lower bound
+ * of planning (read and parse the files, read the lists, JSON.parse) and a per-resource refresh
+ * against the same sandbox process; the startup of `cac --version` and of `cac validate` of the
+ * repository's examples; and the seed (every create) against a sandbox in memory and one that
+ * persists to a state file. `--json FILE` writes every figure (seconds unless named).
+ *
+ *   npm run bench -- --campaigns 10000 --latency 20 --updates 1000 --parallelism 16 --json bench.json
  */
 import { spawn, type ChildProcess } from 'node:child_process'
 import { mkdtemp, readFile, rm, writeFile, mkdir } from 'node:fs/promises'
@@ -14,6 +20,9 @@ import { parseArgs } from 'node:util'
 
 const CLI = fileURLToPath(new URL('../bin/cac.js', import.meta.url))
 const MEASURED_CLI = fileURLToPath(new URL('./measured-cli.js', import.meta.url))
+const ANCHORS = fileURLToPath(new URL('./anchors.js', import.meta.url))
+const REPO_ROOT = fileURLToPath(new URL('../../', import.meta.url))
+const BENCH_KEY = 'bench@example.com'
 const PER_FILE = 50
 
 interface Options {
@@ -25,6 +34,7 @@ interface Options {
   /** Read-only steps (validate, plan) are run this many times; the median is reported. */
   runs: number
   keep: boolean
+  json?: string
 }
 
 interface StepResult {
@@ -36,6 +46,8 @@ interface StepResult {
   note?: string
   /** Walls of every run, for read-only steps run several times. */
   walls?: number[]
+  /** apply's own execution time (its JSON `timing.execute_ms`). */
+  executeMs?: number
 }
 
 const { values } = parseArgs({
@@ -47,6 +59,7 @@ const { values } = parseArgs({
     parallelism: { type: 'string', default: '16' },
     runs: { type: 'string', default: '3' },
     keep: { type: 'boolean', default: false },
+    json: { type: 'string' },
   },
 })
 const options: Options = {
@@ -57,28 +70,71 @@ const options: Options = {
   parallelism: Number(values.parallelism),
   runs: Math.max(1, Number(values.runs)),
   keep: values.keep === true,
+  ...(values.json !== undefined ? { json: values.json } : {}),
+}
+
+/** The figures `--json FILE` writes: seconds unless the name says otherwise. */
+interface BenchFigures {
+  campaigns: number
+  latency_ms: number
+  plan_noop_s: number
+  plan_changed_s: number
+  lower_bound_s: number
+  refresh_baseline_s: number
+  plan_peak_rss_mb: number
+  validate_s: number
+  validate_peak_rss_mb: number
+  apply_execute_s: number
+  apply_ideal_s: number
+  seed_memory_s: number
+  seed_state_file_s: number
+  startup_version_s: number
+  startup_validate_examples_s: number
 }
 
 async function main(): Promise<void> {
   const dir = await mkdtemp(join(tmpdir(), 'cac-bench-'))
-  const sandbox = await serveSandbox(dir)
-  const env = { ...process.env, SYLLABLE_API_URL: sandbox.url, SYLLABLE_API_KEY: 'bench@example.com', NO_COLOR: '1', CI: 'true' }
+  const sandbox = await serveSandbox(dir, ['--memory'])
+  const env = { ...process.env, SYLLABLE_API_URL: sandbox.url, SYLLABLE_API_KEY: BENCH_KEY, NO_COLOR: '1', CI: 'true' }
   const results: StepResult[] = []
+  const figures: Partial<BenchFigures> = { campaigns: options.campaigns, latency_ms: options.latency }
   try {
     await writeProject(dir, options.campaigns, () => 25, () => 20)
     log(`project: ${options.campaigns} campaigns + ${options.campaigns} batches in ${Math.ceil(options.campaigns / PER_FILE)} files (${dir})`)
 
-    await control(sandbox.url, 'PATCH', '/__sandbox/faults', { latency_ms: 0 })
-    results.push(await step('seed: apply of every create (latency 0 ms, parallelism 64)', dir, env, sandbox.url, ['apply', '--auto-approve', '--parallelism', '64']))
+    figures.startup_version_s = (await startup('startup: cac --version', REPO_ROOT, ['--version'])) / 1000
+    figures.startup_validate_examples_s = (await startup("startup: cac validate of the repository's examples", REPO_ROOT, ['validate'])) / 1000
 
-    results.push(await repeated('validate', dir, env, sandbox.url, ['validate']))
+    await control(sandbox.url, 'PATCH', '/__sandbox/faults', { latency_ms: 0 })
+    const seed = await step('seed: apply of every create, sandbox in memory (latency 0 ms, parallelism 64)', dir, env, sandbox.url, ['apply', '--auto-approve', '--parallelism', '64'])
+    results.push(seed)
+    figures.seed_memory_s = seed.wallMs / 1000
+    figures.seed_state_file_s = (await seedIntoStateFile(dir, env, results)) / 1000
+
+    const validate = await repeated('validate', dir, env, sandbox.url, ['validate'])
+    results.push(validate)
+    figures.validate_s = validate.wallMs / 1000
+    figures.validate_peak_rss_mb = validate.maxRssMb
 
     await control(sandbox.url, 'PATCH', '/__sandbox/faults', { latency_ms: options.latency })
-    results.push(await repeated(`plan, nothing to change (latency ${options.latency} ms)`, dir, env, sandbox.url, ['plan', '--detailed-exitcode']))
+    const lowerBound = await repeated(`lower bound: read + js-yaml the files, the list GETs, JSON.parse (latency ${options.latency} ms)`, dir, env, sandbox.url, ['lower-bound', dir, sandbox.url, BENCH_KEY], ANCHORS)
+    results.push(lowerBound)
+    figures.lower_bound_s = lowerBound.wallMs / 1000
+    const plan = await repeated(`plan, nothing to change (latency ${options.latency} ms)`, dir, env, sandbox.url, ['plan', '--detailed-exitcode'])
+    results.push(plan)
+    figures.plan_noop_s = plan.wallMs / 1000
+    figures.plan_peak_rss_mb = plan.maxRssMb
+    const idsFile = join(dir, '.bench-ids.json')
+    await writeFile(idsFile, JSON.stringify(await liveIds(sandbox.url)))
+    const refresh = await step(`per-resource refresh baseline: one GET each, 10 at a time (latency ${options.latency} ms)`, dir, env, sandbox.url, ['refresh', dir, sandbox.url, BENCH_KEY, idsFile], false, ANCHORS)
+    results.push(refresh)
+    figures.refresh_baseline_s = refresh.wallMs / 1000
 
     const changed = Math.round(options.campaigns / 10)
     await writeProject(dir, options.campaigns, (i) => (i < changed ? 26 : 25), (i) => (i < changed ? 21 : 20))
-    results.push(await repeated(`plan, 10% changed (${changed} campaigns + ${changed} batches; latency ${options.latency} ms)`, dir, env, sandbox.url, ['plan', '--detailed-exitcode']))
+    const planChanged = await repeated(`plan, 10% changed (${changed} campaigns + ${changed} batches; latency ${options.latency} ms)`, dir, env, sandbox.url, ['plan', '--detailed-exitcode'])
+    results.push(planChanged)
+    figures.plan_changed_s = planChanged.wallMs / 1000
 
     await writeProject(dir, options.campaigns, (i) => (i < options.updates ? 27 : 25), () => 20)
     await control(sandbox.url, 'PATCH', '/__sandbox/faults', { latency_ms: 0 })
@@ -94,38 +150,81 @@ async function main(): Promise<void> {
       true,
     )
     results.push(apply)
+    figures.apply_execute_s = (apply.executeMs ?? Number.NaN) / 1000
+    figures.apply_ideal_s = (options.updates * options.applyLatency) / options.parallelism / 1000
   } finally {
     sandbox.process.kill('SIGTERM')
     if (!options.keep) await rm(dir, { recursive: true, force: true })
   }
-  printReport(results)
+  printReport(results, figures as BenchFigures)
+  if (options.json !== undefined) await writeFile(options.json, `${JSON.stringify(figures, null, 2)}\n`)
 }
 
-async function step(name: string, cwd: string, env: NodeJS.ProcessEnv, sandboxUrl: string, args: string[], json = false): Promise<StepResult> {
+/** The seed again, into a second sandbox that persists to a state file; returns its wall time (ms). */
+async function seedIntoStateFile(dir: string, env: NodeJS.ProcessEnv, results: StepResult[]): Promise<number> {
+  const persisted = await serveSandbox(dir, ['--state', join(dir, '.bench-state.json')])
+  try {
+    const seed = await step('seed: apply of every create, sandbox with --state FILE (latency 0 ms, parallelism 64)', dir, { ...env, SYLLABLE_API_URL: persisted.url }, persisted.url, [
+      'apply',
+      '--auto-approve',
+      '--parallelism',
+      '64',
+    ])
+    results.push(seed)
+    return seed.wallMs
+  } finally {
+    persisted.process.kill('SIGTERM')
+  }
+}
+
+/** The ids of every campaign and batch, as a tool that keeps state would know them. */
+async function liveIds(base: string): Promise<{ campaigns: number[]; batches: string[] }> {
+  const state = (await control(base, 'GET', '/__sandbox/state')) as { syllable?: { campaigns?: { id: number }[] | Record<string, { id: number }>; batches?: Record<string, { batch_id: string; deleted_at: string | null }> } }
+  const list = <T>(value: T[] | Record<string, T> | undefined): T[] => (Array.isArray(value) ? value : Object.values(value ?? {}))
+  return { campaigns: list(state.syllable?.campaigns).map((c) => c.id), batches: list(state.syllable?.batches).filter((b) => b.deleted_at === null).map((b) => b.batch_id) }
+}
+
+/** Median wall time (ms) of 5 runs of the CLI, measured from outside: node's own start included. */
+async function startup(name: string, cwd: string, args: string[]): Promise<number> {
+  const walls: number[] = []
+  for (let i = 0; i < 5; i += 1) {
+    const started = performance.now()
+    await run(process.execPath, [CLI, ...args], { cwd, env: { ...process.env, NO_COLOR: '1', CI: 'true' } })
+    walls.push(performance.now() - started)
+  }
+  const median = [...walls].sort((a, b) => a - b)[2]!
+  log(`${name}: ${Math.round(median)} ms (median of 5: ${walls.map((w) => Math.round(w)).join(', ')})`)
+  return median
+}
+
+async function step(name: string, cwd: string, env: NodeJS.ProcessEnv, sandboxUrl: string, args: string[], json = false, script = MEASURED_CLI): Promise<StepResult> {
   await control(sandboxUrl, 'DELETE', '/__sandbox/counters')
   const reportFile = join(cwd, '.bench-report.json')
-  const { code, stdout } = await run(process.execPath, [MEASURED_CLI, ...args], { cwd, env: { ...env, CAC_BENCH_REPORT: reportFile } })
+  const { code, stdout } = await run(process.execPath, [script, ...args], { cwd, env: { ...env, CAC_BENCH_REPORT: reportFile } })
   const report = JSON.parse(await readFile(reportFile, 'utf8')) as { maxRssKb: number; wallMs: number }
   const counters = (await control(sandboxUrl, 'GET', '/__sandbox/counters')) as { routes: Record<string, { count: number }> }
   const requests = Object.fromEntries(Object.entries(counters.routes).map(([route, counter]) => [route, counter.count]))
   const result: StepResult = { step: name, wallMs: report.wallMs, maxRssMb: report.maxRssKb / 1024, exitCode: code, requests }
   if (json) {
     const body = JSON.parse(stdout) as { timing?: { execute_ms: number }; succeeded: unknown[] }
-    if (body.timing) result.note = `execution ${Math.round(body.timing.execute_ms)} ms for ${body.succeeded.length} updates`
+    if (body.timing) {
+      result.executeMs = body.timing.execute_ms
+      result.note = `execution ${Math.round(body.timing.execute_ms)} ms for ${body.succeeded.length} updates`
+    }
   }
   log(`${name}: ${Math.round(result.wallMs)} ms, ${result.maxRssMb.toFixed(0)} MB, exit ${String(code)}`)
   return result
 }
 
 /** A read-only step run `options.runs` times: the run with the median wall time is reported. */
-async function repeated(name: string, cwd: string, env: NodeJS.ProcessEnv, sandboxUrl: string, args: string[]): Promise<StepResult> {
+async function repeated(name: string, cwd: string, env: NodeJS.ProcessEnv, sandboxUrl: string, args: string[], script = MEASURED_CLI): Promise<StepResult> {
   const runs: StepResult[] = []
-  for (let i = 0; i < options.runs; i += 1) runs.push(await step(name, cwd, env, sandboxUrl, args))
+  for (let i = 0; i < options.runs; i += 1) runs.push(await step(name, cwd, env, sandboxUrl, args, false, script))
   const sorted = [...runs].sort((a, b) => a.wallMs - b.wallMs)
   return { ...sorted[Math.floor(sorted.length / 2)]!, walls: runs.map((r) => r.wallMs) }
 }
 
-function printReport(results: StepResult[]): void {
+function printReport(results: StepResult[], figures: BenchFigures): void {
   const lines = [
     '',
     `cac bench — ${cpus().length} cores (${cpus()[0]?.model ?? 'unknown'}), ${(totalmem() / 2 ** 30).toFixed(0)} GiB, node ${process.version}`,
@@ -138,8 +237,20 @@ function printReport(results: StepResult[]): void {
     const spread = r.walls && r.walls.length > 1 ? ` (median of ${r.walls.length}: ${r.walls.map((w) => (w / 1000).toFixed(2)).join(', ')})` : ''
     lines.push(`| ${r.step}${r.note ? ` (${r.note})` : ''} | ${(r.wallMs / 1000).toFixed(2)} s${spread} | ${r.maxRssMb.toFixed(0)} MB | ${String(r.exitCode)} | ${requests} |`)
   }
-  const ideal = (options.updates * options.applyLatency) / options.parallelism
-  lines.push('', `Targets: plan with nothing to change < 3 s and < 300 MB, list requests only; apply execution ≤ 1.25 × ideal (${options.updates} × ${options.applyLatency} ms / ${options.parallelism} = ${Math.round(ideal)} ms → ≤ ${Math.round(ideal * 1.25)} ms).`)
+  const f = figures
+  const ratio = (a: number, b: number) => (a / b).toFixed(2)
+  lines.push(
+    '',
+    '| figure | measured | target |',
+    '|---|---:|---:|',
+    `| plan (nothing to change) / lower bound | ${ratio(f.plan_noop_s, f.lower_bound_s)}× (${f.plan_noop_s.toFixed(2)} s / ${f.lower_bound_s.toFixed(2)} s) | ≤ 1.5× |`,
+    `| per-resource refresh / plan | ${ratio(f.refresh_baseline_s, f.plan_noop_s)}× (${f.refresh_baseline_s.toFixed(2)} s / ${f.plan_noop_s.toFixed(2)} s) | ≥ 30× |`,
+    `| plan peak memory | ${f.plan_peak_rss_mb.toFixed(0)} MB | ≤ 150 MB |`,
+    `| apply execution / ideal | ${ratio(f.apply_execute_s, f.apply_ideal_s)}× (${f.apply_execute_s.toFixed(2)} s / ${f.apply_ideal_s.toFixed(2)} s) | ≤ 1.1× |`,
+    `| seed with a state file / in memory | ${ratio(f.seed_state_file_s, f.seed_memory_s)}× (${f.seed_state_file_s.toFixed(2)} s / ${f.seed_memory_s.toFixed(2)} s) | ≤ 1.5× |`,
+    `| cac --version | ${f.startup_version_s.toFixed(3)} s | ≤ 0.15 s |`,
+    `| cac validate of the examples | ${f.startup_validate_examples_s.toFixed(3)} s | ≤ 0.3 s |`,
+  )
   process.stdout.write(`${lines.join('\n')}\n`)
 }
 
@@ -190,8 +301,8 @@ function batchYaml(i: number, callRate: number): string {
   ].join('\n')
 }
 
-async function serveSandbox(cwd: string): Promise<{ url: string; process: ChildProcess }> {
-  const child = spawn(process.execPath, [CLI, 'sandbox', 'serve', '--port', '0', '--memory'], { cwd, stdio: ['ignore', 'pipe', 'inherit'] })
+async function serveSandbox(cwd: string, stateArgs: string[]): Promise<{ url: string; process: ChildProcess }> {
+  const child = spawn(process.execPath, [CLI, 'sandbox', 'serve', '--port', '0', ...stateArgs], { cwd, stdio: ['ignore', 'pipe', 'inherit'] })
   const url = await new Promise<string>((resolve, reject) => {
     let out = ''
     child.stdout!.on('data', (chunk: Buffer) => {
