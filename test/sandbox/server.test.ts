@@ -202,9 +202,10 @@ describe('sandbox state persistence', () => {
       const running = await startSandbox({ statePath: path })
       const request = sandboxClient(() => running.url)
       await Promise.all(Array.from({ length: 40 }, (_, i) => request('POST', CAMPAIGNS, { json: campaignBody(`C${i}`) })))
-      // Read the file while the server still runs: every acknowledged write is already on disk.
-      const state = JSON.parse(await readFile(path, 'utf8')) as { syllable: { campaigns: object } }
-      expect(Object.keys(state.syllable.campaigns)).toHaveLength(40)
+      // Read the files while the server still runs: every acknowledged write is already on disk
+      // (in the snapshot or its journal, which a read-only open replays).
+      const reader = await SandboxStore.open(path, { readOnly: true })
+      expect(Object.keys(reader.state.syllable.campaigns)).toHaveLength(40)
       await running.close()
     } finally {
       await rm(dir, { recursive: true, force: true })

@@ -4,7 +4,9 @@
  * invisible (404) from any other.
  */
 import { ApiError, ok, type ApiRequest, type ApiResponse } from '../http-kit.js'
+import { OrderedRecords } from '../ordered-records.js'
 import type { PlatformContext } from '../platform.js'
+import type { SandboxStore } from '../store.js'
 import { bodyValidator, type ValidationEntry } from '../request-validation.js'
 import {
   agentConfigProblems,
@@ -37,10 +39,34 @@ const validateStatusBody = bodyValidator<{ action: StatusAction }>(statusActionS
 
 /** The campaigns of the request's scope; `forWriting` creates the scope, a read never does. */
 export function scopeCampaigns(request: ApiRequest, context: PlatformContext, forWriting = false): Record<string, StoredCampaign> {
-  const key = scopeKey(request.params.org_id ?? '', request.params.workspace_id ?? '')
+  const key = scopeOf(request)
   const workspaces = context.store.state.sarvam.workspaces
   if (forWriting) workspaces[key] ??= {}
   return workspaces[key] ?? {}
+}
+
+function scopeOf(request: ApiRequest): string {
+  return scopeKey(request.params.org_id ?? '', request.params.workspace_id ?? '')
+}
+
+/** The campaigns of one scope by (created_at, creation order), the order of the default list, kept up to date by every create. */
+export function campaignsByCreation(store: SandboxStore, scope: string): OrderedRecords<StoredCampaign> {
+  return store.derived(`sarvam.campaigns by creation ${scope}`, (state) => {
+    const campaigns = Object.hasOwn(state.sarvam.workspaces, scope) ? Object.values(state.sarvam.workspaces[scope]!) : []
+    return new OrderedRecords(campaigns, byCreation)
+  })
+}
+
+/** created_at never changes after creation, so an update leaves the order as it is. */
+function byCreation(a: StoredCampaign, b: StoredCampaign): number {
+  const left = Date.parse(a.created_at)
+  const right = Date.parse(b.created_at)
+  return left !== right ? left - right : a.sequence - b.sequence
+}
+
+/** Persists a campaign's new value with the next commit. */
+function markChanged(request: ApiRequest, context: PlatformContext, campaign: StoredCampaign): void {
+  context.store.changed('sarvam', 'workspaces', scopeOf(request), campaign.campaign_id)
 }
 
 function findCampaign(request: ApiRequest, context: PlatformContext): StoredCampaign {
@@ -131,6 +157,9 @@ export function createCampaign(request: ApiRequest, context: PlatformContext): A
     updated_by: null,
   }
   campaigns[campaign.campaign_id] = campaign
+  campaignsByCreation(context.store, scopeOf(request)).insert(campaign)
+  context.store.changed('sarvam', 'next_campaign_number')
+  markChanged(request, context, campaign)
   return ok(campaignSummary(campaign, now), true)
 }
 
@@ -161,7 +190,7 @@ export function updateCampaign(request: ApiRequest, context: PlatformContext): A
   if (body.webhook_config != null) campaign.webhook_config = storedWebhook(body.webhook_config)
   if (body.end_timestamp != null) campaign.end_timestamp = formatInstant(Date.parse(body.end_timestamp))
   if (body.allowed_schedule != null) campaign.allowed_schedule = storedSchedule(body.allowed_schedule)
-  markUpdated(campaign, context, now)
+  markUpdated(request, campaign, context, now)
   return ok(campaignSummary(campaign, now), true)
 }
 
@@ -172,11 +201,12 @@ export function updateCampaignStatus(request: ApiRequest, context: PlatformConte
   const campaign = findCampaign(request, context)
   campaign.status = statusAfter(action, campaign, now)
   // A status action is a user's change like an edit, so it is recorded the same way (an inference).
-  markUpdated(campaign, context, now)
+  markUpdated(request, campaign, context, now)
   return ok(campaignSummary(campaign, now), true)
 }
 
-function markUpdated(campaign: StoredCampaign, context: PlatformContext, now: number): void {
+function markUpdated(request: ApiRequest, campaign: StoredCampaign, context: PlatformContext, now: number): void {
   campaign.updated_at = formatInstant(now)
   campaign.updated_by = context.actor
+  markChanged(request, context, campaign)
 }

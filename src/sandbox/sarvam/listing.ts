@@ -15,9 +15,9 @@
 import { ok, type ApiRequest, type ApiResponse } from '../http-kit.js'
 import type { PlatformContext } from '../platform.js'
 import { ParameterReader } from '../request-validation.js'
-import { scopeCampaigns } from './campaigns.js'
+import { campaignsByCreation } from './campaigns.js'
 import { currentStatus } from './status.js'
-import { CAMPAIGN_STATUSES, type StoredCampaign } from './state.js'
+import { CAMPAIGN_STATUSES, scopeKey, type StoredCampaign } from './state.js'
 import { campaignSummary, type CampaignSummary } from './views.js'
 
 export const SORT_FIELDS = ['created_at', 'updated_at', 'name', 'start_timestamp'] as const
@@ -62,13 +62,12 @@ function readListQuery(request: ApiRequest): ListQuery {
 export function listCampaigns(request: ApiRequest, context: PlatformContext): ApiResponse {
   const query = readListQuery(request)
   const now = context.clock.now()
-  const needle = query.search?.toLowerCase()
-  const matching = Object.values(scopeCampaigns(request, context))
-    .filter((campaign) => needle === undefined || campaign.name.toLowerCase().includes(needle))
-    .filter((campaign) => query.status === undefined || currentStatus(campaign, now) === query.status)
-    .sort(comparator(query))
+  const matching = orderedMatches(request, context, query, now)
+  const at = (index: number) => (query.sortOrder === 'asc' ? matching[index]! : matching[matching.length - 1 - index]!)
+  const items: CampaignSummary[] = []
+  for (let index = query.offset; index < Math.min(matching.length, query.offset + query.limit); index++) items.push(campaignSummary(at(index), now))
   const page: CampaignPage = {
-    items: matching.slice(query.offset, query.offset + query.limit).map((campaign) => campaignSummary(campaign, now)),
+    items,
     total: matching.length,
     limit: query.limit,
     offset: query.offset,
@@ -82,26 +81,37 @@ export function listCampaigns(request: ApiRequest, context: PlatformContext): Ap
   return ok(page)
 }
 
-function sortKey(campaign: StoredCampaign, field: SortField): string | number {
+/**
+ * The matching campaigns in ascending order of the sort field (ties by creation order): the
+ * created_at order is kept as campaigns are created, so the default list filters at most and
+ * never sorts; another sort field sorts the matches on keys computed once per campaign.
+ */
+function orderedMatches(request: ApiRequest, context: PlatformContext, query: ListQuery, now: number): readonly StoredCampaign[] {
+  const byCreation = campaignsByCreation(context.store, scopeKey(request.params.org_id ?? '', request.params.workspace_id ?? '')).all
+  const needle = query.search?.toLowerCase()
+  const filtered =
+    needle === undefined && query.status === undefined
+      ? byCreation
+      : byCreation.filter(
+          (campaign) =>
+            (needle === undefined || campaign.name.toLowerCase().includes(needle)) &&
+            (query.status === undefined || currentStatus(campaign, now) === query.status),
+        )
+  const sortBy = query.sortBy
+  if (sortBy === 'created_at') return filtered
+  const keyed = filtered.map((campaign) => ({ campaign, key: sortKey(campaign, sortBy) }))
+  keyed.sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : a.campaign.sequence - b.campaign.sequence))
+  return keyed.map(({ campaign }) => campaign)
+}
+
+function sortKey(campaign: StoredCampaign, field: Exclude<SortField, 'created_at'>): string | number {
   switch (field) {
     case 'name':
       return campaign.name
     case 'start_timestamp':
       return Date.parse(campaign.start_timestamp)
-    case 'created_at':
-      return Date.parse(campaign.created_at)
     case 'updated_at':
       return Date.parse(campaign.updated_at)
-  }
-}
-
-function comparator(query: ListQuery): (a: StoredCampaign, b: StoredCampaign) => number {
-  const direction = query.sortOrder === 'asc' ? 1 : -1
-  return (a, b) => {
-    const left = sortKey(a, query.sortBy)
-    const right = sortKey(b, query.sortBy)
-    const order = left < right ? -1 : left > right ? 1 : a.sequence - b.sequence
-    return order * direction
   }
 }
 

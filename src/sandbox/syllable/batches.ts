@@ -1,5 +1,7 @@
 import { ApiError, ok, type ApiRequest, type RouteDefinition } from '../http-kit.js'
+import { OrderedRecords } from '../ordered-records.js'
 import type { PlatformContext } from '../platform.js'
+import type { SandboxStore } from '../store.js'
 import { bodyValidator, ParameterReader, type ValidationEntry } from '../request-validation.js'
 import { findCampaign } from './campaigns.js'
 import { BATCH_PROPERTIES, type BatchProperty, type BatchStatus, type RequestStatus } from './enums.js'
@@ -196,6 +198,9 @@ function createBatch(request: ApiRequest, { store, clock, actor }: PlatformConte
     requests: [],
   }
   putEntry(state.batches, batch.batch_id, batch)
+  liveBatches(store).insert(batch)
+  store.changed('syllable', 'next_batch_sequence')
+  store.changed('syllable', 'batches', batch.batch_id)
   return ok(batchResponse(batch, clock.now()), true)
 }
 
@@ -228,6 +233,8 @@ function updateBatch(request: ApiRequest, { store, clock, actor }: PlatformConte
   updated.last_updated_at = clock.nowIso()
   updated.last_updated_by = typeof body.last_updated_by === 'string' && body.last_updated_by !== '' ? body.last_updated_by : actor
   putEntry(store.state.syllable.batches, batchId, updated)
+  liveBatches(store).replace(current, updated)
+  store.changed('syllable', 'batches', batchId)
   return ok(batchResponse(updated, clock.now()), true)
 }
 
@@ -243,6 +250,8 @@ function deleteBatch(request: ApiRequest, { store, clock, actor }: PlatformConte
   batch.deleted_reason = reason!
   batch.last_updated_at = now
   batch.last_updated_by = actor
+  liveBatches(store).remove(batch)
+  store.changed('syllable', 'batches', batchId)
   return ok(batchResponse(batch, clock.now()), true)
 }
 
@@ -264,6 +273,8 @@ function addRequest(request: ApiRequest, { store, clock }: PlatformContext) {
     created_at: clock.nowIso(),
   }
   batch.requests.push(stored)
+  // Only the new request is journaled: a batch may hold many.
+  store.changed('syllable', 'batches', batchId, 'requests', String(batch.requests.length - 1))
   return ok(resultRow(stored), true)
 }
 
@@ -275,6 +286,7 @@ function removeRequests(request: ApiRequest, { store }: PlatformContext) {
   const before = batch.requests.length
   batch.requests = batch.requests.filter((r) => !doomed.has(r.reference_id))
   const removed = before - batch.requests.length
+  if (removed > 0) store.changed('syllable', 'batches', batchId, 'requests')
   return ok({ removed }, removed > 0)
 }
 
@@ -296,6 +308,14 @@ function batchResults(request: ApiRequest, { store }: PlatformContext) {
   return ok(insightsStatus === undefined ? requests.map(resultRow) : [])
 }
 
+/** The batches not deleted, in creation order (the default order of the list), kept up to date by every change. */
+function liveBatches(store: SandboxStore): OrderedRecords<StoredBatch> {
+  return store.derived('syllable.live batches by sequence', (state) => {
+    const live = Object.values(state.syllable.batches).filter((batch) => batch.deleted_at === null)
+    return new OrderedRecords(live, (a, b) => a.sequence - b.sequence)
+  })
+}
+
 function getBatch(request: ApiRequest, { store, clock }: PlatformContext) {
   const batchId = new ParameterReader(request).pathString('batch_id')
   return ok(batchDetailsResponse(findLiveBatch(store.state.syllable, batchId), clock.now()))
@@ -304,10 +324,7 @@ function getBatch(request: ApiRequest, { store, clock }: PlatformContext) {
 function listBatches(request: ApiRequest, { store, clock }: PlatformContext) {
   const query = readListQuery(request, BATCH_LISTING)
   const now = clock.now()
-  const stored = Object.values(store.state.syllable.batches)
-    .filter((batch) => batch.deleted_at === null)
-    .sort((a, b) => a.sequence - b.sequence)
-  return ok(listPage(stored, (batch) => batchResponse(batch, now), query, BATCH_LISTING))
+  return ok(listPage(liveBatches(store).all, (batch) => batchResponse(batch, now), query, BATCH_LISTING))
 }
 
 export const batchRoutes: RouteDefinition<PlatformContext>[] = [

@@ -1,5 +1,7 @@
 import { ApiError, ok, type ApiRequest, type RouteDefinition } from '../http-kit.js'
+import { OrderedRecords } from '../ordered-records.js'
 import type { PlatformContext } from '../platform.js'
+import type { SandboxStore } from '../store.js'
 import { bodyValidator, ParameterReader, RequestValidationError, type ValidationEntry } from '../request-validation.js'
 import { CAMPAIGN_PROPERTIES, type CampaignProperty } from './enums.js'
 import { listPage, readListQuery, type ListableFields } from './listing.js'
@@ -197,11 +199,14 @@ function allocateWebhookId(state: SyllableState): () => number {
   return () => state.next_webhook_id++
 }
 
+/** The campaigns in id order (the default order of the list), kept up to date by every change. */
+function campaignsById(store: SandboxStore): OrderedRecords<StoredCampaign> {
+  return store.derived('syllable.campaigns by id', (state) => new OrderedRecords(Object.values(state.syllable.campaigns), (a, b) => a.id - b.id))
+}
+
 function listCampaigns(request: ApiRequest, { store }: PlatformContext) {
   const query = readListQuery(request, CAMPAIGN_LISTING)
-  // Keyed by the id as text, an integer key: the values come in ascending id order already.
-  const stored = Object.values(store.state.syllable.campaigns)
-  return ok(listPage(stored, campaignResponse, query, CAMPAIGN_LISTING, campaignField))
+  return ok(listPage(campaignsById(store).all, campaignResponse, query, CAMPAIGN_LISTING, campaignField))
 }
 
 function createCampaign(request: ApiRequest, { store, clock, actor }: PlatformContext) {
@@ -221,6 +226,10 @@ function createCampaign(request: ApiRequest, { store, clock, actor }: PlatformCo
     webhooks,
   })
   putEntry(state.campaigns, String(campaign.id), campaign)
+  campaignsById(store).insert(campaign)
+  store.changed('syllable', 'next_campaign_id')
+  store.changed('syllable', 'next_webhook_id')
+  store.changed('syllable', 'campaigns', String(campaign.id))
   return ok(campaignResponse(campaign), true)
 }
 
@@ -244,6 +253,9 @@ function replaceCampaign(request: ApiRequest, { store, clock, actor }: PlatformC
     webhooks,
   })
   putEntry(state.campaigns, String(id), updated)
+  campaignsById(store).replace(current, updated)
+  store.changed('syllable', 'next_webhook_id')
+  store.changed('syllable', 'campaigns', String(id))
   return ok(campaignResponse(updated), true)
 }
 
@@ -254,7 +266,7 @@ function replaceCampaign(request: ApiRequest, { store, clock, actor }: PlatformC
 function deleteCampaign(request: ApiRequest, { store }: PlatformContext) {
   const id = readCampaignId(request)
   const state = store.state.syllable
-  findCampaign(state, id)
+  const campaign = findCampaign(state, id)
   const batchIds = Object.values(state.batches)
     .filter((batch) => batch.campaign_id === id && batch.deleted_at === null)
     .map((batch) => batch.batch_id)
@@ -264,6 +276,8 @@ function deleteCampaign(request: ApiRequest, { store }: PlatformContext) {
     throw new ApiError(409, `Campaign ${id} still has ${batchIds.length} ${noun} (${listed}); delete them first`)
   }
   delete state.campaigns[String(id)]
+  campaignsById(store).remove(campaign)
+  store.changed('syllable', 'campaigns', String(id))
   return ok({ id, deleted: true }, true)
 }
 

@@ -101,12 +101,8 @@ export function listPage<S, F extends string>(
   listable: ListableFields<F>,
   valueOf: (record: S, field: string) => unknown = responseField(toResponse),
 ): ListPage {
-  const plain = query.search.length === 0 && query.start === undefined && query.end === undefined && query.orderBy === undefined && query.direction === 'asc'
-  if (plain) {
-    const offset = query.page * query.limit
-    const items = query.limit === 0 ? [] : stored.slice(offset, offset + query.limit).map(toResponse)
-    return pageOf(items, query, stored.length)
-  }
+  const plain = query.search.length === 0 && query.start === undefined && query.end === undefined && query.orderBy === undefined
+  if (plain) return pageOf(defaultOrderPage(stored, query).map(toResponse), query, stored.length)
   const windowed = query.start !== undefined || query.end !== undefined
   // Text is compared in lower case: each search value is lowered once, not once per record.
   const terms = query.search.map((term) => ({ ...term, value: typeof term.value === 'string' ? term.value.toLowerCase() : term.value }))
@@ -119,6 +115,15 @@ export function listPage<S, F extends string>(
   const offset = query.page * query.limit
   const items = query.limit === 0 ? [] : ordered.slice(offset, offset + query.limit).map(toResponse)
   return pageOf(items, query, matching.length)
+}
+
+/** The page of unfiltered records in the default order or its reverse: a slice, whatever the collection's size. */
+function defaultOrderPage<S, F extends string>(stored: readonly S[], query: ListQuery<F>): S[] {
+  const offset = query.page * query.limit
+  if (query.limit === 0) return []
+  if (query.direction === 'asc') return stored.slice(offset, offset + query.limit)
+  const end = Math.max(0, stored.length - offset)
+  return stored.slice(Math.max(0, end - query.limit), end).reverse()
 }
 
 /** Reads a field from the record's response, building each response once. */
