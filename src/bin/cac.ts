@@ -8,6 +8,6 @@ if (versionLine !== undefined) {
   process.stdout.write(`${versionLine}\n`)
 } else {
   // Loaded only now: a version request does not need oclif.
-  const { execute } = await import('@oclif/core')
+  const { execute } = await import('@oclif/core/execute')
   await execute({ dir: import.meta.url })
 }

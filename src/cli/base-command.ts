@@ -1,7 +1,10 @@
 import { statSync } from 'node:fs'
 import { resolve } from 'node:path'
 
-import { Command, Errors, Flags, type Interfaces } from '@oclif/core'
+import * as Errors from '@oclif/core/errors'
+import * as Flags from '@oclif/core/flags'
+import type { Interfaces } from '@oclif/core'
+import { Command } from '@oclif/core/command'
 
 import { processIo, type CommandIo } from './command-io.js'
 import { reportError, UsageError } from './error-report.js'

@@ -1,4 +1,4 @@
-import { Errors } from '@oclif/core'
+import * as Errors from '@oclif/core/errors'
 
 import { ApiError } from '../http/errors.js'
 import { LockError } from '../lock/file-lock.js'
