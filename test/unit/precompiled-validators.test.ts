@@ -1,4 +1,5 @@
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs'
+import { spawnSync } from 'node:child_process'
+import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
@@ -106,6 +107,17 @@ describe('generating the validators', () => {
     const folder = mkdtempSync(join(tmpdir(), 'cac-schemas-')) + '/'
     writeFileSync(join(folder, 'broken.schema.json'), JSON.stringify({ $id: 'https://example.com/broken.schema.json', type: 'object', unknownKeyword: 1 }))
     expect(() => standaloneValidatorsCode(folder)).toThrow(/unknown keyword/)
+  })
+
+  it('makes the build step exit 1 with the reason, leaving no validators behind', () => {
+    const folder = mkdtempSync(join(tmpdir(), 'cac-schemas-')) + '/'
+    writeFileSync(join(folder, 'broken.schema.json'), JSON.stringify({ $id: 'https://example.com/broken.schema.json', minLength: 'two' }))
+    const output = join(folder, 'validators.cjs')
+    const step = spawnSync(process.execPath, [join(ROOT, 'dist', 'cli', 'build-validators.js'), folder, output], { encoding: 'utf8' })
+    expect(step.status).toBe(1)
+    expect(step.stderr).toContain(`build: cannot generate the schema validators from ${folder}:`)
+    expect(step.stderr).toContain('minLength')
+    expect(existsSync(output)).toBe(false)
   })
 
   it('refuses a build without them, naming the fix', () => {
