@@ -1,7 +1,8 @@
 /**
  * The validators of cac.yaml and of each kind. The built CLI loads them precompiled
  * (dist/config/validators.generated.cjs, written by `npm run build` from the same schemas and
- * composition), so no command pays for compiling schemas; from sources they are compiled.
+ * composition), so no command pays for compiling schemas; from sources (tests), or when schemas/
+ * changed since the build, they are compiled.
  */
 import { createRequire } from 'node:module'
 import { fileURLToPath } from 'node:url'
@@ -9,7 +10,7 @@ import { fileURLToPath } from 'node:url'
 import type { ErrorObject, ValidateFunction } from 'ajv'
 
 import { KINDS, kindOf } from '../platforms.js'
-import { compileSchemas, PROJECT_SCHEMA_FILE, validatorExportName } from './schema-compiler.js'
+import { compileSchemas, PROJECT_SCHEMA_FILE, SCHEMAS_DIGEST_EXPORT, schemasDigest, validatorExportName } from './schema-compiler.js'
 
 export { PROJECT_SCHEMA_FILE } from './schema-compiler.js'
 
@@ -18,6 +19,8 @@ export const SCHEMA_DIR = fileURLToPath(new URL('../../schemas/', import.meta.ur
 
 /** Where the build writes the precompiled validators, next to this module in dist/config/. */
 export const PRECOMPILED_VALIDATORS_FILE = 'validators.generated.cjs'
+
+const PRECOMPILED_VALIDATORS_PATH = fileURLToPath(new URL(PRECOMPILED_VALIDATORS_FILE, import.meta.url))
 
 export type SchemaError = ErrorObject
 
@@ -35,7 +38,7 @@ let cached: SchemaValidators | undefined
 /** The validators of the published schemas (loaded once per process), or compiled from another folder. */
 export function schemaValidators(schemaDir = SCHEMA_DIR): SchemaValidators {
   if (schemaDir !== SCHEMA_DIR) return validatorsOf(compiledValidators(schemaDir))
-  cached ??= validatorsOf(runsFromSources() ? compiledValidators(SCHEMA_DIR) : precompiledValidators())
+  cached ??= validatorsOf(runsFromSources() ? compiledValidators(SCHEMA_DIR) : currentValidators(PRECOMPILED_VALIDATORS_PATH, SCHEMA_DIR))
   return cached
 }
 
@@ -58,18 +61,36 @@ export function compiledValidators(schemaDir: string): ValidatorsByFile {
   }
 }
 
+/**
+ * The validators the build generated, when schemas/ still holds what they were built from; after a
+ * schema was edited and not rebuilt, the schemas are compiled now (slower, never stale).
+ */
+export function currentValidators(modulePath: string, schemaDir: string): ValidatorsByFile {
+  const exported = loadPrecompiledModule(modulePath)
+  if (exported[SCHEMAS_DIGEST_EXPORT] !== schemasDigest(schemaDir)) return compiledValidators(schemaDir)
+  return validatorsByFileOf(exported)
+}
+
+type PrecompiledModule = Record<string, unknown>
+
 /** Loads the validators the build generated; a build without them is broken, and says so. */
-export function precompiledValidators(modulePath = fileURLToPath(new URL(PRECOMPILED_VALIDATORS_FILE, import.meta.url))): ValidatorsByFile {
-  let exported: Record<string, ValidateFunction | undefined>
+export function precompiledValidators(modulePath = PRECOMPILED_VALIDATORS_PATH): ValidatorsByFile {
+  return validatorsByFileOf(loadPrecompiledModule(modulePath))
+}
+
+function loadPrecompiledModule(modulePath: string): PrecompiledModule {
   try {
-    exported = createRequire(import.meta.url)(modulePath) as Record<string, ValidateFunction | undefined>
+    return createRequire(import.meta.url)(modulePath) as PrecompiledModule
   } catch (error) {
     throw new Error(`cannot load the precompiled schema validators (${modulePath}); run npm run build: ${(error as Error).message}`)
   }
+}
+
+function validatorsByFileOf(exported: PrecompiledModule): ValidatorsByFile {
   return (file) => {
     const validate = exported[validatorExportName(file)]
     if (typeof validate !== 'function') throw new Error(`the precompiled schema validators have none for ${file}; run npm run build`)
-    return validate
+    return validate as ValidateFunction
   }
 }
 

@@ -1,6 +1,7 @@
 import { spawnSync } from 'node:child_process'
-import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs'
+import { cpSync, existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
+import { createRequire } from 'node:module'
 import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 
@@ -8,12 +9,13 @@ import type { ValidateFunction } from 'ajv'
 import { parseAllDocuments } from 'yaml'
 import { describe, expect, it } from 'vitest'
 
-import { schemaFiles, standaloneValidatorsCode } from '../../src/config/schema-compiler.js'
+import { schemaFiles, schemasDigest, standaloneValidatorsCode } from '../../src/config/schema-compiler.js'
 import {
   PRECOMPILED_VALIDATORS_FILE,
   PROJECT_SCHEMA_FILE,
   SCHEMA_DIR,
   compiledValidators,
+  currentValidators,
   precompiledValidators,
 } from '../../src/config/schema-validator.js'
 import { KINDS } from '../../src/platforms.js'
@@ -99,6 +101,29 @@ describe('the precompiled schema validators', () => {
         expect(verdict(precompiled('definition.schema.json'), broken)).toEqual(verdict(compiled('definition.schema.json'), broken))
       }
     }
+  })
+})
+
+describe('precompiled validators older than schemas/', () => {
+  const precompiled = precompiledValidators(BUILT_VALIDATORS)
+
+  it('record the schemas they were built from', () => {
+    const built = createRequire(import.meta.url)(BUILT_VALIDATORS) as { schemasDigest?: unknown }
+    expect(built.schemasDigest).toBe(schemasDigest(SCHEMA_DIR))
+  })
+
+  it('are used while the schemas are unchanged, and replaced by compiled ones once a schema changes', () => {
+    const copy = mkdtempSync(join(tmpdir(), 'cac-schemas-')) + '/'
+    cpSync(SCHEMA_DIR, copy, { recursive: true })
+    expect(currentValidators(BUILT_VALIDATORS, copy)('syllable-campaign.schema.json')).toBe(precompiled('syllable-campaign.schema.json'))
+
+    const file = join(copy, 'syllable-batch.schema.json')
+    writeFileSync(file, JSON.stringify({ ...(JSON.parse(readFileSync(file, 'utf8')) as object), maxProperties: 1 }))
+    const validate = currentValidators(BUILT_VALIDATORS, copy)('syllable-batch.schema.json')
+    expect(validate).not.toBe(precompiled('syllable-batch.schema.json'))
+    const batch = EXAMPLES.find(([schema]) => schema === 'syllable-batch.schema.json')![1]
+    expect(validate(batch)).toBe(false)
+    expect(validate.errors?.map((error) => error.keyword)).toEqual(['maxProperties'])
   })
 })
 
