@@ -1,15 +1,18 @@
 import { statSync } from 'node:fs'
 import { resolve } from 'node:path'
 
-import { Command, Errors, Flags, type Interfaces } from '@oclif/core'
+import * as Errors from '@oclif/core/errors'
+import * as Flags from '@oclif/core/flags'
+import type { Interfaces } from '@oclif/core'
+import { Command } from '@oclif/core/command'
 
 import { processIo, type CommandIo } from './command-io.js'
-import { reportError, UsageError } from './error-report.js'
+import { UsageError } from './command-errors.js'
 
 export type CommandFlags<T extends typeof Command> = Interfaces.InferredFlags<(typeof BaseCommand)['baseFlags'] & T['flags']>
 export type CommandArgs<T extends typeof Command> = Interfaces.InferredArgs<T['args']>
 
-export { UsageError } from './error-report.js'
+export { UsageError } from './command-errors.js'
 
 /**
  * Shared flags, parsing, and the one place where errors become exit codes:
@@ -69,6 +72,8 @@ export abstract class BaseCommand<T extends typeof Command> extends Command {
 
   protected override async catch(error: Error & { exitCode?: number; oclif?: { exit?: number } }): Promise<unknown> {
     if (error instanceof Errors.ExitError) throw error
+    // Loaded only on failure: it knows every kind of error, and so imports their modules.
+    const { reportError } = await import('./error-report.js')
     const report = reportError(error, this.id ?? '', process.env)
     process.stderr.write(report.stderr)
     return this.exit(report.exitCode)

@@ -1,4 +1,4 @@
-import { Errors } from '@oclif/core'
+import * as Errors from '@oclif/core/errors'
 
 import { ApiError } from '../http/errors.js'
 import { LockError } from '../lock/file-lock.js'
@@ -6,13 +6,10 @@ import { classifyFailure } from '../model/failure-cause.js'
 import { PlatformError, ProviderSetupError, RunRefusal } from '../model/platform-error.js'
 import { refusedKeyAdvice } from '../render/apply-advice.js'
 import { StateFileError } from '../sandbox/store.js'
+import { RunFailure, UsageError } from './command-errors.js'
 import { describeUsageError, helpCommand } from './usage-errors.js'
 
-/** A mistake in how cac was invoked (unknown flag, bad value): exit 1 with a hint, no stack trace. */
-export class UsageError extends Error {}
-
-/** A run that cannot go on, for a reason the message states (a port in use): exit 1, no hint. */
-export class RunFailure extends Error {}
+export { RunFailure, UsageError } from './command-errors.js'
 
 export interface ErrorReport {
   stderr: string

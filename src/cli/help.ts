@@ -1,4 +1,4 @@
-import { Help } from '@oclif/core'
+import { Help } from '@oclif/core/help'
 
 import { unknownCommandError } from './usage-errors.js'
 

@@ -1,7 +1,7 @@
-import { Args, Flags } from '@oclif/core'
+import * as Args from '@oclif/core/args'
+import * as Flags from '@oclif/core/flags'
 
 import { BaseCommand } from '../cli/base-command.js'
-import { runApply } from '../cli/run/apply.js'
 import { lockTimeoutFlag, platformFlags } from '../cli/shared-flags.js'
 import { APPLY_FORMATS } from '../render/apply-outcome.js'
 import { DEFAULT_LOCK_TIMEOUT_MS } from '../workflow/apply-project.js'
@@ -37,6 +37,7 @@ export default class Apply extends BaseCommand<typeof Apply> {
   }
 
   public async run(): Promise<void> {
+    const { runApply } = await import('../cli/run/apply.js')
     const exitCode = await runApply(this.flags, this.args.planfile, this.io)
     if (exitCode !== 0) this.exit(exitCode)
   }

@@ -1,7 +1,6 @@
-import { Flags } from '@oclif/core'
+import * as Flags from '@oclif/core/flags'
 
 import { BaseCommand } from '../cli/base-command.js'
-import { runDrift } from '../cli/run/drift.js'
 import { readPlatformFlags } from '../cli/shared-flags.js'
 import { DRIFT_FORMATS } from '../render/drift-report.js'
 
@@ -29,6 +28,7 @@ export default class Drift extends BaseCommand<typeof Drift> {
   }
 
   public async run(): Promise<void> {
+    const { runDrift } = await import('../cli/run/drift.js')
     const exitCode = await runDrift(this.flags, this.io)
     if (exitCode !== 0) this.exit(exitCode)
   }

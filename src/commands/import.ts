@@ -1,7 +1,6 @@
-import { Flags } from '@oclif/core'
+import * as Flags from '@oclif/core/flags'
 
 import { BaseCommand } from '../cli/base-command.js'
-import { runImport } from '../cli/run/import.js'
 import { readPlatformFlags } from '../cli/shared-flags.js'
 import { IMPORT_FORMATS } from '../render/import-report.js'
 import { IMPORT_LAYOUTS } from '../workflow/import-project.js'
@@ -29,6 +28,7 @@ export default class Import extends BaseCommand<typeof Import> {
   }
 
   public async run(): Promise<void> {
+    const { runImport } = await import('../cli/run/import.js')
     const exitCode = await runImport(this.flags, this.io)
     if (exitCode !== 0) this.exit(exitCode)
   }

@@ -1,7 +1,6 @@
-import { Args } from '@oclif/core'
+import * as Args from '@oclif/core/args'
 
 import { BaseCommand } from '../cli/base-command.js'
-import { runInit } from '../cli/run/init.js'
 
 export default class Init extends BaseCommand<typeof Init> {
   static override summary = 'Write a starter project: cac.yaml, one definition per kind, .gitignore and a GitHub workflow.'
@@ -21,6 +20,7 @@ export default class Init extends BaseCommand<typeof Init> {
   }
 
   public async run(): Promise<void> {
+    const { runInit } = await import('../cli/run/init.js')
     const exitCode = await runInit(this.args.dir, this.io)
     if (exitCode !== 0) this.exit(exitCode)
   }

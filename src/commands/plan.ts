@@ -1,7 +1,6 @@
-import { Flags } from '@oclif/core'
+import * as Flags from '@oclif/core/flags'
 
 import { BaseCommand } from '../cli/base-command.js'
-import { runPlan } from '../cli/run/plan.js'
 import { platformFlags } from '../cli/shared-flags.js'
 import { PLAN_FORMATS } from '../render/plan-outcome.js'
 
@@ -30,6 +29,7 @@ export default class Plan extends BaseCommand<typeof Plan> {
   }
 
   public async run(): Promise<void> {
+    const { runPlan } = await import('../cli/run/plan.js')
     const exitCode = await runPlan(this.flags, this.io)
     if (exitCode !== 0) this.exit(exitCode)
   }

@@ -1,7 +1,7 @@
-import { Args, Flags } from '@oclif/core'
+import * as Args from '@oclif/core/args'
+import * as Flags from '@oclif/core/flags'
 
 import { BaseCommand } from '../cli/base-command.js'
-import { runValidate } from '../cli/run/validate.js'
 import { RULES } from '../config/rules/index.js'
 import { VALIDATION_FORMATS } from '../render/diagnostics.js'
 
@@ -37,6 +37,7 @@ export default class Validate extends BaseCommand<typeof Validate> {
   }
 
   public async run(): Promise<void> {
+    const { runValidate } = await import('../cli/run/validate.js')
     const exitCode = await runValidate(this.flags, this.positionals, this.io)
     if (exitCode !== 0) this.exit(exitCode)
   }

@@ -2,7 +2,7 @@ import { loadProject } from '../../config/load-project.js'
 import { formatValidationText, renderValidation, type ValidationFormat } from '../../render/diagnostics.js'
 import { appendStepSummary, asMarkdownBlock } from './step-summary.js'
 import type { CommandIo } from '../command-io.js'
-import { UsageError } from '../error-report.js'
+import { UsageError } from '../command-errors.js'
 import { colorOf } from '../shared-flags.js'
 
 export interface ValidateFlagValues {

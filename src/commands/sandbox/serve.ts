@@ -1,7 +1,6 @@
-import { Flags } from '@oclif/core'
+import * as Flags from '@oclif/core/flags'
 
 import { BaseCommand } from '../../cli/base-command.js'
-import { runSandboxServe } from '../../cli/run/sandbox-serve.js'
 import { lockTimeoutFlag } from '../../cli/shared-flags.js'
 import { emulatedPaths, platformNames } from '../../platforms.js'
 
@@ -39,6 +38,7 @@ export default class SandboxServe extends BaseCommand<typeof SandboxServe> {
   }
 
   public async run(): Promise<void> {
+    const { runSandboxServe } = await import('../../cli/run/sandbox-serve.js')
     const exitCode = await runSandboxServe(this.flags, this.io)
     if (exitCode !== 0) this.exit(exitCode)
   }

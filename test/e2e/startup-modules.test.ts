@@ -1,0 +1,86 @@
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { fileURLToPath } from 'node:url'
+
+import { afterAll, describe, expect, it } from 'vitest'
+
+import { REPO_ROOT, runCli } from '../helpers/run-cli.js'
+
+const TRACE_PRELOAD = fileURLToPath(new URL('../helpers/module-trace/trace.cjs', import.meta.url))
+const traceDir = mkdtempSync(join(tmpdir(), 'cac-module-trace-'))
+afterAll(() => rmSync(traceDir, { recursive: true, force: true }))
+
+/** What a run of the built CLI loaded: npm packages by name, and cac's own modules as paths under dist/. */
+interface LoadedModules {
+  /** Every file loaded, as an absolute path. */
+  files: string[]
+  packages: Set<string>
+  ownModules: Set<string>
+  output: string
+}
+
+let runs = 0
+
+async function modulesLoadedBy(args: string[]): Promise<LoadedModules> {
+  const traceFile = join(traceDir, `trace-${(runs += 1)}.txt`)
+  const result = await runCli(args, {
+    cwd: REPO_ROOT,
+    env: { CAC_MODULE_TRACE: traceFile, NODE_OPTIONS: `--require ${TRACE_PRELOAD}` },
+  })
+  expect(result.stderr, args.join(' ')).toBe('')
+  const files = readFileSync(traceFile, 'utf8')
+    .split('\n')
+    .filter((line) => line.startsWith('/') || line.startsWith('file:'))
+    .map((line) => (line.startsWith('file:') ? fileURLToPath(line) : line))
+  const packages = new Set<string>()
+  const ownModules = new Set<string>()
+  for (const path of files) {
+    const inPackage = /\/node_modules\/((?:@[^/]+\/)?[^/]+)\//.exec(path)
+    if (inPackage) packages.add(inPackage[1]!)
+    else if (path.startsWith(join(REPO_ROOT, 'dist/'))) ownModules.add(path.slice(REPO_ROOT.length))
+  }
+  return { files, packages, ownModules, output: result.stdout }
+}
+
+/** Packages only validating, planning, applying or serving need. */
+const HEAVY_PACKAGES = ['ajv', 'ajv-formats', 'yaml', 'js-yaml', 'undici', 'deep-diff']
+/** cac's folders only those commands need. */
+const HEAVY_FOLDERS = ['dist/config/', 'dist/sandbox/', 'dist/providers/', 'dist/http/', 'dist/plan/', 'dist/apply/', 'dist/workflow/']
+
+const heavyModules = ({ packages, ownModules }: LoadedModules): string[] => [
+  ...HEAVY_PACKAGES.filter((name) => packages.has(name)),
+  ...[...ownModules].filter((path) => HEAVY_FOLDERS.some((folder) => path.startsWith(folder)) && path !== 'dist/config/suggest.js'),
+]
+
+describe('what the CLI loads at start-up', () => {
+  it.each([['--version'], ['-v'], ['version']])('answers %s without oclif or any command', async (...args) => {
+    const loaded = await modulesLoadedBy(args)
+    expect(loaded.output).toMatch(/^campaigns-as-code\/\S+ \S+ node-v\S+\n$/)
+    expect([...loaded.packages]).toEqual([])
+    expect([...loaded.ownModules].sort()).toEqual(['dist/bin/cac.js', 'dist/cli/output.js', 'dist/cli/quick-version.js', 'dist/model/secret-scrubber.js', 'dist/model/secret.js'])
+  })
+
+  it.each([['--help'], ['help', 'plan'], ['validate', '--help'], ['sandbox', 'serve', '--help'], ['apply', '-h']])(
+    'shows %s from the manifest, loading no command and nothing heavy',
+    async (...args) => {
+      const loaded = await modulesLoadedBy(args)
+      expect(loaded.output).toContain('USAGE')
+      expect(loaded.packages.has('@oclif/core')).toBe(true) // the trace sees packages
+      expect([...loaded.ownModules].filter((path) => path.startsWith('dist/commands/'))).toEqual([])
+      expect(heavyModules(loaded)).toEqual([])
+    },
+  )
+
+  it('validates with the precompiled validators: ajv\'s compiler is never loaded', async () => {
+    const loaded = await modulesLoadedBy(['validate'])
+    expect(loaded.output).toContain('valid')
+    expect(loaded.ownModules).toContain('dist/config/validators.generated.cjs')
+    expect(loaded.packages.has('yaml')).toBe(true)
+    const ajvFiles = loaded.files.filter((path) => /\/node_modules\/ajv\//.test(path))
+    expect(ajvFiles.length).toBeGreaterThan(0)
+    expect(ajvFiles.filter((line) => !/\/ajv\/dist\/runtime\//.test(line))).toEqual([])
+    expect(loaded.packages.has('undici')).toBe(false)
+    expect([...loaded.ownModules].filter((path) => path.startsWith('dist/commands/'))).toEqual(['dist/commands/validate.js'])
+  })
+})
