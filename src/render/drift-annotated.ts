@@ -1,7 +1,7 @@
 import type { DriftEntry, DriftField, DriftReport } from '../model/drift.js'
 import { formatFieldPath } from '../model/values.js'
 import { fileText, formatDriftSummary, liveText, who } from './drift-values.js'
-import { escapeData, escapeProperty } from './github-commands.js'
+import { formatAnnotation } from './github-commands.js'
 import { cell, escapeHtml, escapeText, fitSections, MARKDOWN_LIMIT } from './markdown.js'
 
 /**
@@ -75,12 +75,7 @@ export function formatDriftGithub(report: DriftReport): string {
 }
 
 function annotation(entry: DriftEntry, line: number | undefined, message: string): string {
-  const properties = [
-    ...(entry.source ? [`file=${escapeProperty(entry.source.file)}`] : []),
-    ...(entry.source && line !== undefined ? [`line=${line}`] : []),
-    `title=${escapeProperty(`cac drift: ${entry.state}`)}`,
-  ]
-  return `::warning ${properties.join(',')}::${escapeData(message)}`
+  return formatAnnotation('warning', { file: entry.source?.file, line, title: `cac drift: ${entry.state}` }, message)
 }
 
 
