@@ -16,7 +16,7 @@ import { writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 
 import { loadAll } from 'js-yaml'
-import { Pool } from 'undici'
+import { Pool } from '../http/undici-pool.js'
 
 const started = performance.now()
 const reportFile = process.env.CAC_BENCH_REPORT
@@ -37,7 +37,8 @@ async function readDefinitions(dir: string): Promise<number> {
   let documents = 0
   await Promise.all(
     files.map(async (name) => {
-      documents += loadAll(await readFile(join(folder, name), 'utf8')).length
+      const text = await readFile(join(folder, name), 'utf8')
+      documents += loadAll(text).length
     }),
   )
   return documents
@@ -66,7 +67,8 @@ async function readList(pool: Pool, path: string, key: string): Promise<number> 
   let items = first.items.length
   const rest = Array.from({ length: Math.max(0, pages - 1) }, (_, i) => i + 1)
   await eachLimited(rest, LIST_CONNECTIONS, async (page) => {
-    items += ((await getJson(pool, `${path}?page=${page}&limit=${PAGE_SIZE}`, key)) as { items: unknown[] }).items.length
+    const body = (await getJson(pool, `${path}?page=${page}&limit=${PAGE_SIZE}`, key)) as { items: unknown[] }
+    items += body.items.length
   })
   return items
 }

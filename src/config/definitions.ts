@@ -7,7 +7,7 @@ import { checkDocumentSize } from './document-size.js'
 import { prepareDocument } from './prepare-document.js'
 import { reportSchemaErrors } from './schema-messages.js'
 import { schemaErrors, schemaValidators } from './schema-validator.js'
-import { readSourceText } from './source-file.js'
+import type { SourceText } from './source-file.js'
 import { didYouMean } from './suggest.js'
 import type { Environment } from './interpolate.js'
 import { loadPlainDocuments } from './plain-yaml.js'
@@ -29,14 +29,13 @@ export interface DefinitionLoadOptions {
   env: Environment
 }
 
-/** Reads one definition file: encoding, YAML, interpolation, document shape, kind and schema. */
-export async function loadDefinitionFile(
-  absolute: string,
+/** One definition file, read (see readSourceText): encoding, YAML, interpolation, document shape, kind and schema. */
+export function loadDefinitionFile(
+  read: SourceText,
   shown: string,
   options: DefinitionLoadOptions,
   diagnostics: Diagnostics,
-): Promise<DefinitionDocument[]> {
-  const read = await readSourceText(absolute)
+): DefinitionDocument[] {
   if (!read.ok) {
     diagnostics.error('file', read.message, { file: shown, position: read.position ?? { line: 1, column: 1 } })
     return []

@@ -10,6 +10,7 @@ import { displayPath } from './display-path.js'
 import { secretPathsOf } from './secret-paths.js'
 import { loadEnvironment } from './env-file.js'
 import type { Environment } from './interpolate.js'
+import { readSourceTexts } from './source-file.js'
 import { loadProjectConfig, type ProjectConfig, type ProviderConfig } from './project-config.js'
 import { formatDataPath } from './data-path.js'
 import type { DataPath, SourceDocument } from './yaml-source.js'
@@ -70,12 +71,10 @@ export async function loadProject(options: ProjectLoadOptions): Promise<ProjectL
 
   const documents: DefinitionDocument[] = []
   const shownFiles: string[] = []
-  for (const file of universe.filter((candidate) => candidate !== config.file)) {
-    const shown = displayPath(file, options.cwd)
+  for await (const { path, read } of readSourceTexts(universe.filter((candidate) => candidate !== config.file))) {
+    const shown = displayPath(path, options.cwd)
     shownFiles.push(shown)
-    documents.push(
-      ...(await loadDefinitionFile(file, shown, { env }, diagnostics)),
-    )
+    for (const document of loadDefinitionFile(read, shown, { env }, diagnostics)) documents.push(document)
   }
   runRules(RULES, { project: config, documents }, diagnostics)
   reportUnsetSecrets(config, documents, options.secretsRequired, diagnostics)

@@ -37,6 +37,27 @@ export async function readSourceText(path: string, maxBytes = MAX_SOURCE_BYTES):
   return decodeSourceBytes(bytes)
 }
 
+/** How many files are being read ahead of the one being parsed. */
+const READ_AHEAD = 16
+
+/**
+ * readSourceText for each path, in order, with up to READ_AHEAD files read ahead of the one the
+ * caller is working on: a folder of many small files is not read one round trip at a time, and
+ * no more than a few files wait in memory. (readSourceText never rejects: a failed read is its answer.)
+ */
+export async function* readSourceTexts(paths: readonly string[]): AsyncGenerator<{ path: string; read: SourceText }> {
+  const reads: (Promise<SourceText> | undefined)[] = []
+  const startUpTo = (end: number) => {
+    for (let i = reads.length; i < Math.min(end, paths.length); i += 1) reads.push(readSourceText(paths[i]!))
+  }
+  for (let i = 0; i < paths.length; i += 1) {
+    startUpTo(i + 1 + READ_AHEAD)
+    const read = await reads[i]!
+    reads[i] = undefined
+    yield { path: paths[i]!, read }
+  }
+}
+
 const STRICT_UTF8 = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true })
 
 export function decodeSourceBytes(bytes: Uint8Array): SourceText {

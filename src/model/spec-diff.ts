@@ -17,10 +17,10 @@ const deepDiff = ((deepDiffModule as unknown as { default?: unknown }).default ?
  * normalised (defaults in, canonical forms); deep-diff finds the differences.
  */
 export function diffSpecs(live: Spec, desired: Spec): FieldChange[] {
+  // Most resources match: a plain structural comparison settles those without deep-diff's records.
+  if (managedFieldsEqual(live, desired)) return []
   const managed: Spec = {}
   for (const key of Object.keys(desired)) if (Object.hasOwn(live, key)) setOwn(managed, key, live[key])
-  // Most resources match: a plain structural comparison settles those without deep-diff's records.
-  if (deepEqual(managed, desired)) return []
   const differences = deepDiff.diff(managed, desired) ?? []
   const byPath = new Map<string, FieldChange>()
   for (const difference of differences) {
@@ -111,18 +111,29 @@ export function isPlainObject(value: unknown): value is Record<string, unknown> 
   return value !== null && typeof value === 'object' && !Array.isArray(value) && Object.getPrototypeOf(value) === Object.prototype
 }
 
+/** True when live holds every field desired declares, each equal to the desired value. */
+function managedFieldsEqual(live: Spec, desired: Spec): boolean {
+  for (const key in desired) {
+    if (!Object.hasOwn(desired, key)) continue
+    if (!Object.hasOwn(live, key) || !deepEqual(live[key], desired[key])) return false
+  }
+  return true
+}
+
 /** Structural equality of JSON-like values (key order does not matter; list order does). */
 export function deepEqual(a: unknown, b: unknown): boolean {
   if (a === b) return true
   if (typeof a === 'number' && typeof b === 'number') return Number.isNaN(a) && Number.isNaN(b)
   if (Array.isArray(a) || Array.isArray(b)) {
     if (!Array.isArray(a) || !Array.isArray(b) || a.length !== b.length) return false
-    return a.every((item, i) => deepEqual(item, b[i]))
+    for (let i = 0; i < a.length; i += 1) if (!deepEqual(a[i], b[i])) return false
+    return true
   }
   if (isPlainObject(a) && isPlainObject(b)) {
     const keys = Object.keys(a)
     if (keys.length !== Object.keys(b).length) return false
-    return keys.every((key) => Object.hasOwn(b, key) && deepEqual(a[key], b[key]))
+    for (const key of keys) if (!Object.hasOwn(b, key) || !deepEqual(a[key], b[key])) return false
+    return true
   }
   return false
 }

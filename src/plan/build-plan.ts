@@ -39,7 +39,11 @@ export interface PlanInput {
  */
 export function buildPlan(input: PlanInput): Plan {
   const liveByAddress = new Map<string, LiveResource[]>()
-  for (const live of input.live) liveByAddress.set(live.address, [...(liveByAddress.get(live.address) ?? []), live])
+  for (const live of input.live) {
+    const same = liveByAddress.get(live.address)
+    if (same) same.push(live)
+    else liveByAddress.set(live.address, [live])
+  }
 
   const changes = input.desired.map((entry) =>
     planResource(entry, liveByAddress.get(entry.resource.address) ?? [], input.policy(entry.resource.provider, entry.resource.kind), input.options),
@@ -67,7 +71,8 @@ export function buildPlan(input: PlanInput): Plan {
  */
 export function planResource(entry: DesiredEntry, matches: readonly LiveResource[], policy: KindPolicy, options: PlanOptions): ResourceChange {
   const { resource, normalised } = entry
-  const base: ResourceChange = {
+  // One object, filled in place: a plan holds one change per declared resource.
+  const change: ResourceChange = {
     address: resource.address,
     kind: resource.kind,
     provider: resource.provider,
@@ -79,39 +84,45 @@ export function planResource(entry: DesiredEntry, matches: readonly LiveResource
     source: { file: resource.source.file, line: resource.source.line },
   }
   if (matches.length > 1) {
-    return {
-      ...base,
-      action: 'error',
-      reason: `${matches.length} live resources have this identity (ids ${matches.map((m) => m.id).join(', ')}); cac cannot tell which one the file means`,
-    }
+    change.action = 'error'
+    change.reason = `${matches.length} live resources have this identity (ids ${matches.map((m) => m.id).join(', ')}); cac cannot tell which one the file means`
+    return change
   }
   const live = matches[0]
-  if (!live) return { ...base, action: 'create', fields: specAsAdditions(normalised) }
+  if (!live) {
+    change.action = 'create'
+    change.fields = specAsAdditions(normalised)
+    return change
+  }
 
   const fields = diffSpecs(live.spec, normalised)
-  const withLive: ResourceChange = {
-    ...base,
-    liveId: live.id,
-    live: live.spec,
-    fields,
-    ...(live.status !== undefined ? { liveStatus: live.status } : {}),
-    ...(live.updatedBy !== undefined ? { liveUpdatedBy: live.updatedBy } : {}),
-    ...(live.updatedAt !== undefined ? { liveUpdatedAt: live.updatedAt } : {}),
-  }
+  change.liveId = live.id
+  change.live = live.spec
+  change.fields = fields
+  if (live.status !== undefined) change.liveStatus = live.status
+  if (live.updatedBy !== undefined) change.liveUpdatedBy = live.updatedBy
+  if (live.updatedAt !== undefined) change.liveUpdatedAt = live.updatedAt
   const notice = policy.notice?.({ live, desired: normalised })
-  if (notice !== undefined) withLive.notice = notice
-  if (fields.length === 0) return withLive
+  if (notice !== undefined) change.notice = notice
+  if (fields.length === 0) return change
   // Only a change apply will make needs the fingerprint that a saved plan is checked against.
-  withLive.liveFingerprint = fingerprint(live.spec)
+  change.liveFingerprint = fingerprint(live.spec)
   // The provider speaks first (its reasons are the most precise); create-only fields are the floor.
   const verdict = policy.assess({ live, fields, options })
-  if (verdict) return { ...withLive, action: verdict.action, reason: verdict.reason }
+  if (verdict) {
+    change.action = verdict.action
+    change.reason = verdict.reason
+    return change
+  }
   const frozen = fields.filter((field) => policy.createOnly.includes(String(field.path[0])))
   if (frozen.length > 0) {
     const names = [...new Set(frozen.map((field) => String(field.path[0])))].join(', ')
-    return { ...withLive, action: 'error', reason: `${names} can only be set when the resource is created; it differs on the platform` }
+    change.action = 'error'
+    change.reason = `${names} can only be set when the resource is created; it differs on the platform`
+    return change
   }
-  return { ...withLive, action: 'update' }
+  change.action = 'update'
+  return change
 }
 
 /** A change whose dependency will not exist (not declared or failing) cannot be applied. */
