@@ -1,6 +1,7 @@
 import jsYaml from 'js-yaml'
 
 import { Diagnostics, type SourcePosition } from '../model/diagnostic.js'
+import { readBlockYaml } from './block-yaml.js'
 import { JS_YAML_CORE_SCHEMA } from './core-schema.js'
 import { parseYamlDocuments, type DataPath, type InterpolationRecord, type ParsedDocument, type SourceDocument } from './yaml-source.js'
 
@@ -23,8 +24,8 @@ const NEEDS_FULL_PARSER = [
 const DOCUMENT_START = /^---[ ]*(#.*)?$/gm
 
 /**
- * The fast path for plain definition files (most of a large repository): js-yaml reads the values,
- * several times faster than the full parser, whose syntax tree is built only if a problem must be
+ * The fast path for plain definition files (most of a large repository): the block reader
+ * (block-yaml.ts) or, for what it does not take, js-yaml reads the values, several times faster than the full parser, whose syntax tree is built only if a problem must be
  * pointed at. Returns undefined when the file needs the full parser (anything listed above, or any
  * error at all: the full parser then reports it with its position).
  */
@@ -37,11 +38,16 @@ export function loadPlainDocuments(file: string, text: string): PlainDocument[] 
   for (const chunk of documentChunks(text)) {
     const start = firstContent(text, chunk.start, chunk.end, lines)
     if (!start) continue // Only blank lines and comments: no document.
+    const chunkText = text.slice(chunk.start, chunk.end)
     let value: unknown
-    try {
-      value = jsYaml.load(text.slice(chunk.start, chunk.end), { schema: JS_YAML_CORE_SCHEMA, filename: file })
-    } catch {
-      return undefined
+    const quick = readBlockYaml(chunkText)
+    if (quick) value = quick.value
+    else {
+      try {
+        value = jsYaml.load(chunkText, { schema: JS_YAML_CORE_SCHEMA, filename: file })
+      } catch {
+        return undefined
+      }
     }
     const document = new PlainDocument(file, index, value === undefined ? null : value, start, tree)
     documents.push(document)

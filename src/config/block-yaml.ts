@@ -1,0 +1,278 @@
+/**
+ * A reader for the everyday shape of a definition document, several times faster than js-yaml:
+ * block mappings and sequences by indentation, plain keys, plain and simply quoted scalars, and
+ * one-line flow lists and mappings of those. It gives up (undefined) at the first thing outside
+ * that shape: the caller then asks js-yaml, so a value never depends on which reader read it
+ * (property-tested against js-yaml, test/unit/block-yaml.test.ts). Scalars resolve by the same
+ * core-schema rules (core-schema.ts).
+ */
+import { resolveCoreScalar } from './core-schema.js'
+
+/** Characters the reader leaves to js-yaml wherever they appear (controls, line separators, BOM, surrogates, CR, tab). */
+const OUTSIDE_SHAPE = /[^\n\x20-\x7e\u00a0-\u2027\u202a-\ud7ff\ue000-\ufefe\uff00-\ufffd]/
+/** A key the reader takes: a word that no core-schema rule would turn into something else. */
+const PLAIN_KEY = /^[A-Za-z_][A-Za-z0-9_-]*$/
+/** First characters of a plain scalar that YAML reads as something else. */
+const INDICATOR_START = /^(?:[,[\]{}#&*!|>'"%@`]|[-?:](?: |$))/
+/** Longest key the reader takes (js-yaml refuses implicit keys over 1,024 characters). */
+const MAX_KEY_LENGTH = 256
+/** A flow mapping item whose value is quoted: the key, `:`, spaces, the opening quote. */
+const FLOW_KEY_THEN_QUOTE = /^[A-Za-z_][A-Za-z0-9_-]*: +["']/
+/** Most nested blocks the reader follows (js-yaml has no such bound; deeper documents go to it). */
+const MAX_DEPTH = 64
+
+interface Line {
+  indent: number
+  /** The line without its indentation (never blank, never a comment). */
+  content: string
+}
+
+/** Gives up: the text is not in the reader's shape (or is not valid YAML). */
+class OutsideShape extends Error {}
+
+const giveUp = (): never => {
+  throw new OutsideShape()
+}
+
+/** The value of one YAML document (no `---` lines), or undefined when js-yaml must read it. */
+export function readBlockYaml(text: string): { value: unknown } | undefined {
+  if (OUTSIDE_SHAPE.test(text)) return undefined
+  const lines = contentLines(text)
+  if (lines.length === 0) return undefined
+  const reader = new BlockReader(lines)
+  try {
+    const first = lines[0]!
+    if (!isSequenceEntry(first.content) && keyOf(first.content) === undefined) return undefined // A lone scalar or flow document.
+    const value = reader.block(first.indent, 0)
+    if (reader.next < lines.length) return undefined
+    return { value }
+  } catch (error) {
+    if (error instanceof OutsideShape) return undefined
+    throw error
+  }
+}
+
+function contentLines(text: string): Line[] {
+  const lines: Line[] = []
+  let start = 0
+  while (start <= text.length) {
+    let end = text.indexOf('\n', start)
+    if (end === -1) end = text.length
+    let indent = start
+    while (indent < end && text.charCodeAt(indent) === 0x20) indent += 1
+    if (indent < end && text.charCodeAt(indent) !== 0x23 /* # */) {
+      lines.push({ indent: indent - start, content: trimSpacesEnd(text.slice(indent, end)) })
+    }
+    start = end + 1
+  }
+  return lines
+}
+
+class BlockReader {
+  next = 0
+
+  constructor(private readonly lines: Line[]) {}
+
+  /** The block (mapping or sequence) whose first line is the next one, at `indent`. */
+  block(indent: number, depth: number): unknown {
+    if (depth > MAX_DEPTH) giveUp()
+    const line = this.lines[this.next]!
+    if (line.indent !== indent) giveUp()
+    return isSequenceEntry(line.content) ? this.sequence(indent, depth) : this.mapping(indent, depth)
+  }
+
+  private mapping(indent: number, depth: number): Record<string, unknown> {
+    const out: Record<string, unknown> = {}
+    while (this.next < this.lines.length) {
+      const line = this.lines[this.next]!
+      if (line.indent < indent) break
+      if (line.indent > indent || isSequenceEntry(line.content)) giveUp()
+      const key = keyOf(line.content) ?? giveUp()
+      if (Object.hasOwn(out, key)) giveUp() // js-yaml refuses a repeated key; it says so with its position.
+      this.next += 1
+      const rest = afterIndicator(line.content, key.length + 1)
+      out[key] = rest === '' ? this.nestedValue(indent, true, depth) : this.inlineValue(rest, indent)
+    }
+    return out
+  }
+
+  private sequence(indent: number, depth: number): unknown[] {
+    const out: unknown[] = []
+    while (this.next < this.lines.length) {
+      const line = this.lines[this.next]!
+      // A key at the column of the dashes ends a sequence that is the value of a key at that column.
+      if (line.indent < indent || (line.indent === indent && !isSequenceEntry(line.content))) break
+      if (line.indent > indent) giveUp()
+      const rest = afterIndicator(line.content, 1)
+      if (rest === '') {
+        this.next += 1
+        out.push(this.nestedValue(indent, false, depth))
+      } else if (isSequenceEntry(rest)) {
+        giveUp() // `- - item` (js-yaml reads some of these in its own way)
+      } else if (keyOf(rest) !== undefined) {
+        // `- key: value`: the rest of the line starts a mapping at its own column.
+        this.lines[this.next] = { indent: indent + line.content.length - rest.length, content: rest }
+        out.push(this.block(this.lines[this.next]!.indent, depth + 1))
+      } else {
+        this.next += 1
+        out.push(this.inlineValue(rest, indent))
+      }
+    }
+    return out
+  }
+
+  /** The value of a `key:` or `-` with nothing after it: a deeper block, a sequence at the key's own column, or null. */
+  private nestedValue(indent: number, underKey: boolean, depth: number): unknown {
+    const line = this.lines[this.next]
+    if (line === undefined) return null
+    // js-yaml takes a dash further left after an empty entry into the inner sequence: left to it.
+    if (line.indent < indent) return isSequenceEntry(line.content) ? giveUp() : null
+    if (line.indent > indent) return this.block(line.indent, depth + 1)
+    if (underKey && isSequenceEntry(line.content)) return this.sequence(indent, depth + 1)
+    return null
+  }
+
+  /** A value written on its key's (or dash's) line; a deeper line after it would continue it, which is left to js-yaml. */
+  private inlineValue(text: string, indent: number): unknown {
+    const following = this.lines[this.next]
+    if (following !== undefined && following.indent > indent) giveUp()
+    return inlineScalarOrFlow(text)
+  }
+}
+
+/** What follows `key:` or `-` on its line, without the spaces before it; '' when only a comment follows. */
+function afterIndicator(content: string, from: number): string {
+  const rest = trimSpacesStart(content.slice(from))
+  return rest.startsWith('#') ? '' : rest
+}
+
+/** YAML's white space is the space and the tab (tabs are left to js-yaml): other Unicode spaces are content. */
+function trimSpacesStart(text: string): string {
+  let i = 0
+  while (text.charCodeAt(i) === 0x20) i += 1
+  return text.slice(i)
+}
+
+function trimSpacesEnd(text: string): string {
+  let end = text.length
+  while (end > 0 && text.charCodeAt(end - 1) === 0x20) end -= 1
+  return text.slice(0, end)
+}
+
+function trimSpaces(text: string): string {
+  return trimSpacesEnd(trimSpacesStart(text))
+}
+
+function isSequenceEntry(content: string): boolean {
+  return content.charCodeAt(0) === 0x2d /* - */ && (content.length === 1 || content.charCodeAt(1) === 0x20)
+}
+
+/** The key of a `key:` or `key: value` line, when it is a plain key. */
+function keyOf(content: string): string | undefined {
+  const colon = content.indexOf(':')
+  if (colon <= 0 || (colon + 1 < content.length && content.charCodeAt(colon + 1) !== 0x20)) return undefined
+  const key = content.slice(0, colon)
+  return key.length <= MAX_KEY_LENGTH && PLAIN_KEY.test(key) && key !== '__proto__' && resolveCoreScalar(key) === key ? key : undefined
+}
+
+/** A value after `key: ` or `- ` (trailing spaces already gone). */
+function inlineScalarOrFlow(text: string): unknown {
+  const first = text[0]
+  if (first === '"' || first === "'") {
+    const { value, end } = quoted(text, 0)
+    const after = text.slice(end)
+    if (after !== '' && !/^ +#/.test(after)) giveUp()
+    return value
+  }
+  if (first === '[' || first === '{') return flowCollection(text)
+  return plainScalar(withoutComment(text))
+}
+
+/** A quoted scalar starting at `start`, closed on the same line, with no escapes or doubled quotes. */
+function quoted(text: string, start: number): { value: string; end: number } {
+  const quote = text[start]!
+  const close = text.indexOf(quote, start + 1)
+  if (close === -1) giveUp()
+  const value = text.slice(start + 1, close)
+  if (quote === '"' && value.includes('\\')) giveUp()
+  if (text[close + 1] === quote) giveUp() // `''` (a quote inside single quotes) or `""…`
+  return { value, end: close + 1 }
+}
+
+function withoutComment(text: string): string {
+  const hash = text.indexOf(' #')
+  return hash === -1 ? text : trimSpacesEnd(text.slice(0, hash))
+}
+
+function plainScalar(text: string): unknown {
+  if (text === '' || INDICATOR_START.test(text) || text.includes(': ') || text.endsWith(':')) giveUp()
+  return resolveCoreScalar(text)
+}
+
+/** `[a, "b"]` or `{k: v, k2: "v2"}` on one line, of scalars only, with nothing after the closing bracket. */
+function flowCollection(text: string): unknown {
+  const open = text[0]!
+  const close = open === '[' ? ']' : '}'
+  if (text.includes('#') || text[text.length - 1] !== close) giveUp()
+  const inner = text.slice(1, -1)
+  const items = splitFlowItems(inner)
+  if (open === '[') return items.map(flowScalar)
+  const out: Record<string, unknown> = {}
+  for (const item of items) {
+    const colon = item.indexOf(':')
+    if (colon <= 0 || item.charCodeAt(colon + 1) !== 0x20) giveUp()
+    const key = item.slice(0, colon)
+    if (!PLAIN_KEY.test(key) || key === '__proto__' || resolveCoreScalar(key) !== key || Object.hasOwn(out, key)) giveUp()
+    out[key] = flowScalar(trimSpaces(item.slice(colon + 1)))
+  }
+  return out
+}
+
+/** The items between the brackets of a flow collection, split at commas (quoted items may hold them); none empty. */
+function splitFlowItems(inner: string): string[] {
+  if (trimSpaces(inner) === '') return []
+  const items: string[] = []
+  let i = 0
+  for (;;) {
+    while (inner.charCodeAt(i) === 0x20) i += 1
+    let item: string
+    let keyThenQuote: RegExpExecArray | null
+    const first = inner[i]
+    if (first === '"' || first === "'") {
+      const end = quoted(inner, i).end
+      item = inner.slice(i, end)
+      i = end
+      while (inner.charCodeAt(i) === 0x20) i += 1
+      if (i < inner.length && inner[i] !== ',') giveUp()
+    } else if ((keyThenQuote = FLOW_KEY_THEN_QUOTE.exec(inner.slice(i, i + MAX_KEY_LENGTH + 64))) !== null) {
+      // `key: "value"` inside a flow mapping: the quoted value may hold commas.
+      const end = quoted(inner, i + keyThenQuote[0].length - 1).end
+      item = inner.slice(i, end)
+      i = end
+      while (inner.charCodeAt(i) === 0x20) i += 1
+      if (i < inner.length && inner[i] !== ',') giveUp()
+    } else {
+      let end = inner.indexOf(',', i)
+      if (end === -1) end = inner.length
+      item = trimSpaces(inner.slice(i, end))
+      // Quotes inside a plain item, and nested collections, are left to js-yaml.
+      if (/["'[\]{}]/.test(item)) giveUp()
+      i = end
+    }
+    if (item === '') giveUp()
+    items.push(item)
+    if (i >= inner.length) return items
+    i += 1 // the comma
+  }
+}
+
+function flowScalar(item: string): unknown {
+  const first = item[0]
+  if (first === '"' || first === "'") {
+    const { value, end } = quoted(item, 0)
+    if (end !== item.length) giveUp()
+    return value
+  }
+  if (item.includes(':')) giveUp()
+  return plainScalar(item)
+}
