@@ -30,6 +30,7 @@ export const CORE_SCALAR_RULES: readonly CoreScalarRule[] = [
 
 /** The value of a plain (unquoted) scalar under the core schema: the first rule that matches, else the text. */
 export function resolveCoreScalar(text: string): unknown {
+  if (!MAY_BE_TYPED.test(text)) return text
   for (const rule of CORE_SCALAR_RULES) if (rule.test.test(text)) return rule.value(text)
   return text
 }

@@ -1,6 +1,11 @@
-import { promises as fs } from 'node:fs'
+import { readFile, stat as statFile } from 'node:fs'
+import { promisify } from 'node:util'
 
 import type { SourcePosition } from '../model/diagnostic.js'
+
+// The callback forms, promisified: several times faster than fs/promises for many small files.
+const statAsync = promisify(statFile)
+const readFileAsync = promisify(readFile)
 
 /** Files larger than this are refused before they are read into memory. */
 export const MAX_SOURCE_BYTES = 5 * 1024 * 1024
@@ -16,7 +21,7 @@ export type SourceText =
 export async function readSourceText(path: string, maxBytes = MAX_SOURCE_BYTES): Promise<SourceText> {
   let size: number
   try {
-    const stat = await fs.stat(path)
+    const stat = await statAsync(path)
     if (!stat.isFile()) return { ok: false, message: 'is not a regular file' }
     size = stat.size
   } catch (error) {
@@ -30,7 +35,7 @@ export async function readSourceText(path: string, maxBytes = MAX_SOURCE_BYTES):
   }
   let bytes: Buffer
   try {
-    bytes = await fs.readFile(path)
+    bytes = await readFileAsync(path)
   } catch (error) {
     return { ok: false, message: describeFsError(error) }
   }

@@ -240,7 +240,12 @@ export class HttpClient {
       let read: BodyRead
       try {
         // An error's beginning is kept for its message; an answer past the cap is never decoded.
-        read = await readBounded(response.body, success ? this.maxResponseBytes : ERROR_BODY_LIMIT, !success)
+        // A 2xx with a Content-Length under the cap is framed by it (no byte past it is read as
+        // this body): it is read whole. Anything else is read as a stream, counting bytes.
+        read =
+          success && Number.isFinite(announced) && announced >= 0
+            ? { text: await response.body.text(), complete: true }
+            : await readBounded(response.body, success ? this.maxResponseBytes : ERROR_BODY_LIMIT, !success)
       } catch (error) {
         if (expired) throw new RequestDeadlineError(method, path, this.deadlineMs, status)
         throw new NetworkError(method, path, (error as NodeJS.ErrnoException).code ?? 'UND_ERR_SOCKET', true)

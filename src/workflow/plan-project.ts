@@ -5,6 +5,7 @@ import type { RetryEvent } from '../http/client.js'
 import type { LockWait } from '../lock/file-lock.js'
 import type { KindName } from '../model/kinds.js'
 import type { Plan } from '../model/plan.js'
+import type { Resource } from '../model/resource.js'
 import type { RetryPolicy } from '../model/retry-policy.js'
 import { buildPlan, type DesiredEntry } from '../plan/build-plan.js'
 import type { LiveResource, PlanOptions } from '../model/provider.js'
@@ -83,7 +84,7 @@ export async function openPlan(request: PlanRequest): Promise<OpenPlan> {
   const session = await openSession(request, config, providerNames)
   try {
     const managedKinds = uniqueKinds(resources)
-    const liveLists = await readTelling(
+    const liveRead = readTelling(
       [...session.providers.values()].flatMap((provider) => {
         const kinds = managedKinds.filter((m) => m.provider === provider.name).map((m) => m.kind)
         const declared = resources.filter((resource) => resource.provider === provider.name)
@@ -91,12 +92,10 @@ export async function openPlan(request: PlanRequest): Promise<OpenPlan> {
       }),
       request.onLiveRead,
     )
+    // The desired side is normalised while the lists are on their way.
+    const [liveLists, desired] = await Promise.all([liveRead, normaliseDesired(resources, session)])
     refuseUnmatchedTargets(request.targets ?? [], [...load.resources.map((resource) => resource.address), ...liveLists.flat().map((resource) => resource.address)])
     const live = liveLists.flat().filter((resource) => selected(resource.address))
-    const desired: DesiredEntry[] = resources.map((resource) => ({
-      resource,
-      normalised: session.providers.get(resource.provider)!.normaliseDesired(resource),
-    }))
     const plan = buildPlan({
       targets: session.targets,
       desired,
@@ -110,6 +109,20 @@ export async function openPlan(request: PlanRequest): Promise<OpenPlan> {
     await session.close()
     throw error
   }
+}
+
+/** How many resources are normalised between two turns of the event loop (answers to the live read are handled in between). */
+const NORMALISED_PER_TURN = 500
+
+async function normaliseDesired(resources: readonly Resource[], session: ProviderSession): Promise<DesiredEntry[]> {
+  const desired: DesiredEntry[] = []
+  for (let start = 0; start < resources.length; start += NORMALISED_PER_TURN) {
+    await new Promise<void>((resolve) => setImmediate(resolve))
+    for (const resource of resources.slice(start, start + NORMALISED_PER_TURN)) {
+      desired.push({ resource, normalised: session.providers.get(resource.provider)!.normaliseDesired(resource) })
+    }
+  }
+  return desired
 }
 
 /** A `--target` glob that matches no address is a typo, not "no changes": refused, with the closest address. */

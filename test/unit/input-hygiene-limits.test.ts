@@ -1,6 +1,8 @@
 import { describe, expect, it } from 'vitest'
 
-import { measureDocument } from '../../src/config/document-size.js'
+import fc from 'fast-check'
+
+import { countValues, measureDocument } from '../../src/config/document-size.js'
 import { loadPlainDocuments, MAX_POSITIONED_VALUES } from '../../src/config/plain-yaml.js'
 import { Diagnostics } from '../../src/model/diagnostic.js'
 
@@ -50,6 +52,15 @@ describe('document size', () => {
     let deep: unknown = 'leaf'
     for (let i = 0; i < 50_000; i += 1) deep = [deep]
     expect(measureDocument(deep)).toEqual({ values: 50_001, largest: { path: [], entries: 1 } })
+    expect(countValues(deep)).toBe(50_001)
+  })
+
+  it('counts as many values with the quick count as the full measure does', () => {
+    const tree = fc.letrec((tie) => ({
+      node: fc.oneof({ depthSize: 'small' }, fc.jsonValue(), fc.array(tie('node'), { maxLength: 4 }), fc.dictionary(fc.string(), tie('node'), { maxKeys: 4 })),
+    })).node
+    fc.assert(fc.property(tree, (value) => countValues(value) === measureDocument(value).values), { numRuns: 500 })
+    expect(countValues(JSON.parse('{"__proto__": {"a": 1}, "b": [1, 2]}'))).toBe(6)
   })
 })
 

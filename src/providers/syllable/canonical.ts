@@ -59,7 +59,22 @@ export function canonicalClockTime(value: unknown): unknown {
  */
 export function canonicalInstant(value: unknown): unknown {
   if (value === undefined || value === null) return null
-  const ms = value instanceof Date ? value.getTime() : typeof value === 'string' ? Date.parse(value) : Number.NaN
+  if (typeof value === 'string') {
+    // Many resources share an instant (a batch expiry, a campaign's end): each text is read once.
+    const known = instantsSeen.get(value)
+    if (known !== undefined) return known
+    if (instantsSeen.size >= MAX_INSTANTS_REMEMBERED) instantsSeen.clear()
+    const canonical = canonicalInstantOf(Date.parse(value), value)
+    instantsSeen.set(value, canonical)
+    return canonical
+  }
+  return canonicalInstantOf(value instanceof Date ? value.getTime() : Number.NaN, value)
+}
+
+const MAX_INSTANTS_REMEMBERED = 10_000
+const instantsSeen = new Map<string, unknown>()
+
+function canonicalInstantOf(ms: number, value: unknown): unknown {
   if (Number.isNaN(ms)) return value
   return new Date(ms).toISOString().replace(/\.000Z$/, 'Z')
 }

@@ -59,6 +59,8 @@ const CAMPAIGN_FIELDS: Record<string, Canonicaliser> = {
   target_filters: canonicalTargetFilters,
 }
 
+const CAMPAIGN_FIELD_ENTRIES = Object.entries(CAMPAIGN_FIELDS)
+
 /**
  * A live OutboundCampaign in the file's shape. Only the format's fields are read, so everything the
  * server owns (id, agent_id, created_at, updated_at, last_updated_by, webhook ids) stays out.
@@ -66,7 +68,7 @@ const CAMPAIGN_FIELDS: Record<string, Canonicaliser> = {
 export function normaliseLiveCampaign(raw: unknown): Spec {
   const campaign = isRecord(raw) ? raw : {}
   const spec: Spec = {}
-  for (const [field, canonical] of Object.entries(CAMPAIGN_FIELDS)) spec[field] = canonical(campaign[field])
+  for (const [field, canonical] of CAMPAIGN_FIELD_ENTRIES) spec[field] = canonical(campaign[field])
   spec.labels = canonicalLabels(campaign.labels, campaign.label)
   spec.webhooks = Array.isArray(campaign.webhooks) ? campaign.webhooks.map(normaliseLiveWebhook) : []
   return spec
