@@ -5,6 +5,8 @@
  *   definition file, parse it with js-yaml, read both Syllable lists page by page (the same page
  *   size and 8 connections as cac) and JSON.parse each page. Nothing else: no validation, no
  *   normalising, no diff, no output.
+ * - `lower-bound-sequential DIR URL KEY`: the same, with the files read before the first request,
+ *   as cac must (it validates every file before it sends anything): the floor under that guarantee.
  * - `refresh DIR URL KEY IDS_FILE`: how a tool that refreshes resource by resource would read the
  *   same live state (as Terraform does): read and parse the files, then one GET per resource by
  *   its id (known from the tool's own state, here IDS_FILE), 10 at a time.
@@ -73,9 +75,11 @@ async function readList(pool: Pool, path: string, key: string): Promise<number> 
   return items
 }
 
-async function lowerBound(dir: string, url: string, key: string): Promise<void> {
+/** With `sequential`, the files are read before any list (as cac must: it validates them all before its first request). */
+async function lowerBound(dir: string, url: string, key: string, sequential: boolean): Promise<void> {
   const pool = new Pool(url, { connections: LIST_CONNECTIONS })
-  const [documents, campaigns, batches] = await Promise.all([readDefinitions(dir), readList(pool, CAMPAIGNS, key), readList(pool, BATCHES, key)])
+  const read = sequential ? await readDefinitions(dir) : undefined
+  const [documents, campaigns, batches] = await Promise.all([read ?? readDefinitions(dir), readList(pool, CAMPAIGNS, key), readList(pool, BATCHES, key)])
   await pool.close()
   process.stdout.write(`${JSON.stringify({ documents, campaigns, batches })}\n`)
 }
@@ -91,6 +95,6 @@ async function refresh(dir: string, url: string, key: string, idsFile: string): 
 }
 
 const [mode, dir, url, key, idsFile] = process.argv.slice(2)
-if (mode === 'lower-bound' && dir && url && key) await lowerBound(dir, url, key)
+if ((mode === 'lower-bound' || mode === 'lower-bound-sequential') && dir && url && key) await lowerBound(dir, url, key, mode === 'lower-bound-sequential')
 else if (mode === 'refresh' && dir && url && key && idsFile) await refresh(dir, url, key, idsFile)
-else throw new Error('usage: anchors lower-bound DIR URL KEY | refresh DIR URL KEY IDS_FILE')
+else throw new Error('usage: anchors lower-bound|lower-bound-sequential DIR URL KEY | refresh DIR URL KEY IDS_FILE')

@@ -4,7 +4,9 @@
  * same ones here, so that a value never depends on which parser read its file (`1e400` is the
  * float Infinity in both, `-0` is -0, `0b101`, `1_000`, `yes` and timestamps are text).
  */
-import jsYaml from 'js-yaml'
+import { createRequire } from 'node:module'
+
+import type * as JsYaml from 'js-yaml'
 
 interface CoreScalarRule {
   tag: 'null' | 'bool' | 'int' | 'float'
@@ -39,16 +41,33 @@ export function resolveCoreScalar(text: string): unknown {
  * js-yaml's failsafe schema (strings, lists, mappings) with one implicit type per core tag, each
  * resolving through the rules above: js-yaml's own core schema differs at the edges.
  */
-export const JS_YAML_CORE_SCHEMA = jsYaml.FAILSAFE_SCHEMA.extend({
-  implicit: (['null', 'bool', 'int', 'float'] as const).map(
-    (tag) =>
-      new jsYaml.Type(`tag:yaml.org,2002:${tag}`, {
-        kind: 'scalar',
-        resolve: (text: unknown) => typeof text === 'string' && matchingRule(text)?.tag === tag,
-        construct: (text: string) => matchingRule(text)!.value(text),
-      }),
-  ),
-})
+function coreSchemaOf(jsYaml: typeof JsYaml): JsYaml.Schema {
+  return jsYaml.FAILSAFE_SCHEMA.extend({
+    implicit: (['null', 'bool', 'int', 'float'] as const).map(
+      (tag) =>
+        new jsYaml.Type(`tag:yaml.org,2002:${tag}`, {
+          kind: 'scalar',
+          resolve: (text: unknown) => typeof text === 'string' && matchingRule(text)?.tag === tag,
+          construct: (text: string) => matchingRule(text)!.value(text),
+        }),
+    ),
+  })
+}
+
+let jsYamlCore: { load: (text: string, file: string) => unknown; schema: JsYaml.Schema } | undefined
+
+/**
+ * js-yaml with the core schema, loaded the first time a document needs it: the block reader
+ * (block-yaml.ts) reads most definition files without it.
+ */
+export function jsYamlWithCoreSchema(): { load: (text: string, file: string) => unknown; schema: JsYaml.Schema } {
+  if (!jsYamlCore) {
+    const jsYaml = createRequire(import.meta.url)('js-yaml') as typeof JsYaml
+    const schema = coreSchemaOf(jsYaml)
+    jsYamlCore = { schema, load: (text, file) => jsYaml.load(text, { schema, filename: file }) }
+  }
+  return jsYamlCore
+}
 
 /** First characters a core-schema null, bool, int or float can start with (anything else is text). */
 const MAY_BE_TYPED = /^(?:$|[-+.0-9~nNtTfF])/

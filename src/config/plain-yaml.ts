@@ -1,8 +1,6 @@
-import jsYaml from 'js-yaml'
-
 import { Diagnostics, type SourcePosition } from '../model/diagnostic.js'
 import { readBlockYaml } from './block-yaml.js'
-import { JS_YAML_CORE_SCHEMA } from './core-schema.js'
+import { jsYamlWithCoreSchema } from './core-schema.js'
 import { parseYamlDocuments, type DataPath, type InterpolationRecord, type ParsedDocument, type SourceDocument } from './yaml-source.js'
 
 /**
@@ -44,7 +42,7 @@ export function loadPlainDocuments(file: string, text: string): PlainDocument[] 
     if (quick) value = quick.value
     else {
       try {
-        value = jsYaml.load(chunkText, { schema: JS_YAML_CORE_SCHEMA, filename: file })
+        value = jsYamlWithCoreSchema().load(chunkText, file)
       } catch {
         return undefined
       }

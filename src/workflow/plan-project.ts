@@ -94,8 +94,11 @@ export async function openPlan(request: PlanRequest): Promise<OpenPlan> {
     )
     // The desired side is normalised while the lists are on their way.
     const [liveLists, desired] = await Promise.all([liveRead, normaliseDesired(resources, session)])
-    refuseUnmatchedTargets(request.targets ?? [], [...load.resources.map((resource) => resource.address), ...liveLists.flat().map((resource) => resource.address)])
-    const live = liveLists.flat().filter((resource) => selected(resource.address))
+    const allLive = liveLists.flat()
+    if (request.targets && request.targets.length > 0) {
+      refuseUnmatchedTargets(request.targets, [...load.resources.map((resource) => resource.address), ...allLive.map((resource) => resource.address)])
+    }
+    const live = request.targets && request.targets.length > 0 ? allLive.filter((resource) => selected(resource.address)) : allLive
     const plan = buildPlan({
       targets: session.targets,
       desired,

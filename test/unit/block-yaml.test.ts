@@ -2,11 +2,10 @@ import { readdirSync, readFileSync } from 'node:fs'
 import { join } from 'node:path'
 
 import fc from 'fast-check'
-import jsYaml from 'js-yaml'
 import { describe, expect, it } from 'vitest'
 
 import { readBlockYaml } from '../../src/config/block-yaml.js'
-import { JS_YAML_CORE_SCHEMA } from '../../src/config/core-schema.js'
+import { jsYamlWithCoreSchema } from '../../src/config/core-schema.js'
 import { REPO_ROOT } from '../helpers/run-cli.js'
 
 /** CAC_PROPERTY_RUNS=N runs the property tests N times as long (for a search longer than the suite's). */
@@ -15,7 +14,7 @@ const RUN_FACTOR = Math.max(1, Number(process.env.CAC_PROPERTY_RUNS ?? 1))
 /** js-yaml's reading of one document (the reference), or 'error'. */
 function reference(text: string): { value: unknown } | 'error' {
   try {
-    const value = jsYaml.load(text, { schema: JS_YAML_CORE_SCHEMA })
+    const value = jsYamlWithCoreSchema().load(text, 'f.yaml')
     return { value: value === undefined ? null : value }
   } catch {
     return 'error'
