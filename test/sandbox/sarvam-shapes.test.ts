@@ -10,6 +10,7 @@ import {
   setStatus,
   shapeProblems,
   useSarvamSandbox,
+  workspacePath,
   type Detail,
   type Page,
   type Summary,
@@ -153,6 +154,23 @@ describe('Sarvam campaign responses have the documented shapes', () => {
     expect((await request('GET', `${BASE}/campaigns`, { anonymous: true })).status).toBe(401)
     expect((await request('DELETE', `${BASE}/campaigns/camp-00000001`)).status).toBe(405)
     expect((await request('POST', `${BASE}/campaigns`, { json: campaignBody(now, { name: 'shape-create' }) })).status).toBe(409)
+  })
+
+  it('names stay unique per workspace through renames: the old name is free again, the new one is taken', async () => {
+    const first = await createCampaign(request, BASE, campaignBody(now, { name: 'unique-a' }))
+    const second = await createCampaign(request, BASE, campaignBody(now, { name: 'unique-b' }))
+    const renamed = await request('PATCH', `${BASE}/campaigns/${first.campaign_id}`, { json: { name: 'unique-c' } })
+    expect(renamed.status, renamed.text).toBe(200)
+    expect((await request('PATCH', `${BASE}/campaigns/${first.campaign_id}`, { json: { name: 'unique-c' } })).status).toBe(200)
+    const taken = await request('PATCH', `${BASE}/campaigns/${second.campaign_id}`, { json: { name: 'unique-c' } })
+    expect(taken.status).toBe(409)
+    expect(taken.text).toContain(first.campaign_id)
+    expect((await request('POST', `${BASE}/campaigns`, { json: campaignBody(now, { name: 'unique-c' }) })).status).toBe(409)
+    expect((await request('POST', `${BASE}/campaigns`, { json: campaignBody(now, { name: 'unique-a' }) })).status).toBe(200)
+    expect((await request('POST', `${BASE}/campaigns`, { json: campaignBody(now, { name: 'unique-b' }) })).status).toBe(409)
+    // Another workspace has names of its own.
+    const other = workspacePath('acme', 'elsewhere')
+    expect((await request('POST', `${other}/campaigns`, { json: campaignBody(now, { name: 'unique-b' }) })).status).toBe(200)
   })
 
   it('the schemas reject what the documented shapes do not allow', () => {

@@ -82,11 +82,22 @@ function findCampaign(request: ApiRequest, context: PlatformContext): StoredCamp
  * real service that allowed duplicates would make name-based adoption ambiguous. Ended and
  * cancelled campaigns keep their names. Names compare exactly (case-sensitive).
  */
-function assertNameFree(campaigns: Record<string, StoredCampaign>, name: string, exceptId?: string): void {
-  const holder = Object.values(campaigns).find((campaign) => campaign.name === name && campaign.campaign_id !== exceptId)
-  if (holder) {
-    throw new ApiError(409, `A campaign named '${name}' already exists in this workspace (${holder.campaign_id})`)
+function assertNameFree(store: SandboxStore, scope: string, name: string, exceptId?: string): void {
+  const holder = campaignIdsByName(store, scope).get(name)
+  if (holder !== undefined && holder !== exceptId) {
+    throw new ApiError(409, `A campaign named '${name}' already exists in this workspace (${holder})`)
   }
+}
+
+/** Name → campaign id in one scope (a create costs one lookup, not a scan), kept up to date by create and rename. */
+function campaignIdsByName(store: SandboxStore, scope: string): Map<string, string> {
+  return store.derived(`sarvam.campaign ids by name ${scope}`, (state) => {
+    const byName = new Map<string, string>()
+    if (Object.hasOwn(state.sarvam.workspaces, scope)) {
+      for (const campaign of Object.values(state.sarvam.workspaces[scope]!)) if (!byName.has(campaign.name)) byName.set(campaign.name, campaign.campaign_id)
+    }
+    return byName
+  })
 }
 
 /** Ids look like the docs' example ("camp-a1b2c3d4"): eight hex digits of a counter shared by all scopes. */
@@ -134,7 +145,7 @@ export function createCampaign(request: ApiRequest, context: PlatformContext): A
   const now = context.clock.now()
   const body = parseCreateBody(request.body, now)
   const campaigns = scopeCampaigns(request, context, true)
-  assertNameFree(campaigns, body.name)
+  assertNameFree(context.store, scopeOf(request), body.name)
 
   const state = context.store.state.sarvam
   const sequence = state.next_campaign_number
@@ -158,6 +169,7 @@ export function createCampaign(request: ApiRequest, context: PlatformContext): A
   }
   campaigns[campaign.campaign_id] = campaign
   campaignsByCreation(context.store, scopeOf(request)).insert(campaign)
+  campaignIdsByName(context.store, scopeOf(request)).set(campaign.name, campaign.campaign_id)
   context.store.changed('sarvam', 'next_campaign_number')
   markChanged(request, context, campaign)
   return ok(campaignSummary(campaign, now), true)
@@ -181,10 +193,15 @@ export function updateCampaign(request: ApiRequest, context: PlatformContext): A
   assertUpdatable(campaign, now)
   // Rules that need the stored campaign run in the handler, after the 404 and 409 checks.
   if (body.end_timestamp != null) throwIfAny(updateEndProblems(body.end_timestamp, Date.parse(campaign.start_timestamp), now))
-  if (body.name != null) assertNameFree(scopeCampaigns(request, context), body.name, campaign.campaign_id)
+  if (body.name != null) assertNameFree(context.store, scopeOf(request), body.name, campaign.campaign_id)
 
   settleStatus(campaign, now)
-  if (body.name != null) campaign.name = body.name
+  if (body.name != null && body.name !== campaign.name) {
+    const byName = campaignIdsByName(context.store, scopeOf(request))
+    if (byName.get(campaign.name) === campaign.campaign_id) byName.delete(campaign.name)
+    byName.set(body.name, campaign.campaign_id)
+    campaign.name = body.name
+  }
   if (body.description != null) campaign.description = body.description
   if (body.app_config != null) campaign.app_config = storedAgentConfig(body.app_config)
   if (body.webhook_config != null) campaign.webhook_config = storedWebhook(body.webhook_config)
