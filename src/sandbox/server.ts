@@ -110,14 +110,17 @@ async function serve(store: SandboxStore, options: SandboxOptions): Promise<Runn
 
     const match = api.match(method, path)
     const routeKey = match.kind === 'found' ? `${method} ${match.route.template}` : `${method} (no route)`
-    const started = performance.now()
+    const started = Date.now()
     // The configured latency is the response time the client sees: the request is handled at once
     // and the answer (or the fault) leaves no sooner than `latency_ms` after the request arrived.
     const latencyMs = faults.latencyMs
-    const respondAfterLatency = () => waitUntil(started + latencyMs)
+    const respondAfterLatency = async () => {
+      const wait = started + latencyMs - Date.now()
+      if (wait > 0) await sleep(wait)
+    }
     const finish = (outcome: string) => {
       counters.record(routeKey, outcome)
-      options.log?.(`${method} ${path} ${outcome} ${Math.round(performance.now() - started)}ms`)
+      options.log?.(`${method} ${path} ${outcome} ${Date.now() - started}ms`)
     }
 
     if (match.kind !== 'found') {
@@ -296,18 +299,6 @@ function send(res: ServerResponse, response: ApiResponse): void {
     ...response.headers,
   })
   res.end(text)
-}
-
-/**
- * Resolves at `due` (a performance.now() time), not before and not a millisecond late: a timer
- * fires up to a millisecond after its time (about 8% of a 20 ms latency), so it is set for the
- * last whole millisecond before `due`, and the rest is waited out turn by turn of the event loop.
- */
-async function waitUntil(due: number): Promise<void> {
-  const wait = due - performance.now()
-  if (wait <= 0) return
-  if (wait > 2) await sleep(Math.floor(wait) - 1)
-  while (performance.now() < due) await new Promise<void>((resolve) => setImmediate(resolve))
 }
 
 function sleep(ms: number): Promise<void> {
