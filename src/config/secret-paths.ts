@@ -27,10 +27,18 @@ export function expandPathPattern(root: unknown, pattern: PathPattern): DataPath
   return paths
 }
 
-/** Every secret value present in a definition document. */
-export function secretPathsOf(doc: DefinitionDocument): DataPath[] {
-  return kindOf(doc.kind).secretPaths.flatMap((pattern) => expandPathPattern(doc.source.value, pattern))
+/** Every secret value present in a definition document (found once per document: the rules and the loader all ask). */
+export function secretPathsOf(doc: DefinitionDocument): readonly DataPath[] {
+  let paths = secretPathsFound.get(doc)
+  if (paths === undefined) {
+    paths = kindOf(doc.kind).secretPaths.flatMap((pattern) => expandPathPattern(doc.source.value, pattern))
+    secretPathsFound.set(doc, paths)
+  }
+  return paths
 }
+
+/** A loaded document's values never change, so its secret paths do not either. */
+const secretPathsFound = new WeakMap<DefinitionDocument, readonly DataPath[]>()
 
 /** Every secret value present in the project file. */
 export function projectSecretPaths(value: unknown): DataPath[] {

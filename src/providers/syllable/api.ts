@@ -63,8 +63,16 @@ export class SyllableApi {
     private readonly bounds: ListBounds = DEFAULT_LIST_BOUNDS,
   ) {}
 
-  listCampaigns(query: Query = {}): Promise<ApiCampaign[]> {
-    return this.listAll(CAMPAIGNS_PATH, query, readCampaign, (campaign) => String(campaign.id), 'campaign id')
+  /** Every campaign of the list; `onItem` sees each one as soon as its page has come in (and passed its check). */
+  listCampaigns(query: Query = {}, onItem?: (campaign: ApiCampaign) => void): Promise<ApiCampaign[]> {
+    const read: ItemReader<ApiCampaign> = onItem
+      ? (value, where) => {
+          const campaign = readCampaign(value, where)
+          onItem(campaign)
+          return campaign
+        }
+      : readCampaign
+    return this.listAll(CAMPAIGNS_PATH, query, read, (campaign) => String(campaign.id), 'campaign id')
   }
 
   /** Batches that are not deleted (deletion is soft: a deleted batch keeps its id but is gone). */

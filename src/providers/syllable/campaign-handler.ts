@@ -1,5 +1,6 @@
 /** The SyllableCampaign handler: read, normalise, create (safely) and replace campaigns. */
 import type { Spec } from '../../model/plan.js'
+import type { LiveResource } from '../../model/provider.js'
 import type { SharedReads } from '../kind-handler.js'
 import type { KindHandler } from '../kind-handler.js'
 import { envPlaceholder, secretVariableName, withoutDefaults } from '../file-spec.js'
@@ -20,7 +21,7 @@ const REQUIRED = ['campaign_name', 'campaign_variables', 'caller_id', 'active_da
 export const campaignHandler: KindHandler<SyllableSession> = {
   kind: CAMPAIGN_KIND,
   async list(session, { shared }) {
-    return (await settledCampaigns(session, shared)).map((campaign) => campaignToLive(session.provider, campaign))
+    return (await settledCampaigns(session, shared)).map((campaign) => liveCampaignOf(session.provider, campaign))
   },
   /** By id when there is one; by exact name for a planned create (did it appear since?). */
   async refresh(session, target) {
@@ -57,7 +58,22 @@ function webhookFileSpec(webhook: unknown, nameParts: readonly (string | number)
  * again for that name after short waits; copies that stay are left for the planner to report.
  */
 export function settledCampaigns(session: SyllableSession, shared: SharedReads): Promise<ApiCampaign[]> {
-  return shared.once('campaigns', async () => settleCopies(session, await session.api.listCampaigns()))
+  return shared.once('campaigns', async () => settleCopies(session, await session.api.listCampaigns({}, (campaign) => liveCampaignOf(session.provider, campaign))))
+}
+
+/**
+ * Each campaign of a list is turned into a live resource as its page comes in, while the other
+ * pages are on their way (list then finds it done); a campaign read again by name is turned when
+ * it is asked for. Keyed by the answer's own objects, which nothing changes once read.
+ */
+const liveCampaigns = new WeakMap<ApiCampaign, LiveResource>()
+
+function liveCampaignOf(provider: string, campaign: ApiCampaign): LiveResource {
+  const known = liveCampaigns.get(campaign)
+  if (known !== undefined && known.provider === provider) return known
+  const live = campaignToLive(provider, campaign)
+  liveCampaigns.set(campaign, live)
+  return live
 }
 
 async function settleCopies(session: SyllableSession, campaigns: ApiCampaign[]): Promise<ApiCampaign[]> {
