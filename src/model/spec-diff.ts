@@ -113,8 +113,9 @@ export function isPlainObject(value: unknown): value is Record<string, unknown> 
 
 /** True when live holds every field desired declares, each equal to the desired value. */
 function managedFieldsEqual(live: Spec, desired: Spec): boolean {
-  for (const key in desired) {
-    if (!Object.hasOwn(desired, key)) continue
+  const keys = Object.keys(desired)
+  for (let i = 0; i < keys.length; i += 1) {
+    const key = keys[i]!
     if (!Object.hasOwn(live, key) || !deepEqual(live[key], desired[key])) return false
   }
   return true

@@ -1,13 +1,10 @@
-import Ajv2020Module from 'ajv/dist/2020.js'
-import addFormatsModule from 'ajv-formats'
-import type { ErrorObject } from 'ajv'
+import { createRequire } from 'node:module'
+
+import type Ajv2020Module from 'ajv/dist/2020.js'
+import type addFormatsModule from 'ajv-formats'
+import type { ErrorObject, ValidateFunction } from 'ajv'
 
 import { ApiError, type ApiRequest } from './http-kit.js'
-
-const Ajv2020 = ((Ajv2020Module as unknown as { default?: unknown }).default ??
-  Ajv2020Module) as unknown as typeof Ajv2020Module.default
-const addFormats = ((addFormatsModule as unknown as { default?: unknown }).default ??
-  addFormatsModule) as unknown as typeof addFormatsModule.default
 
 export type Loc = (string | number)[]
 
@@ -27,8 +24,23 @@ export class RequestValidationError extends ApiError {
   }
 }
 
-const ajv = new Ajv2020({ allErrors: true, strict: false, allowUnionTypes: true, verbose: true })
-addFormats(ajv)
+let sharedAjv: InstanceType<typeof Ajv2020Module.default> | undefined
+
+/**
+ * The one ajv of the request validators, made (and each schema compiled) the first time a request
+ * needs it: a sandbox that only serves lists (every plan) never pays for compiling the write bodies.
+ */
+function requestAjv(): InstanceType<typeof Ajv2020Module.default> {
+  if (!sharedAjv) {
+    // Both packages are CommonJS whose export is the class (or plugin) itself.
+    const require = createRequire(import.meta.url)
+    const Ajv2020 = require('ajv/dist/2020.js') as typeof Ajv2020Module.default
+    const addFormats = require('ajv-formats') as typeof addFormatsModule.default
+    sharedAjv = new Ajv2020({ allErrors: true, strict: false, allowUnionTypes: true, verbose: true })
+    addFormats(sharedAjv)
+  }
+  return sharedAjv
+}
 
 export interface BodyValidatorOptions {
   /** Paths (below the body) whose values are never echoed back as `input` (`*` matches any segment). */
@@ -40,9 +52,10 @@ export interface BodyValidatorOptions {
  * pydantic's wording. Unknown fields are ignored, as pydantic models do by default.
  */
 export function bodyValidator<T>(schema: object, options: BodyValidatorOptions = {}): (body: unknown, loc?: Loc) => T {
-  const validate = ajv.compile(schema)
+  let validate: ValidateFunction | undefined
   return (body, loc = ['body']) => {
     if (body === undefined) throw new RequestValidationError([{ type: 'missing', loc, msg: 'Field required', input: null }])
+    validate ??= requestAjv().compile(schema)
     if (validate(body)) return body as T
     const entries = (validate.errors ?? [])
       .map((error) => toEntry(error, body, loc, options))
