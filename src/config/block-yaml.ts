@@ -184,7 +184,7 @@ function inlineScalarOrFlow(text: string): unknown {
     if (after !== '' && !/^ +#/.test(after)) giveUp()
     return value
   }
-  if (first === '[' || first === '{') return flowCollection(text)
+  if (first === '[' || first === '{') return flowCollection(withoutFlowComment(text))
   return plainScalar(withoutComment(text))
 }
 
@@ -197,6 +197,12 @@ function quoted(text: string, start: number): { value: string; end: number } {
   if (quote === '"' && value.includes('\\')) giveUp()
   if (text[close + 1] === quote) giveUp() // `''` (a quote inside single quotes) or `""…`
   return { value, end: close + 1 }
+}
+
+/** `[a, b]   # note` without its comment: only when no `#` or closing bracket comes before the first closing bracket. */
+function withoutFlowComment(text: string): string {
+  const commented = /^(\[[^#\]]*\]|\{[^#}]*\}) +#/.exec(text)
+  return commented ? commented[1]! : text
 }
 
 function withoutComment(text: string): string {

@@ -50,7 +50,7 @@ spec:
   campaign_name: Bench Campaign 7   # the identity
   caller_id: "+19995550007"
   campaign_variables: {region: us-east, cohort: "7", note: 'a, b'}
-  active_days: [mon, tue, "wed", 'thu', fri]
+  active_days: [mon, tue, "wed", 'thu', fri]   # a comment after a flow list
 
   daily_start_time: "09:00:00"
   hourly_rate: 25
@@ -104,7 +104,8 @@ describe('the block reader', () => {
     ['a key a core rule would read', 'true: 1\n'],
     ['__proto__', '__proto__: {a: 1}\n'],
     ['a nested flow collection', 'a: [b, [c]]\n'],
-    ['a comment inside a flow collection', 'a: [b, c] # note\n'],
+    ['a comment inside a flow collection', 'a: [b, # note\n'],
+    ['a comment after a flow collection holding a quoted bracket', 'a: ["b]", c] # note\n'],
     ['a trailing comma', 'a: [b, ]\n'],
     ['a lone scalar document', 'just text\n'],
     ['bad indentation', 'a:\n    b: 1\n  c: 2\n'],
