@@ -1,5 +1,5 @@
 /**
- * A reader for the everyday shape of a definition document, several times faster than js-yaml:
+ * A reader for the everyday shape of a definition document, about twice as fast as js-yaml:
  * block mappings and sequences by indentation, plain keys, plain and simply quoted scalars, and
  * one-line flow lists and mappings of those. It gives up (undefined) at the first thing outside
  * that shape: the caller then asks js-yaml, so a value never depends on which reader read it

@@ -23,8 +23,9 @@ const DOCUMENT_START = /^---[ ]*(#.*)?$/gm
 
 /**
  * The fast path for plain definition files (most of a large repository): the block reader
- * (block-yaml.ts) or, for what it does not take, js-yaml reads the values, several times faster than the full parser, whose syntax tree is built only if a problem must be
- * pointed at. Returns undefined when the file needs the full parser (anything listed above, or any
+ * (block-yaml.ts) or, for a document it does not take, js-yaml reads the values, several times
+ * faster than the full parser, whose syntax tree is built only if a problem must be pointed at.
+ * Returns undefined when the file needs the full parser (anything listed above, or any
  * error at all: the full parser then reports it with its position).
  */
 export function loadPlainDocuments(file: string, text: string): PlainDocument[] | undefined {
