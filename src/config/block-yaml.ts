@@ -16,8 +16,6 @@ const PLAIN_KEY = /^[A-Za-z_][A-Za-z0-9_-]*$/
 const INDICATOR_START = /^(?:[,[\]{}#&*!|>'"%@`]|[-?:](?: |$))/
 /** Longest key the reader takes (js-yaml refuses implicit keys over 1,024 characters). */
 const MAX_KEY_LENGTH = 256
-/** A flow mapping item whose value is quoted: the key, `:`, spaces, the opening quote. */
-const FLOW_KEY_THEN_QUOTE = /^[A-Za-z_][A-Za-z0-9_-]*: +["']/
 /** Most nested blocks the reader follows (js-yaml has no such bound; deeper documents go to it). */
 const MAX_DEPTH = 64
 
@@ -215,70 +213,98 @@ function plainScalar(text: string): unknown {
   return resolveCoreScalar(text)
 }
 
-/** `[a, "b"]` or `{k: v, k2: "v2"}` on one line, of scalars only, with nothing after the closing bracket. */
+/**
+ * `[a, "b"]`, `{k: v, k2: [x, y]}`: a flow collection on one line, of plain and simply quoted
+ * scalars and of flow collections, with nothing after its closing bracket.
+ */
 function flowCollection(text: string): unknown {
-  const open = text[0]!
-  const close = open === '[' ? ']' : '}'
-  if (text.includes('#') || text[text.length - 1] !== close) giveUp()
-  const inner = text.slice(1, -1)
-  const items = splitFlowItems(inner)
-  if (open === '[') return items.map(flowScalar)
-  const out: Record<string, unknown> = {}
-  for (const item of items) {
-    const colon = item.indexOf(':')
-    if (colon <= 0 || item.charCodeAt(colon + 1) !== 0x20) giveUp()
-    const key = item.slice(0, colon)
-    if (!PLAIN_KEY.test(key) || key === '__proto__' || resolveCoreScalar(key) !== key || Object.hasOwn(out, key)) giveUp()
-    out[key] = flowScalar(trimSpaces(item.slice(colon + 1)))
-  }
-  return out
+  const reader = new FlowReader(text)
+  const value = reader.value(0)
+  if (reader.at !== text.length) giveUp()
+  return value
 }
 
-/** The items between the brackets of a flow collection, split at commas (quoted items may hold them); none empty. */
-function splitFlowItems(inner: string): string[] {
-  if (trimSpaces(inner) === '') return []
-  const items: string[] = []
-  let i = 0
-  for (;;) {
-    while (inner.charCodeAt(i) === 0x20) i += 1
-    let item: string
-    let keyThenQuote: RegExpExecArray | null
-    const first = inner[i]
+/** A plain key where a flow mapping's key starts. */
+const FLOW_KEY = /[A-Za-z_][A-Za-z0-9_-]*/y
+
+class FlowReader {
+  at = 0
+
+  constructor(private readonly text: string) {}
+
+  value(depth: number): unknown {
+    if (depth > MAX_DEPTH) giveUp()
+    this.skipSpaces()
+    const first = this.text[this.at]
+    if (first === '[') return this.sequence(depth + 1)
+    if (first === '{') return this.mapping(depth + 1)
     if (first === '"' || first === "'") {
-      const end = quoted(inner, i).end
-      item = inner.slice(i, end)
-      i = end
-      while (inner.charCodeAt(i) === 0x20) i += 1
-      if (i < inner.length && inner[i] !== ',') giveUp()
-    } else if ((keyThenQuote = FLOW_KEY_THEN_QUOTE.exec(inner.slice(i, i + MAX_KEY_LENGTH + 64))) !== null) {
-      // `key: "value"` inside a flow mapping: the quoted value may hold commas.
-      const end = quoted(inner, i + keyThenQuote[0].length - 1).end
-      item = inner.slice(i, end)
-      i = end
-      while (inner.charCodeAt(i) === 0x20) i += 1
-      if (i < inner.length && inner[i] !== ',') giveUp()
-    } else {
-      let end = inner.indexOf(',', i)
-      if (end === -1) end = inner.length
-      item = trimSpaces(inner.slice(i, end))
-      // Quotes inside a plain item, and nested collections, are left to js-yaml.
-      if (/["'[\]{}]/.test(item)) giveUp()
-      i = end
+      const { value, end } = quoted(this.text, this.at)
+      this.at = end
+      return value
     }
-    if (item === '') giveUp()
-    items.push(item)
-    if (i >= inner.length) return items
-    i += 1 // the comma
+    return this.plain()
   }
-}
 
-function flowScalar(item: string): unknown {
-  const first = item[0]
-  if (first === '"' || first === "'") {
-    const { value, end } = quoted(item, 0)
-    if (end !== item.length) giveUp()
-    return value
+  private sequence(depth: number): unknown[] {
+    const out: unknown[] = []
+    this.at += 1
+    this.skipSpaces()
+    if (this.text[this.at] === ']') {
+      this.at += 1
+      return out
+    }
+    for (;;) {
+      out.push(this.value(depth))
+      if (this.endOfItem(']')) return out
+    }
   }
-  if (item.includes(':')) giveUp()
-  return plainScalar(item)
+
+  private mapping(depth: number): Record<string, unknown> {
+    const out: Record<string, unknown> = {}
+    this.at += 1
+    this.skipSpaces()
+    if (this.text[this.at] === '}') {
+      this.at += 1
+      return out
+    }
+    for (;;) {
+      this.skipSpaces()
+      FLOW_KEY.lastIndex = this.at
+      const key = FLOW_KEY.exec(this.text)?.[0] ?? giveUp()
+      this.at += key.length
+      // `key: value` (a space after the colon), the key a plain word no core rule reads otherwise.
+      if (this.text[this.at] !== ':' || this.text[this.at + 1] !== ' ') giveUp()
+      if (key.length > MAX_KEY_LENGTH || key === '__proto__' || resolveCoreScalar(key) !== key || Object.hasOwn(out, key)) giveUp()
+      this.at += 2
+      out[key] = this.value(depth)
+      if (this.endOfItem('}')) return out
+    }
+  }
+
+  /** After an item: true at the closing bracket (consumed), false after a comma followed by another item. */
+  private endOfItem(close: string): boolean {
+    this.skipSpaces()
+    const next = this.text[this.at]
+    this.at += 1
+    if (next === close) return true
+    if (next !== ',') giveUp()
+    this.skipSpaces()
+    // A comma before the closing bracket, or before another comma, is left to js-yaml.
+    if (this.text[this.at] === close || this.text[this.at] === ',') giveUp()
+    return false
+  }
+
+  /** A plain scalar up to the next `,`, `]` or `}`; one holding anything YAML might read otherwise is left to js-yaml. */
+  private plain(): unknown {
+    const start = this.at
+    while (this.at < this.text.length && !',]}'.includes(this.text[this.at]!)) this.at += 1
+    const item = trimSpaces(this.text.slice(start, this.at))
+    if (/[:#"'[{]/.test(item)) giveUp()
+    return plainScalar(item)
+  }
+
+  private skipSpaces(): void {
+    while (this.text.charCodeAt(this.at) === 0x20) this.at += 1
+  }
 }

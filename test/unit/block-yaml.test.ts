@@ -62,6 +62,9 @@ spec:
     - url: https://hooks.example.com/x?a=1#frag
       request_method: POST
       trigger_statuses: [COMPLETED]
+      rules:
+        - {field: line_type, op: in, values: [mobile, "a, b", [x]]}
+        - {field: mcc, values: []}
       nested:
         -
           deep: -1x
@@ -103,7 +106,8 @@ describe('the block reader', () => {
     ['a quoted key', '"a": 1\n'],
     ['a key a core rule would read', 'true: 1\n'],
     ['__proto__', '__proto__: {a: 1}\n'],
-    ['a nested flow collection', 'a: [b, [c]]\n'],
+    ['a comment after a nested flow collection', 'a: [b, [c]] # note\n'],
+    ['a flow mapping with a quoted key', 'a: {"b": 1}\n'],
     ['a comment inside a flow collection', 'a: [b, # note\n'],
     ['a comment after a flow collection holding a quoted bracket', 'a: ["b]", c] # note\n'],
     ['a trailing comma', 'a: [b, ]\n'],
