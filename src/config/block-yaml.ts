@@ -248,12 +248,7 @@ class FlowReader {
 
   private sequence(depth: number): unknown[] {
     const out: unknown[] = []
-    this.at += 1
-    this.skipSpaces()
-    if (this.text[this.at] === ']') {
-      this.at += 1
-      return out
-    }
+    if (this.opensEmpty(']')) return out
     for (;;) {
       out.push(this.value(depth))
       if (this.endOfItem(']')) return out
@@ -262,12 +257,7 @@ class FlowReader {
 
   private mapping(depth: number): Record<string, unknown> {
     const out: Record<string, unknown> = {}
-    this.at += 1
-    this.skipSpaces()
-    if (this.text[this.at] === '}') {
-      this.at += 1
-      return out
-    }
+    if (this.opensEmpty('}')) return out
     for (;;) {
       this.skipSpaces()
       FLOW_KEY.lastIndex = this.at
@@ -280,6 +270,15 @@ class FlowReader {
       out[key] = this.value(depth)
       if (this.endOfItem('}')) return out
     }
+  }
+
+  /** Steps over the opening bracket; true when the collection closes at once (`[]`, `{ }`). */
+  private opensEmpty(close: string): boolean {
+    this.at += 1
+    this.skipSpaces()
+    if (this.text[this.at] !== close) return false
+    this.at += 1
+    return true
   }
 
   /** After an item: true at the closing bracket (consumed), false after a comma followed by another item. */
