@@ -7,20 +7,11 @@ import { describe, expect, it, type TestContext } from 'vitest'
 import { discoverDefinitionFiles } from '../../src/config/discover-files.js'
 import { projectBounds } from '../../src/config/project-bounds.js'
 import { diagnostic, expectNoCrash, parseTextReport } from '../helpers/cli-output.js'
+import { syllableCampaignDoc } from '../helpers/definitions.js'
 import { DEFAULT_CAC_YAML, tempProject, yaml } from '../helpers/temp-project.js'
 import { validateInProcess } from '../helpers/validate-in-process.js'
 
-const CAMPAIGN = yaml`
-  kind: SyllableCampaign
-  provider: syllable
-  spec:
-    campaign_name: Spring Renewals
-    caller_id: "+19995551234"
-    campaign_variables: {}
-    active_days: [mon]
-    daily_start_time: "09:00:00"
-    daily_end_time: "17:00:00"
-`
+const CAMPAIGN = syllableCampaignDoc('Spring Renewals')
 
 /** Text that must never reach the output: it stands for whatever a link outside the project points at. */
 const OUTSIDE_CONTENT = 'private_key: do-not-print-4c1f\n'
