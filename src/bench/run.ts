@@ -294,7 +294,7 @@ async function writeProject(dir: string, count: number, hourlyRate: (i: number) 
   await Promise.all(writes)
 }
 
-/** The bench project's resources created through the API itself, 64 at a time (what the files declare; see campaignYaml and batchYaml); returns the wall time (ms). */
+/** The bench project's resources created through the API itself, 64 at a time (what the files declare); returns the wall time (ms). */
 async function seedDirectly(base: string, count: number): Promise<number> {
   const started = performance.now()
   const pool = new Pool(base, { connections: 64 })
@@ -309,18 +309,9 @@ async function seedDirectly(base: string, count: number): Promise<number> {
     Array.from({ length: 64 }, async () => {
       while (next < count) {
         const i = next++
-        const campaign = await post('/api/v1/outbound/campaigns', {
-          campaign_name: `Bench Campaign ${i}`,
-          caller_id: `+1999555${String(i % 10000).padStart(4, '0')}`,
-          campaign_variables: { region: 'us-east', cohort: String(i % 97) },
-          active_days: ['mon', 'tue', 'wed', 'thu', 'fri'],
-          daily_start_time: '09:00:00',
-          daily_end_time: '17:00:00',
-          hourly_rate: 25,
-          retry_count: 1,
-          retry_interval: '30m',
-        })
-        await post('/api/v1/outbound/batches', { batch_id: `bench-${i}`, campaign_id: campaign.id, expires_on: '2027-01-31T00:00:00Z', paused: false, call_rate: 20 })
+        const campaign = await post('/api/v1/outbound/campaigns', benchCampaign(i, 25))
+        const { campaign: _name, ...batch } = benchBatch(i, 20)
+        await post('/api/v1/outbound/batches', { ...batch, campaign_id: campaign.id })
       }
     }),
   )
@@ -328,34 +319,57 @@ async function seedDirectly(base: string, count: number): Promise<number> {
   return performance.now() - started
 }
 
+/** The bench project's campaign i (what its file declares, and what --plan-only seeds). */
+function benchCampaign(i: number, hourlyRate: number) {
+  return {
+    campaign_name: `Bench Campaign ${i}`,
+    caller_id: `+1999555${String(i % 10000).padStart(4, '0')}`,
+    campaign_variables: { region: 'us-east', cohort: String(i % 97) },
+    active_days: ['mon', 'tue', 'wed', 'thu', 'fri'],
+    daily_start_time: '09:00:00',
+    daily_end_time: '17:00:00',
+    hourly_rate: hourlyRate,
+    retry_count: 1,
+    retry_interval: '30m',
+  }
+}
+
+/** The bench project's batch i, under campaign i. */
+function benchBatch(i: number, callRate: number) {
+  return { batch_id: `bench-${i}`, campaign: `Bench Campaign ${i}`, expires_on: '2027-01-31T00:00:00Z', paused: false, call_rate: callRate }
+}
+
+/** Campaign i as its file writes it (block style with short flow lists, as people write them). */
 function campaignYaml(i: number, hourlyRate: number): string {
+  const c = benchCampaign(i, hourlyRate)
   return [
     'kind: SyllableCampaign',
     'provider: syllable',
     'spec:',
-    `  campaign_name: Bench Campaign ${i}`,
-    `  caller_id: "+1999555${String(i % 10000).padStart(4, '0')}"`,
-    `  campaign_variables: {region: us-east, cohort: "${i % 97}"}`,
-    '  active_days: [mon, tue, wed, thu, fri]',
-    '  daily_start_time: "09:00:00"',
-    '  daily_end_time: "17:00:00"',
-    `  hourly_rate: ${hourlyRate}`,
-    '  retry_count: 1',
-    '  retry_interval: "30m"',
+    `  campaign_name: ${c.campaign_name}`,
+    `  caller_id: "${c.caller_id}"`,
+    `  campaign_variables: {region: ${c.campaign_variables.region}, cohort: "${c.campaign_variables.cohort}"}`,
+    `  active_days: [${c.active_days.join(', ')}]`,
+    `  daily_start_time: "${c.daily_start_time}"`,
+    `  daily_end_time: "${c.daily_end_time}"`,
+    `  hourly_rate: ${c.hourly_rate}`,
+    `  retry_count: ${c.retry_count}`,
+    `  retry_interval: "${c.retry_interval}"`,
     '',
   ].join('\n')
 }
 
 function batchYaml(i: number, callRate: number): string {
+  const b = benchBatch(i, callRate)
   return [
     'kind: SyllableBatch',
     'provider: syllable',
     'spec:',
-    `  batch_id: "bench-${i}"`,
-    `  campaign: Bench Campaign ${i}`,
-    '  expires_on: "2027-01-31T00:00:00Z"',
-    '  paused: false',
-    `  call_rate: ${callRate}`,
+    `  batch_id: "${b.batch_id}"`,
+    `  campaign: ${b.campaign}`,
+    `  expires_on: "${b.expires_on}"`,
+    `  paused: ${String(b.paused)}`,
+    `  call_rate: ${b.call_rate}`,
     '',
   ].join('\n')
 }
