@@ -393,3 +393,35 @@ describe('list pagination without a page count', () => {
     await client.close()
   })
 })
+
+describe('canonical weekdays and clock times', () => {
+  const DAYS = ['mon', 'tue', 'wed', 'thu', 'fri', 'sat', 'sun']
+
+  it('gives every list of days, in whatever order and with repeats, as a fresh week-ordered set; unknown entries last', async () => {
+    const { canonicalWeekdays } = await import('../../src/providers/syllable/canonical.js')
+    const pool = [...DAYS, 'Mon', 'holiday']
+    let seed = 7
+    const next = () => (seed = (seed * 1103515245 + 12345) % 2 ** 31)
+    for (let run = 0; run < 2000; run += 1) {
+      const days = Array.from({ length: next() % 9 }, () => pool[next() % pool.length]!)
+      const expected = [...DAYS.filter((day) => days.includes(day)), ...[...new Set(days.filter((day) => !DAYS.includes(day)))].sort()]
+      const canonical = canonicalWeekdays(days)
+      expect(canonical).toEqual(expected)
+      expect(canonical).not.toBe(days)
+    }
+    const ordered = ['mon', 'wed', 'sun']
+    expect(canonicalWeekdays(ordered)).toEqual(ordered)
+    expect(canonicalWeekdays(ordered)).not.toBe(ordered)
+  })
+
+  it('writes a clock time as HH:MM:SS whichever way it was written, and leaves what is not one as it is', async () => {
+    const { canonicalClockTime } = await import('../../src/providers/syllable/canonical.js')
+    expect(canonicalClockTime('09:00:00')).toBe('09:00:00')
+    expect(canonicalClockTime('9:00')).toBe('09:00:00')
+    expect(canonicalClockTime(' 09:30 ')).toBe('09:30:00')
+    expect(canonicalClockTime('17:05:09')).toBe('17:05:09')
+    expect(canonicalClockTime('09:00:00\n')).toBe('09:00:00')
+    expect(canonicalClockTime('noon')).toBe('noon')
+    expect(canonicalClockTime(null)).toBeNull()
+  })
+})

@@ -24,9 +24,23 @@ export function canonicalCallerId(value: unknown): unknown {
 /** Active days are a set: duplicates dropped, in week order (mon..sun); unknown entries kept, last. */
 export function canonicalWeekdays(value: unknown): unknown {
   if (!Array.isArray(value)) return value
+  if (inWeekOrder(value)) return value.slice() // Already canonical (the usual case): a copy, as below.
   const known = WEEKDAYS.filter((day) => value.includes(day))
   const unknown = uniqueSorted(value.filter((day) => !(WEEKDAYS as readonly unknown[]).includes(day)))
   return [...known, ...unknown]
+}
+
+const WEEKDAY_POSITION: ReadonlyMap<unknown, number> = new Map(WEEKDAYS.map((day, index) => [day, index]))
+
+/** True when every entry is a known weekday, each later in the week than the one before (no repeats). */
+function inWeekOrder(days: readonly unknown[]): boolean {
+  let previous = -1
+  for (const day of days) {
+    const position = WEEKDAY_POSITION.get(day)
+    if (position === undefined || position <= previous) return false
+    previous = position
+  }
+  return true
 }
 
 /** A list whose order and repetitions carry no meaning (line types, trigger statuses). */
@@ -42,11 +56,13 @@ function uniqueSorted(values: readonly unknown[]): unknown[] {
 }
 
 const CLOCK_TIME = /^(\d{1,2}):(\d{2})(?::(\d{2}))?$/
+const CANONICAL_CLOCK_TIME = /^\d{2}:\d{2}:\d{2}$/
 
 /** A wall-clock time: "9:00", "09:00" and "09:00:00" are all "09:00:00" (the API's own example form). */
 export function canonicalClockTime(value: unknown): unknown {
   if (value === undefined || value === null) return null
   if (typeof value !== 'string') return value
+  if (CANONICAL_CLOCK_TIME.test(value)) return value // "09:00:00" already (what the API answers).
   const match = CLOCK_TIME.exec(value.trim())
   if (!match) return value
   const [, hours, minutes, seconds] = match
