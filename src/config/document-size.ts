@@ -42,11 +42,15 @@ export function measureDocument(root: unknown): DocumentSize {
   return { values, largest: { path: pathOf(largest!.at), entries: largest!.entries } }
 }
 
-/** The number of values measureDocument counts, without building anything (the check every document passes). */
-export function countValues(root: unknown): number {
+/**
+ * The number of values measureDocument counts, without building anything (the check every
+ * document passes). With `stopAbove`, counting stops once the count is past it (the answer is then
+ * only known to be larger).
+ */
+export function countValues(root: unknown, stopAbove = Number.POSITIVE_INFINITY): number {
   let values = 1
   const pending: unknown[] = [root]
-  while (pending.length > 0) {
+  while (pending.length > 0 && values <= stopAbove) {
     const value = pending.pop()
     if (value === null || typeof value !== 'object') continue
     if (Array.isArray(value)) {
@@ -75,7 +79,7 @@ function pathOf(visited: Visited): DataPath {
  * returns false; such a document is not checked further.
  */
 export function checkDocumentSize(source: SourceDocument, diagnostics: Diagnostics, limit = MAX_DOCUMENT_VALUES): boolean {
-  if (countValues(source.value) <= limit) return true
+  if (countValues(source.value, limit) <= limit) return true
   const size = measureDocument(source.value)
   const largest = size.largest
   const where = largest && largest.path.length > 0

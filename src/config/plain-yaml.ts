@@ -1,5 +1,6 @@
 import { Diagnostics, type SourcePosition } from '../model/diagnostic.js'
 import { readBlockYaml } from './block-yaml.js'
+import { countValues } from './document-size.js'
 import { jsYamlWithCoreSchema } from './core-schema.js'
 import { parseYamlDocuments, type DataPath, type InterpolationRecord, type ParsedDocument, type SourceDocument } from './yaml-source.js'
 
@@ -137,24 +138,11 @@ class LazyTree {
   private withinBudget(): boolean {
     let budget = MAX_POSITIONED_VALUES
     for (const document of this.documents) {
-      budget = spendOnValues(document.value, budget)
+      budget -= countValues(document.value, budget)
       if (budget < 0) return false
     }
     return true
   }
-}
-
-/** `budget` less the number of values in `root` (counted without recursion; stops once below zero). */
-function spendOnValues(root: unknown, budget: number): number {
-  let left = budget
-  const pending: unknown[] = [root]
-  while (pending.length > 0 && left >= 0) {
-    const value = pending.pop()
-    left -= 1
-    if (value === null || typeof value !== 'object') continue
-    for (const child of Array.isArray(value) ? value : Object.values(value)) pending.push(child)
-  }
-  return left
 }
 
 function indexByContentStart(documents: readonly ParsedDocument[]): Map<number, ParsedDocument> {

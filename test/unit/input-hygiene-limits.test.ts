@@ -62,6 +62,23 @@ describe('document size', () => {
     fc.assert(fc.property(tree, (value) => countValues(value) === measureDocument(value).values), { numRuns: 500 })
     expect(countValues(JSON.parse('{"__proto__": {"a": 1}, "b": [1, 2]}'))).toBe(6)
   })
+
+  it('stops counting once past a limit, and counts exactly up to it', () => {
+    const tree = fc.letrec((tie) => ({
+      node: fc.oneof({ depthSize: 'small' }, fc.jsonValue(), fc.array(tie('node'), { maxLength: 4 }), fc.dictionary(fc.string(), tie('node'), { maxKeys: 4 })),
+    })).node
+    fc.assert(
+      fc.property(tree, fc.nat(40), (value, limit) => {
+        const all = countValues(value)
+        const counted = countValues(value, limit)
+        return all <= limit ? counted === all : counted > limit && counted <= all
+      }),
+      { numRuns: 500 },
+    )
+    let deep: unknown = 'leaf'
+    for (let i = 0; i < 50_000; i += 1) deep = [deep]
+    expect(countValues(deep, 10)).toBe(11)
+  })
 })
 
 describe('positions of very large plain files', () => {
