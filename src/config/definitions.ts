@@ -1,5 +1,3 @@
-import { isScalar } from 'yaml'
-
 import type { Diagnostics } from '../model/diagnostic.js'
 import { isSecretPath, type KindName } from '../model/kinds.js'
 import { kindOf, KIND_NAMES, isKindName } from '../platforms.js'
@@ -10,8 +8,9 @@ import { schemaErrors, schemaValidators } from './schema-validator.js'
 import type { SourceText } from './source-file.js'
 import { didYouMean } from './suggest.js'
 import type { Environment } from './interpolate.js'
-import { loadPlainDocuments } from './plain-yaml.js'
-import { ParsedDocument, parseYamlDocuments, type SourceDocument } from './yaml-source.js'
+import { loadPlainDocuments, type PlainDocument } from './plain-yaml.js'
+import { isScalar } from './yaml-library.js'
+import { ParsedDocument, parseYamlDocuments, type DataPath, type SourceDocument } from './yaml-source.js'
 
 /** A definition document that has a known kind (whether or not its spec passed the schema). */
 export interface DefinitionDocument {
@@ -40,8 +39,8 @@ export function loadDefinitionFile(
     diagnostics.error('file', read.message, { file: shown, position: read.position ?? { line: 1, column: 1 } })
     return []
   }
-  const plain = loadPlainDocuments(shown, read.text)
-  const documents: SourceDocument[] = plain ?? parseYamlDocuments(shown, read.text, diagnostics).filter((doc) => !doc.isEmpty)
+  const plain = loadPlainDocuments(shown, read.text, { env: options.env, secretPathsOf: secretPathsOfDocument })
+  const documents: (PlainDocument | ParsedDocument)[] = plain ?? parseYamlDocuments(shown, read.text, diagnostics).filter((doc) => !doc.isEmpty)
   if (documents.length === 0 && !diagnostics.hasErrorsIn(shown)) {
     diagnostics.error(
       'file',
@@ -59,7 +58,7 @@ export function loadDefinitionFile(
 }
 
 function loadDefinitionDocument(
-  source: SourceDocument,
+  source: PlainDocument | ParsedDocument,
   options: DefinitionLoadOptions,
   diagnostics: Diagnostics,
 ): DefinitionDocument | undefined {
@@ -67,7 +66,7 @@ function loadDefinitionDocument(
     file: source.file,
     position: source.position(path, { key }),
   })
-  const prepared = source instanceof ParsedDocument ? prepareParsed(source, options, diagnostics) : { isExplained: () => false }
+  const prepared = source instanceof ParsedDocument ? prepareParsed(source, options, diagnostics) : { isExplained: (path: DataPath) => source.isExplained(path) }
   if (!prepared || !checkDocumentSize(source, diagnostics)) return undefined
   const value = source.value
   if (value === null || typeof value !== 'object' || Array.isArray(value)) {
@@ -112,12 +111,23 @@ function loadDefinitionDocument(
 function prepareParsed(source: ParsedDocument, options: DefinitionLoadOptions, diagnostics: Diagnostics) {
   // The kind decides which paths are secrets; read it from the tree, before anything is expanded.
   const kindNode = source.nodeAt(['kind'])
-  const declaredKind = isScalar(kindNode) && isKindName(kindNode.value) ? kindNode.value : undefined
-  // Without a known kind, which fields are secrets is unknown: an unset variable is then held like
-  // a secret's (not reported), so the wrong kind is the one problem the document shows.
-  const isSecret = (path: readonly (string | number)[]): boolean =>
-    declaredKind === undefined || isSecretPath(path, kindOf(declaredKind).secretPaths)
+  const isSecret = secretPathsOfKind(isScalar(kindNode) ? kindNode.value : undefined)
   return prepareDocument(source, { env: options.env, isSecret, diagnostics })
+}
+
+/** The same, for a document the fast path read: its kind as written, before anything is expanded. */
+function secretPathsOfDocument(value: unknown): (path: DataPath) => boolean {
+  return secretPathsOfKind(value !== null && typeof value === 'object' ? (value as { kind?: unknown }).kind : undefined)
+}
+
+/**
+ * Which paths of a document of this kind hold secrets. Without a known kind, which fields are
+ * secrets is unknown: an unset variable is then held like a secret's (not reported), so the
+ * wrong kind is the one problem the document shows.
+ */
+function secretPathsOfKind(kind: unknown): (path: DataPath) => boolean {
+  const declaredKind = isKindName(kind) ? kind : undefined
+  return (path) => declaredKind === undefined || isSecretPath(path, kindOf(declaredKind).secretPaths)
 }
 
 function shapeOf(value: unknown): string {

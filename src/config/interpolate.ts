@@ -1,6 +1,6 @@
-import { isMap, isPair, isScalar, isSeq, parse as parseYamlScalar, visit, type Scalar } from 'yaml'
+import { isMap, isPair, isScalar, isSeq, parse as parseYamlScalar, visit, type Scalar } from './yaml-library.js'
 
-import type { DataPath, EnvReference, ParsedDocument } from './yaml-source.js'
+import type { DataPath, EnvReference, InterpolationRecord, ParsedDocument } from './yaml-source.js'
 
 /** The environment interpolation reads from (injected: process.env in the CLI, plain objects in tests). */
 export type Environment = Readonly<Record<string, string | undefined>>
@@ -190,6 +190,74 @@ export function interpolateDocument(source: ParsedDocument, env: Environment): I
     },
   })
   return problems
+}
+
+/** One interpolated string of a document read as plain values, and where it is. */
+export interface PlainInterpolation {
+  path: DataPath
+  record: InterpolationRecord
+}
+
+/**
+ * A result that is text whichever way its scalar was written: empty, or starting with a letter
+ * that no YAML null, boolean or number starts with (anything else could be typed: see retype).
+ */
+const TEXT_EITHER_WAY = /^\s*(?:$|[A-Za-eg-mo-su-zA-EG-MO-SU-Z])/
+
+/**
+ * interpolateDocument for a document the fast path read as plain values (plain-yaml.ts): every
+ * string value (not key) is interpolated in place, and its record returned with its path; an unset
+ * secret is recorded in `unsetSecrets`. Gives up (undefined, the values untouched) where only the
+ * syntax tree can answer as interpolateDocument would: a problem to report at its line (a malformed
+ * expression, an unset variable that is not a secret), or an expression whose result could take a
+ * YAML type, which depends on whether its scalar was quoted.
+ */
+export function interpolateValues(
+  document: { value: unknown; unsetSecrets: { path: DataPath; variable: string }[] },
+  env: Environment,
+  isSecret: (path: DataPath) => boolean,
+): PlainInterpolation[] | undefined {
+  const found: FoundExpression[] = []
+  if (!findExpressions(document.value, [], env, isSecret, found)) return undefined
+  return found.map(({ holder, key, path, raw, result }) => {
+    const unset = result.references.filter((ref) => ref.resolution === 'unset')
+    for (const ref of unset) document.unsetSecrets.push({ path, variable: ref.name })
+    holder[key] = result.text
+    return { path, record: { raw, references: result.references, unresolved: unset.length > 0 } }
+  })
+}
+
+interface FoundExpression {
+  holder: Record<string | number, unknown>
+  key: string | number
+  path: DataPath
+  raw: string
+  result: InterpolatedString
+}
+
+/** Deepest value interpolateValues walks to; a deeper document is left to the syntax tree. */
+const MAX_VALUE_DEPTH = 64
+
+/** Collects, in document order, the strings under `value` that hold expressions; false where interpolateValues gives up. */
+function findExpressions(value: unknown, path: DataPath, env: Environment, isSecret: (path: DataPath) => boolean, found: FoundExpression[]): boolean {
+  if (value === null || typeof value !== 'object') return true
+  if (path.length >= MAX_VALUE_DEPTH) return false
+  const entries: [string | number, unknown][] = Array.isArray(value) ? value.map((item, index) => [index, item]) : Object.entries(value)
+  for (const [key, item] of entries) {
+    const itemPath = [...path, key]
+    if (typeof item !== 'string') {
+      if (!findExpressions(item, itemPath, env, isSecret, found)) return false
+      continue
+    }
+    if (!item.includes(OPEN)) continue
+    const result = interpolateString(item, env)
+    if (result.references.length === 0 && result.problems.length === 0 && result.text === item) continue
+    if (result.problems.length > 0) return false
+    if (result.wholeExpression && !TEXT_EITHER_WAY.test(result.text)) return false
+    if (result.references.some((ref) => ref.resolution === 'unset') && !isSecret(itemPath)) return false
+    found.push({ holder: value as Record<string | number, unknown>, key, path: itemPath, raw: item, result })
+  }
+  return true
 }
 
 function retype(node: Scalar, result: InterpolatedString): unknown {

@@ -2,15 +2,17 @@ import { Diagnostics, type SourcePosition } from '../model/diagnostic.js'
 import { readBlockYaml } from './block-yaml.js'
 import { countValues } from './document-size.js'
 import { jsYamlWithCoreSchema } from './core-schema.js'
+import { isWithin } from './data-path.js'
+import { interpolateValues, type Environment } from './interpolate.js'
 import { parseYamlDocuments, type DataPath, type InterpolationRecord, type ParsedDocument, type SourceDocument } from './yaml-source.js'
 
 /**
- * Text that needs the full parser: `${env:…}` interpolation, anchors/aliases/tags, merge keys,
- * complex keys, directives, explicit document ends, tabs, and content on a `---` line. Scalars are
- * read by both parsers with the same core-schema rules (core-schema.ts).
+ * Text that needs the full parser: anchors/aliases/tags, merge keys, complex keys, directives,
+ * explicit document ends, tabs, and content on a `---` line (outside comments: see
+ * needsFullParser). Scalars are read by both parsers with the same core-schema rules
+ * (core-schema.ts).
  */
 const NEEDS_FULL_PARSER = [
-  /\$\{env:/,
   /(^|[\s[{,])[&*!]\S/m,
   /<</,
   /(^|\s)\?(\s|$)/m,
@@ -23,14 +25,39 @@ const NEEDS_FULL_PARSER = [
 const DOCUMENT_START = /^---[ ]*(#.*)?$/gm
 
 /**
- * The fast path for plain definition files (most of a large repository): the block reader
+ * True when the text holds something only the full parser reads. A comment that merely mentions
+ * such a thing (`# matches *.yaml`) does not count: comments are cut from the lines with no quote
+ * character before the patterns are tried again (on a line with one, a `#` may be inside a string,
+ * so the line counts as written; what is cut can only be a comment or the inside of a string).
+ */
+function needsFullParser(text: string): boolean {
+  if (!NEEDS_FULL_PARSER.some((pattern) => pattern.test(text))) return false
+  const withoutComments = text.replace(UNQUOTED_LINE_COMMENT, '$1')
+  return NEEDS_FULL_PARSER.some((pattern) => pattern.test(withoutComments))
+}
+
+/** A comment (`#` at the start or after a space) on a line with no quote character: $1 is what comes before it. */
+const UNQUOTED_LINE_COMMENT = /^([^'"\n#]*?)(?:(?<=^|[ \t])#[^'"\n]*)$/gm
+
+/** How the fast path interpolates `${env:…}` (see interpolateValues). */
+export interface PlainInterpolationOptions {
+  env: Environment
+  /** Which paths of a document hold secrets, from its value as written (before anything is expanded). */
+  secretPathsOf: (value: unknown) => (path: DataPath) => boolean
+}
+
+/**
+ * The fast path for plain files (most of a large repository, and cac.yaml): the block reader
  * (block-yaml.ts) or, for a document it does not take, js-yaml reads the values, several times
  * faster than the full parser, whose syntax tree is built only if a problem must be pointed at.
- * Returns undefined when the file needs the full parser (anything listed above, or any
- * error at all: the full parser then reports it with its position).
+ * With `interpolation`, `${env:…}` is expanded in the values as the full parser's path would.
+ * Returns undefined when the file needs the full parser (anything listed above, an expression
+ * interpolateValues leaves to it, `${env:…}` without `interpolation`, or any error at all: the
+ * full parser then reports it with its position).
  */
-export function loadPlainDocuments(file: string, text: string): PlainDocument[] | undefined {
-  if (NEEDS_FULL_PARSER.some((pattern) => pattern.test(text))) return undefined
+export function loadPlainDocuments(file: string, text: string, interpolation?: PlainInterpolationOptions): PlainDocument[] | undefined {
+  if (needsFullParser(text)) return undefined
+  if (interpolation === undefined && text.includes(ENV_OPEN)) return undefined
   const tree = new LazyTree(file, text)
   const lines = new LineNumbers(text)
   const documents: PlainDocument[] = []
@@ -50,6 +77,12 @@ export function loadPlainDocuments(file: string, text: string): PlainDocument[] 
       }
     }
     const document = new PlainDocument(file, index, value === undefined ? null : value, start, tree)
+    if (interpolation !== undefined && chunkText.includes(ENV_OPEN)) {
+      const isSecret = interpolation.secretPathsOf(document.value)
+      const interpolated = interpolateValues(document, interpolation.env, isSecret)
+      if (interpolated === undefined) return undefined
+      for (const { path, record } of interpolated) document.interpolations.set(pathKey(path), record)
+    }
     documents.push(document)
     tree.documents.push(document)
     index += 1
@@ -154,9 +187,20 @@ function indexByContentStart(documents: readonly ParsedDocument[]): Map<number, 
   return index
 }
 
+const ENV_OPEN = '${env:'
+
+/** A data path as a map key, each segment after a NUL (a mapping key and a list index never meet at the same place). */
+function pathKey(path: DataPath): string {
+  let key = ''
+  for (const segment of path) key += `\u0000${segment}`
+  return key
+}
+
 /** A document read by the fast path: values now, positions on demand. */
 export class PlainDocument implements SourceDocument {
   readonly unsetSecrets: { path: DataPath; variable: string }[] = []
+  /** The record of each string that held `${env:…}`, by pathKey. */
+  readonly interpolations = new Map<string, InterpolationRecord>()
 
   constructor(
     readonly file: string,
@@ -174,12 +218,22 @@ export class PlainDocument implements SourceDocument {
     return this.parsed()?.position(path, options) ?? this.start
   }
 
-  interpolationAt(_path: DataPath): InterpolationRecord | undefined {
-    return undefined // The fast path never sees `${env:…}`.
+  interpolationAt(path: DataPath): InterpolationRecord | undefined {
+    return this.interpolations.size === 0 ? undefined : this.interpolations.get(pathKey(path))
   }
 
-  isFromEnvironment(_path: DataPath): boolean {
+  isFromEnvironment(path: DataPath): boolean {
+    if (this.interpolations.size === 0) return false
+    const prefix = pathKey(path)
+    for (const key of this.interpolations.keys()) {
+      if (key === prefix || key.startsWith(`${prefix}\u0000`)) return true
+    }
     return false
+  }
+
+  /** True for paths under an unset secret, whose problems interpolation explained already (as prepareDocument's). */
+  isExplained(path: DataPath): boolean {
+    return this.unsetSecrets.some((unset) => isWithin(path, unset.path))
   }
 
   sourceTextAt(path: DataPath): string | undefined {

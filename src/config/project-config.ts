@@ -15,7 +15,8 @@ import { prepareDocument } from './prepare-document.js'
 import { reportSchemaErrors } from './schema-messages.js'
 import { schemaErrors, schemaValidators } from './schema-validator.js'
 import { readSourceText } from './source-file.js'
-import { parseYamlDocuments, type ParsedDocument } from './yaml-source.js'
+import { loadPlainDocuments, type PlainDocument } from './plain-yaml.js'
+import { ParsedDocument, parseYamlDocuments, type DataPath, type SourceDocument } from './yaml-source.js'
 
 export const PROJECT_FILE_NAME = 'cac.yaml'
 export const DEFAULT_DEFINITIONS_FOLDER = 'campaigns'
@@ -43,7 +44,7 @@ export interface ProjectConfig {
   /** `drift.ignore`: ADDRESS_GLOB:FIELD_PATH patterns of known noise. */
   driftIgnore: string[]
   /** The parsed document, kept so rules can point at its lines. */
-  source: ParsedDocument
+  source: SourceDocument
 }
 
 export interface ProjectConfigOptions {
@@ -79,7 +80,10 @@ export async function loadProjectConfig(
     }
     return undefined
   }
-  const documents = parseYamlDocuments(shown, read.text, diagnostics).filter((doc) => !doc.isEmpty)
+  const isSecret = (path: DataPath) => isSecretPath(path, PROJECT_SECRET_PATHS)
+  const documents: (PlainDocument | ParsedDocument)[] =
+    loadPlainDocuments(shown, read.text, { env: options.env, secretPathsOf: () => isSecret }) ??
+    parseYamlDocuments(shown, read.text, diagnostics).filter((doc) => !doc.isEmpty)
   if (diagnostics.hasErrorsIn(shown)) return undefined
   if (documents.length === 0) {
     diagnostics.error('config', `${PROJECT_FILE_NAME} is empty; it must declare at least "providers"`, {
@@ -96,11 +100,7 @@ export async function loadProjectConfig(
     return undefined
   }
   const source = documents[0]!
-  const prepared = prepareDocument(source, {
-    env: options.env,
-    isSecret: (path) => isSecretPath(path, PROJECT_SECRET_PATHS),
-    diagnostics,
-  })
+  const prepared = source instanceof ParsedDocument ? prepareDocument(source, { env: options.env, isSecret, diagnostics }) : { isExplained: (path: DataPath) => source.isExplained(path) }
   if (!prepared || !checkDocumentSize(source, diagnostics)) return undefined
   const value = source.value
   if (value === null || typeof value !== 'object' || Array.isArray(value)) {

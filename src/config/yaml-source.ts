@@ -1,18 +1,19 @@
 import {
-  Document,
-  LineCounter,
   isAlias,
   isMap,
   isPair,
   isScalar,
   isSeq,
+  newLineCounter,
   parseAllDocuments,
   visit,
   type Alias,
+  type Document,
+  type LineCounter,
   type Node,
   type ParsedNode,
   type YAMLError,
-} from 'yaml'
+} from './yaml-library.js'
 
 import type { Diagnostics, SourcePosition } from '../model/diagnostic.js'
 
@@ -214,7 +215,7 @@ export function keyText(key: unknown): string | undefined {
  * document with syntax errors is left out of the result so later stages see only sound documents.
  */
 export function parseYamlDocuments(file: string, text: string, diagnostics: Diagnostics): ParsedDocument[] {
-  const lines = new LineCounter()
+  const lines = newLineCounter()
   let parsed: Document.Parsed[]
   try {
     parsed = parseAllDocuments(text, { ...PARSE_OPTIONS, lineCounter: lines }) as unknown as Document.Parsed[]

@@ -10,12 +10,27 @@ const IANA_SHAPE = /^[A-Z][A-Za-z0-9_+-]*(\/[A-Z][A-Za-z0-9_+-]*)*$/
  */
 export function isIanaTimeZone(name: string): boolean {
   if (!IANA_SHAPE.test(name)) return false
+  // The runtime's own list answers most names at once; another name (an alias such as US/Eastern)
+  // is asked of a formatter, whose first construction costs ten times more than the whole list.
+  const listed = listedZones().get(name.toLowerCase())
+  if (listed !== undefined) return listed === name // A listed zone in another case is a typo.
   try {
     new Intl.DateTimeFormat('en-US', { timeZone: name })
     return true
   } catch {
     return false
   }
+}
+
+/** Current names the runtime accepts but lists under an older name (Asia/Calcutta) or not at all (UTC). */
+const RENAMED_ZONES = ['UTC', 'Asia/Kolkata', 'Europe/Kyiv', 'America/Nuuk']
+
+let zones: ReadonlyMap<string, string> | undefined
+
+/** The zone names the runtime lists, and RENAMED_ZONES: each in its exact case, by its name in lower case. */
+function listedZones(): ReadonlyMap<string, string> {
+  zones ??= new Map([...Intl.supportedValuesOf('timeZone'), ...RENAMED_ZONES].map((zone) => [zone.toLowerCase(), zone]))
+  return zones
 }
 
 /** The closest valid zone name, for a "did you mean". */
@@ -25,8 +40,7 @@ export function suggestTimeZone(name: string): string | undefined {
     .map((part) => part.replace(/(^|[_-])([a-z])/g, (_m, sep: string, letter: string) => sep + letter.toUpperCase()))
     .join('/')
   if (recased !== name && isIanaTimeZone(recased)) return recased
-  const known = [...Intl.supportedValuesOf('timeZone'), 'UTC', 'Asia/Kolkata', 'Europe/Kyiv', 'America/Nuuk']
-  const match = closestMatch(name, known)
+  const match = closestMatch(name, [...listedZones().values()])
   return match !== undefined && isIanaTimeZone(match) ? match : undefined
 }
 
