@@ -1,9 +1,7 @@
 #!/usr/bin/env node
 import { guardProcessOutput } from '../cli/output.js'
 import { quickVersionLine } from '../cli/quick-version.js'
-import { holdYoungGeneration } from '../cli/young-generation.js'
 
-holdYoungGeneration()
 guardProcessOutput()
 const versionLine = quickVersionLine(process.argv.slice(2))
 if (versionLine !== undefined) {

@@ -62,7 +62,6 @@ describe('what the CLI loads at start-up', () => {
       'dist/bin/cac.js',
       'dist/cli/output.js',
       'dist/cli/quick-version.js',
-      'dist/cli/young-generation.js',
       'dist/model/secret-scrubber.js',
       'dist/model/secret.js',
     ])
