@@ -22,7 +22,7 @@ export async function loadEnvironment(
   for (const file of files) {
     const absolute = resolve(cwd, file)
     const shown = displayPath(absolute, cwd)
-    const read = await readSourceText(absolute)
+    const read = readSourceText(absolute)
     if (!read.ok) {
       diagnostics.error('env-file', read.message, { file: shown, ...(read.position ? { position: read.position } : {}) })
       continue

@@ -11,20 +11,19 @@ import { parseYamlDocuments, type ParsedDocument } from './yaml-source.js'
  * field the file leaves out), for outputs that annotate a definition where a field is written.
  * The files are parsed again, with positions, only for the resources asked about.
  */
-export async function fieldLines(cwd: string, wanted: readonly { source: SourceRef; path: FieldPath }[]): Promise<(number | undefined)[]> {
-  const parsed = new Map<string, Promise<ParsedDocument[]>>()
+export function fieldLines(cwd: string, wanted: readonly { source: SourceRef; path: FieldPath }[]): (number | undefined)[] {
+  const parsed = new Map<string, ParsedDocument[]>()
   const documentsOf = (file: string) => {
     let documents = parsed.get(file)
     if (!documents) {
-      documents = readSourceText(resolve(cwd, file)).then((read) => (read.ok ? parseYamlDocuments(file, read.text, new Diagnostics()) : []))
+      const read = readSourceText(resolve(cwd, file))
+      documents = read.ok ? parseYamlDocuments(file, read.text, new Diagnostics()) : []
       parsed.set(file, documents)
     }
     return documents
   }
-  return Promise.all(
-    wanted.map(async ({ source, path }) => {
-      const document = (await documentsOf(source.file)).find((candidate) => candidate.index === source.documentIndex)
-      return document?.position(['spec', ...path]).line
-    }),
-  )
+  return wanted.map(({ source, path }) => {
+    const document = documentsOf(source.file).find((candidate) => candidate.index === source.documentIndex)
+    return document?.position(['spec', ...path]).line
+  })
 }

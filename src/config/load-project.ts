@@ -71,7 +71,7 @@ export async function loadProject(options: ProjectLoadOptions): Promise<ProjectL
 
   const documents: DefinitionDocument[] = []
   const shownFiles: string[] = []
-  for await (const { path, read } of readSourceTexts(universe.filter((candidate) => candidate !== config.file))) {
+  for (const { path, read } of readSourceTexts(universe.filter((candidate) => candidate !== config.file))) {
     const shown = displayPath(path, options.cwd)
     shownFiles.push(shown)
     for (const document of loadDefinitionFile(read, shown, { env }, diagnostics)) documents.push(document)

@@ -12,14 +12,15 @@ import { parseYamlDocuments, type DataPath, type InterpolationRecord, type Parse
  * needsFullParser). Scalars are read by both parsers with the same core-schema rules
  * (core-schema.ts).
  */
-const NEEDS_FULL_PARSER = [
-  /(^|[\s[{,])[&*!]\S/m,
-  /<</,
-  /(^|\s)\?(\s|$)/m,
-  /^%/m,
-  /^\.\.\.(\s|$)/m,
-  /\t/,
-  /^---[ ]*[^\s#]/m,
+const NEEDS_FULL_PARSER: readonly { pattern: RegExp; clue: readonly string[] }[] = [
+  // `clue`: text without any of these cannot match, and a search for one is much cheaper than the pattern's.
+  { pattern: /(^|[\s[{,])[&*!]\S/m, clue: ['&', '*', '!'] },
+  { pattern: /<</, clue: ['<<'] },
+  { pattern: /(^|\s)\?(\s|$)/m, clue: ['?'] },
+  { pattern: /^%/m, clue: ['%'] },
+  { pattern: /^\.\.\.(\s|$)/m, clue: ['...'] },
+  { pattern: /\t/, clue: ['\t'] },
+  { pattern: /^---[ ]*[^\s#]/m, clue: ['---'] },
 ]
 
 const DOCUMENT_START = /^---[ ]*(#.*)?$/gm
@@ -31,9 +32,10 @@ const DOCUMENT_START = /^---[ ]*(#.*)?$/gm
  * so the line counts as written; what is cut can only be a comment or the inside of a string).
  */
 function needsFullParser(text: string): boolean {
-  if (!NEEDS_FULL_PARSER.some((pattern) => pattern.test(text))) return false
+  const suspects = NEEDS_FULL_PARSER.filter(({ clue }) => clue.some((part) => text.includes(part)))
+  if (!suspects.some(({ pattern }) => pattern.test(text))) return false
   const withoutComments = text.replace(UNQUOTED_LINE_COMMENT, '$1')
-  return NEEDS_FULL_PARSER.some((pattern) => pattern.test(withoutComments))
+  return suspects.some(({ pattern }) => pattern.test(withoutComments))
 }
 
 /** A comment (`#` at the start or after a space) on a line with no quote character: $1 is what comes before it. */

@@ -64,7 +64,7 @@ export async function loadProjectConfig(
 ): Promise<ProjectConfig | undefined> {
   const file = options.configPath !== undefined ? resolve(options.cwd, options.configPath) : await findProjectFile(options.cwd)
   const shown = displayPath(file, options.cwd)
-  const read = await readSourceText(file)
+  const read = readSourceText(file)
   if (!read.ok) {
     if (read.message === 'file does not exist') {
       diagnostics.error(

@@ -48,7 +48,7 @@ async function locateFields(report: DriftReport, resources: readonly Resource[],
     const resource = declared.get(entry.address)
     return resource ? entry.fields.map((field) => ({ field, source: resource.source, path: field.path })) : []
   })
-  const lines = await fieldLines(cwd, located)
+  const lines = fieldLines(cwd, located)
   located.forEach(({ field }, i) => {
     const line = lines[i]
     if (line !== undefined) field.line = line

@@ -1,6 +1,11 @@
-import { describe, expect, it } from 'vitest'
+import { execFileSync } from 'node:child_process'
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
 
-import { decodeSourceBytes, firstInvalidUtf8Offset } from '../../src/config/source-file.js'
+import { afterAll, describe, expect, it } from 'vitest'
+
+import { decodeSourceBytes, firstInvalidUtf8Offset, readSourceText } from '../../src/config/source-file.js'
 
 const bytes = (...values: number[]) => Uint8Array.from(values)
 
@@ -40,5 +45,35 @@ describe('decodeSourceBytes', () => {
   it('refuses binary content', () => {
     const result = decodeSourceBytes(bytes(0x61, 0x0a, 0x00, 0x62))
     expect(result).toMatchObject({ ok: false, position: { line: 2, column: 1 } })
+  })
+})
+
+describe('readSourceText', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'cac-source-file-'))
+  afterAll(() => rmSync(dir, { recursive: true, force: true }))
+
+  it('reads a regular file whole', () => {
+    const file = join(dir, 'a.yaml')
+    const text = `kind: SyllableBatch\n${'# padding\n'.repeat(10_000)}`
+    writeFileSync(file, text)
+    expect(readSourceText(file)).toEqual({ ok: true, text })
+  })
+
+  it('refuses a file over the size limit without reading it', () => {
+    const file = join(dir, 'big.yaml')
+    writeFileSync(file, 'x'.repeat(2_000))
+    expect(readSourceText(file, 1_000)).toEqual({ ok: false, message: 'file is 2 KB, over the 1000 bytes limit for a definition file; split it into smaller files' })
+  })
+
+  it('refuses what is not a regular file: a folder, a missing path', () => {
+    expect(readSourceText(dir)).toEqual({ ok: false, message: 'is not a regular file' })
+    expect(readSourceText(join(dir, 'missing.yaml'))).toEqual({ ok: false, message: 'file does not exist' })
+  })
+
+  it.runIf(process.platform !== 'win32')('refuses a named pipe at once, without waiting for a writer', () => {
+    const fifo = join(dir, 'pipe.yaml')
+    execFileSync('mkfifo', [fifo])
+    // A blocking open would never return (no writer ever comes): the test would time out.
+    expect(readSourceText(fifo)).toEqual({ ok: false, message: 'is not a regular file' })
   })
 })
