@@ -14,7 +14,10 @@ export const batchCampaignReference: Rule = {
       if (name === undefined) continue
       if (!namesByProvider.has(campaign.provider)) namesByProvider.set(campaign.provider, new Set())
       namesByProvider.get(campaign.provider)!.add(name)
-      if (campaign.provider !== undefined) providersByName.set(name, [...(providersByName.get(name) ?? []), campaign.provider])
+      if (campaign.provider === undefined) continue
+      const providers = providersByName.get(name)
+      if (providers) providers.push(campaign.provider)
+      else providersByName.set(name, [campaign.provider])
     }
     for (const batch of documentsOfKind(context, 'SyllableBatch')) {
       const wanted = stringAt(batch.spec, 'campaign')

@@ -14,9 +14,11 @@ export const SARVAM_CLOCK: ClockTimeFormat = { seconds: false, twoDigitHour: tru
 export type ClockTimeResult = { ok: true; seconds: number } | { ok: false; reason: string }
 
 /** Parses a wall-clock time into seconds after midnight, or says what is wrong with it. */
+const WITH_SECONDS = /^(\d{1,2}):(\d{2})(?::(\d{2}))?$/
+const WITHOUT_SECONDS = /^(\d{1,2}):(\d{2})$/
+
 export function parseClockTime(text: string, format: ClockTimeFormat): ClockTimeResult {
-  const shape = format.seconds ? /^(\d{1,2}):(\d{2})(?::(\d{2}))?$/ : /^(\d{1,2}):(\d{2})$/
-  const match = shape.exec(text)
+  const match = (format.seconds ? WITH_SECONDS : WITHOUT_SECONDS).exec(text)
   const forms = format.seconds ? 'HH:MM or HH:MM:SS' : 'HH:MM'
   if (!match) return { ok: false, reason: `is not a clock time; write ${forms} in 24-hour form, e.g. "${format.example}"` }
   const [, h, m, s] = match

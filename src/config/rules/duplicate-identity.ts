@@ -7,17 +7,20 @@ export const duplicateIdentity: Rule = {
   name: 'duplicate-identity',
   summary: 'a resource (kind + provider + identity) is declared only once across all files',
   check(context) {
-    const groups = new Map<string, DefinitionDocument[]>()
+    // kind → provider → identity → the documents that declare it
+    const declared = new Map<string, Map<string, Map<string, DefinitionDocument[]>>>()
     for (const doc of context.documents) {
       const identity = doc.spec[kindOf(doc.kind).identityField]
       if (typeof identity !== 'string' || identity === '' || doc.provider === undefined) continue
-      const key = `${doc.kind}\u0000${doc.provider}\u0000${identity}`
-      const group = groups.get(key)
+      let providers = declared.get(doc.kind)
+      if (!providers) declared.set(doc.kind, (providers = new Map()))
+      let identities = providers.get(doc.provider)
+      if (!identities) providers.set(doc.provider, (identities = new Map()))
+      const group = identities.get(identity)
       if (group) group.push(doc)
-      else groups.set(key, [doc])
+      else identities.set(identity, [doc])
     }
-    for (const group of groups.values()) {
-      if (group.length < 2) continue
+    for (const group of repeatedDeclarations(declared)) {
       for (const doc of group) {
         const field = kindOf(doc.kind).identityField
         const others = group
@@ -35,4 +38,13 @@ export const duplicateIdentity: Rule = {
       }
     }
   },
+}
+
+/** The groups of documents that declare the same resource (more than one each). */
+function* repeatedDeclarations(declared: Map<string, Map<string, Map<string, DefinitionDocument[]>>>): Generator<DefinitionDocument[]> {
+  for (const providers of declared.values()) {
+    for (const identities of providers.values()) {
+      for (const group of identities.values()) if (group.length > 1) yield group
+    }
+  }
 }
