@@ -54,30 +54,71 @@ interface StepResult {
   executeMs?: number
 }
 
-const { values } = parseArgs({
-  options: {
-    campaigns: { type: 'string', default: '10000' },
-    latency: { type: 'string', default: '20' },
-    updates: { type: 'string', default: '1000' },
-    'apply-latency': { type: 'string', default: '20' },
-    parallelism: { type: 'string', default: '16' },
-    runs: { type: 'string', default: '3' },
-    keep: { type: 'boolean', default: false },
-    'plan-only': { type: 'boolean', default: false },
-    json: { type: 'string' },
-  },
-})
-const options: Options = {
-  campaigns: Number(values.campaigns),
-  latency: Number(values.latency),
-  updates: Number(values.updates),
-  applyLatency: Number(values['apply-latency']),
-  parallelism: Number(values.parallelism),
-  runs: Math.max(1, Number(values.runs)),
-  keep: values.keep === true,
-  planOnly: values['plan-only'] === true,
-  ...(values.json !== undefined ? { json: values.json } : {}),
+const USAGE = `npm run bench -- [options]
+
+Generates a project of N Syllable campaigns and N batches, serves it from a sandbox process, and
+measures cac against its lower bound and a per-resource refresh (see the README, "Performance").
+
+  --campaigns N        campaigns, and as many batches (default 10000)
+  --latency MS         sandbox latency for the reads (default 20)
+  --updates N          updates the apply step makes (default 1000)
+  --apply-latency MS   sandbox latency for the apply (default 20)
+  --parallelism N      apply parallelism (default 16)
+  --runs N             runs of each read-only step; the median is reported (default 3)
+  --plan-only          seed, validate, lower bounds and plan only (for large scales)
+  --json FILE          write every figure to FILE
+  --keep               keep the generated project
+  --help               this text
+`
+
+/** The options, or the usage on stderr and exit 1 for anything not understood (exit 0 for --help). */
+function readOptions(): Options {
+  let values: Record<string, string | boolean | undefined>
+  try {
+    values = parseArgs({
+      options: {
+        campaigns: { type: 'string', default: '10000' },
+        latency: { type: 'string', default: '20' },
+        updates: { type: 'string', default: '1000' },
+        'apply-latency': { type: 'string', default: '20' },
+        parallelism: { type: 'string', default: '16' },
+        runs: { type: 'string', default: '3' },
+        keep: { type: 'boolean', default: false },
+        'plan-only': { type: 'boolean', default: false },
+        json: { type: 'string' },
+        help: { type: 'boolean', default: false },
+      },
+    }).values
+  } catch (error) {
+    process.stderr.write(`${error instanceof Error ? error.message : String(error)}\n\n${USAGE}`)
+    process.exit(1)
+  }
+  if (values.help === true) {
+    process.stdout.write(USAGE)
+    process.exit(0)
+  }
+  const count = (name: string, min: number): number => {
+    const value = Number(values[name])
+    if (!Number.isInteger(value) || value < min) {
+      process.stderr.write(`--${name} must be a whole number of at least ${min}, not ${JSON.stringify(values[name])}\n\n${USAGE}`)
+      process.exit(1)
+    }
+    return value
+  }
+  return {
+    campaigns: count('campaigns', 1),
+    latency: count('latency', 0),
+    updates: count('updates', 0),
+    applyLatency: count('apply-latency', 0),
+    parallelism: count('parallelism', 1),
+    runs: count('runs', 1),
+    keep: values.keep === true,
+    planOnly: values['plan-only'] === true,
+    ...(typeof values.json === 'string' ? { json: values.json } : {}),
+  }
 }
+
+const options = readOptions()
 
 /** The figures `--json FILE` writes: seconds unless the name says otherwise. */
 interface BenchFigures {
