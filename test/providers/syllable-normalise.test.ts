@@ -1,3 +1,4 @@
+import fc from 'fast-check'
 import { describe, expect, it } from 'vitest'
 
 import { SENSITIVE, SecretValue } from '../../src/model/secret.js'
@@ -12,6 +13,7 @@ import {
   normaliseLiveCampaign,
 } from '../../src/providers/syllable/index.js'
 import { policyOf } from '../../src/providers/kind-handler.js'
+import { CAMPAIGN_FIELDS } from '../../src/providers/syllable/normalise.js'
 import { batchHandler, campaignHandler } from '../../src/providers/syllable/index.js'
 import { SyllableApi, type ApiBatch, type ApiCampaign } from '../../src/providers/syllable/api.js'
 import { HttpClient, type HttpMethod, type HttpResponse, type RequestOptions } from '../../src/http/client.js'
@@ -423,5 +425,34 @@ describe('canonical weekdays and clock times', () => {
     expect(canonicalClockTime('09:00:00\n')).toBe('09:00:00')
     expect(canonicalClockTime('noon')).toBe('noon')
     expect(canonicalClockTime(null)).toBeNull()
+  })
+})
+
+describe('normaliseLiveCampaign, written out field by field', () => {
+  /** The same normalisation looped over the table of fields (what the written-out version must equal). */
+  function byTable(raw: Record<string, unknown>): Record<string, unknown> {
+    const spec: Record<string, unknown> = {}
+    for (const [field, canonical] of Object.entries(CAMPAIGN_FIELDS)) spec[field] = canonical(raw[field])
+    return spec
+  }
+
+  const values = fc.oneof(
+    fc.constantFrom(undefined, null, '', 'text', 0, 7, 19995551234, true, false, '9:00', '09:00:00', [], ['fri', 'mon', 'mon'], { a: 1, b: 'x', c: true }),
+    fc.anything({ maxDepth: 2 }),
+  )
+
+  it('gives every field of the table, in its order, then labels and webhooks', () => {
+    expect(Object.keys(normaliseLiveCampaign(liveCampaign()))).toEqual([...Object.keys(CAMPAIGN_FIELDS), 'labels', 'webhooks'])
+    expect(Object.keys(normaliseLiveCampaign({}))).toEqual([...Object.keys(CAMPAIGN_FIELDS), 'labels', 'webhooks'])
+  })
+
+  it('gives each field what the table gives it, whatever the value (property)', () => {
+    fc.assert(
+      fc.property(fc.dictionary(fc.constantFrom(...Object.keys(CAMPAIGN_FIELDS), 'labels', 'label', 'id'), values), (raw) => {
+        const { labels: _labels, webhooks: _webhooks, ...fields } = normaliseLiveCampaign(raw)
+        expect(fields).toEqual(byTable(raw))
+      }),
+      { numRuns: 300 },
+    )
   })
 })

@@ -142,6 +142,7 @@ function canonicalTargetFilterRule(rule: unknown): unknown {
 export function canonicalVariables(value: unknown): unknown {
   if (value === undefined || value === null) return {}
   if (!isRecord(value)) return value
+  if (!Object.values(value).some((item) => typeof item === 'number' || typeof item === 'boolean')) return { ...value } // Text already (the usual case): a copy, as below.
   const out: Record<string, unknown> = {}
   for (const [key, item] of Object.entries(value)) {
     setOwn(out, key, typeof item === 'number' || typeof item === 'boolean' ? String(item) : item)

@@ -33,12 +33,16 @@ const withDefault =
   (value) =>
     value === undefined || value === null ? fallback : value
 
+const hourlyRateOrDefault = withDefault(1)
+const retryCountOrDefault = withDefault(0)
+const includeUnknownLineTypesOrDefault = withDefault(true)
+
 /**
  * Every campaign field of the file format except the label pair and webhooks (handled apart), with
  * the canonical form of its value; the same function serves both sides. Server defaults (hourly_rate
  * 1, retry_count 0, include_unknown_line_types true) stand in for a missing value.
  */
-const CAMPAIGN_FIELDS: Record<string, Canonicaliser> = {
+export const CAMPAIGN_FIELDS: Readonly<Record<string, Canonicaliser>> = {
   campaign_name: orNull,
   description: orNull,
   mode: orNull,
@@ -48,30 +52,49 @@ const CAMPAIGN_FIELDS: Record<string, Canonicaliser> = {
   daily_end_time: canonicalClockTime,
   source: orNull,
   caller_id: canonicalCallerId,
-  hourly_rate: withDefault(1),
+  hourly_rate: hourlyRateOrDefault,
   max_daily_calls: orNull,
-  retry_count: withDefault(0),
+  retry_count: retryCountOrDefault,
   retry_interval: orNull,
   active_days: (value) => canonicalWeekdays(value ?? []),
   voicemail_detection: canonicalVoicemailDetection,
   allowed_line_types: canonicalLineTypes,
-  include_unknown_line_types: withDefault(true),
+  include_unknown_line_types: includeUnknownLineTypesOrDefault,
   target_filters: canonicalTargetFilters,
 }
 
-const CAMPAIGN_FIELD_ENTRIES = Object.entries(CAMPAIGN_FIELDS)
-
 /**
- * A live OutboundCampaign in the file's shape. Only the format's fields are read, so everything the
- * server owns (id, agent_id, created_at, updated_at, last_updated_by, webhook ids) stays out.
+ * A live OutboundCampaign in the file's shape: CAMPAIGN_FIELDS in their order, each through its
+ * canonical form, then the label pair and the webhooks. Only the format's fields are read, so
+ * everything the server owns (id, agent_id, created_at, updated_at, last_updated_by, webhook ids)
+ * stays out. Written out field by field rather than looped over the table: a list holds thousands
+ * of campaigns, and named fields are several times faster to read and write than looked-up ones
+ * (a test holds this to the table, field for field).
  */
 export function normaliseLiveCampaign(raw: unknown): Spec {
   const campaign = isRecord(raw) ? raw : {}
-  const spec: Spec = {}
-  for (const [field, canonical] of CAMPAIGN_FIELD_ENTRIES) spec[field] = canonical(campaign[field])
-  spec.labels = canonicalLabels(campaign.labels, campaign.label)
-  spec.webhooks = Array.isArray(campaign.webhooks) ? campaign.webhooks.map(normaliseLiveWebhook) : []
-  return spec
+  return {
+    campaign_name: orNull(campaign.campaign_name),
+    description: orNull(campaign.description),
+    mode: orNull(campaign.mode),
+    sms_session_ttl: orNull(campaign.sms_session_ttl),
+    campaign_variables: canonicalVariables(campaign.campaign_variables),
+    daily_start_time: canonicalClockTime(campaign.daily_start_time),
+    daily_end_time: canonicalClockTime(campaign.daily_end_time),
+    source: orNull(campaign.source),
+    caller_id: canonicalCallerId(campaign.caller_id),
+    hourly_rate: hourlyRateOrDefault(campaign.hourly_rate),
+    max_daily_calls: orNull(campaign.max_daily_calls),
+    retry_count: retryCountOrDefault(campaign.retry_count),
+    retry_interval: orNull(campaign.retry_interval),
+    active_days: canonicalWeekdays(campaign.active_days ?? []),
+    voicemail_detection: canonicalVoicemailDetection(campaign.voicemail_detection),
+    allowed_line_types: canonicalLineTypes(campaign.allowed_line_types),
+    include_unknown_line_types: includeUnknownLineTypesOrDefault(campaign.include_unknown_line_types),
+    target_filters: canonicalTargetFilters(campaign.target_filters),
+    labels: canonicalLabels(campaign.labels, campaign.label),
+    webhooks: Array.isArray(campaign.webhooks) ? campaign.webhooks.map(normaliseLiveWebhook) : [],
+  }
 }
 
 /** A SyllableCampaign spec from a file, in the same shape (only the fields it declares). */
@@ -128,6 +151,7 @@ const BATCH_SETTERS: Record<string, Canonicaliser> = {
 
 /** The fields a batch update can change (CommunicationBatchUpdate). */
 export const BATCH_SETTER_FIELDS: readonly string[] = Object.keys(BATCH_SETTERS)
+const BATCH_SETTER_ENTRIES = Object.entries(BATCH_SETTERS)
 
 /** How a live batch names a campaign the campaign list does not know (never a real campaign_name). */
 export function unknownCampaignName(campaignId: unknown): string {
@@ -146,7 +170,7 @@ export function normaliseLiveBatch(raw: unknown, campaignNameById: ReadonlyMap<n
     batch_id: batch.batch_id,
     campaign: campaignNameById.get(campaignId) ?? unknownCampaignName(batch.campaign_id),
   }
-  for (const [field, canonical] of Object.entries(BATCH_SETTERS)) spec[field] = canonical(batch[field])
+  for (const [field, canonical] of BATCH_SETTER_ENTRIES) spec[field] = canonical(batch[field])
   return spec
 }
 
