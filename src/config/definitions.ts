@@ -66,7 +66,8 @@ function loadDefinitionDocument(
     file: source.file,
     position: source.position(path, { key }),
   })
-  const prepared = source instanceof ParsedDocument ? prepareParsed(source, options, diagnostics) : { isExplained: (path: DataPath) => source.isExplained(path) }
+  // A plain document was interpolated by the fast path already: it is its own prepared document.
+  const prepared = source instanceof ParsedDocument ? prepareParsed(source, options, diagnostics) : source
   if (!prepared || !checkDocumentSize(source, diagnostics)) return undefined
   const value = source.value
   if (value === null || typeof value !== 'object' || Array.isArray(value)) {
@@ -95,7 +96,7 @@ function loadDefinitionDocument(
   const errors = schemaErrors(schemaValidators().kind(kind), value)
   reportSchemaErrors(errors, value, source, diagnostics, {
     isSensitive: (path) => isSecretPath(path, kindOf(kind).secretPaths),
-    isExplained: prepared.isExplained,
+    isExplained: (path) => prepared.isExplained(path),
   })
   const spec = fields.spec !== null && typeof fields.spec === 'object' && !Array.isArray(fields.spec) ? fields.spec : {}
   return {

@@ -100,7 +100,7 @@ export async function loadProjectConfig(
     return undefined
   }
   const source = documents[0]!
-  const prepared = source instanceof ParsedDocument ? prepareDocument(source, { env: options.env, isSecret, diagnostics }) : { isExplained: (path: DataPath) => source.isExplained(path) }
+  const prepared = source instanceof ParsedDocument ? prepareDocument(source, { env: options.env, isSecret, diagnostics }) : source
   if (!prepared || !checkDocumentSize(source, diagnostics)) return undefined
   const value = source.value
   if (value === null || typeof value !== 'object' || Array.isArray(value)) {
@@ -113,7 +113,7 @@ export async function loadProjectConfig(
   const errors = schemaErrors(schemaValidators().project, value)
   reportSchemaErrors(errors, value, source, diagnostics, {
     isSensitive: (path) => isSecretPath(path, PROJECT_SECRET_PATHS),
-    isExplained: prepared.isExplained,
+    isExplained: (path) => prepared.isExplained(path),
   })
 
   // Carry on with what is usable even when the schema failed, so definitions are still checked.

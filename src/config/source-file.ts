@@ -55,11 +55,6 @@ function readAll(fd: number, size: number): Buffer {
   return filled === size ? bytes : bytes.subarray(0, filled)
 }
 
-/** readSourceText for each path, in order, one at a time (a failed read is its answer; nothing throws). */
-export function* readSourceTexts(paths: readonly string[]): Generator<{ path: string; read: SourceText }> {
-  for (const path of paths) yield { path, read: readSourceText(path) }
-}
-
 const STRICT_UTF8 = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true })
 
 export function decodeSourceBytes(bytes: Uint8Array): SourceText {
