@@ -1,13 +1,10 @@
-import { statSync } from 'node:fs'
-import { resolve } from 'node:path'
-
 import * as Errors from '@oclif/core/errors'
 import * as Flags from '@oclif/core/flags'
 import type { Interfaces } from '@oclif/core'
 import { Command } from '@oclif/core/command'
 
-import { processIo, type CommandIo } from './command-io.js'
-import { UsageError } from './command-errors.js'
+import { processIoIn, type CommandIo } from './command-io.js'
+import type { ParsedInput } from './command-runners.js'
 
 export type CommandFlags<T extends typeof Command> = Interfaces.InferredFlags<(typeof BaseCommand)['baseFlags'] & T['flags']>
 export type CommandArgs<T extends typeof Command> = Interfaces.InferredArgs<T['args']>
@@ -63,11 +60,17 @@ export abstract class BaseCommand<T extends typeof Command> extends Command {
 
   /** The process as this command's world, in the folder -C names (checked to be one). */
   protected get io(): CommandIo {
-    const directory = this.flags.directory as string | undefined
-    if (directory === undefined) return processIo()
-    const folder = resolve(process.cwd(), directory)
-    if (!statSync(folder, { throwIfNoEntry: false })?.isDirectory()) throw new UsageError(`-C ${directory}: no such folder`)
-    return { ...processIo(), cwd: folder }
+    return processIoIn(this.flags.directory as string | undefined)
+  }
+
+  /** The parsed command line, as the command runners take it (command-runners.ts). */
+  protected get input(): ParsedInput {
+    return { flags: this.flags as Record<string, unknown>, args: this.args as Record<string, unknown>, positionals: this.positionals }
+  }
+
+  /** Ends the command with the exit code its runner returned. */
+  protected finish(exitCode: number): void {
+    if (exitCode !== 0) this.exit(exitCode)
   }
 
   protected override async catch(error: Error & { exitCode?: number; oclif?: { exit?: number } }): Promise<unknown> {

@@ -4,9 +4,13 @@
  * The CLI gives it the process (`processIo`); the in-process test tier gives it buffers, so both
  * tiers run the same code and print the same bytes.
  */
+import { statSync } from 'node:fs'
+import { resolve } from 'node:path'
+
 import type { RetryPolicy } from '../model/retry-policy.js'
 import { PRODUCTION_RETRY_POLICY } from '../model/retry-policy.js'
 import { askYes, isNonInteractive } from './confirm.js'
+import { UsageError } from './command-errors.js'
 import { watchInterrupts, type InterruptHandlers, type InterruptWatch } from './interrupt.js'
 
 export interface OutputStream {
@@ -48,4 +52,12 @@ export function processIo(): CommandIo {
     watchInterrupts,
     retry: PRODUCTION_RETRY_POLICY,
   }
+}
+
+/** The process as a command's world, in the folder `-C DIR` names (checked to be one) when given. */
+export function processIoIn(directory: string | undefined): CommandIo {
+  if (directory === undefined) return processIo()
+  const folder = resolve(process.cwd(), directory)
+  if (!statSync(folder, { throwIfNoEntry: false })?.isDirectory()) throw new UsageError(`-C ${directory}: no such folder`)
+  return { ...processIo(), cwd: folder }
 }

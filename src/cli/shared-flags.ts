@@ -1,13 +1,8 @@
 import * as Errors from '@oclif/core/errors'
 import * as Flags from '@oclif/core/flags'
 
-import { shouldColor } from '../render/style.js'
 
-import type { PlanRequest } from '../workflow/plan-project.js'
-import type { CommandIo } from './command-io.js'
-import { liveReadLine } from './live-read-progress.js'
-
-/** Flags of the commands that talk to the platforms (plan, apply). */
+/** Flags of the commands that talk to the platforms (plan, apply); what they become is in flag-values.ts. */
 export const platformFlags = {
   sandbox: Flags.boolean({
     description: 'send every provider to the embedded sandbox, whatever its url',
@@ -51,38 +46,6 @@ export function lockTimeoutFlag(defaultSeconds: number, what: string) {
   })
 }
 
-/** The parsed flags plan and apply share. */
-export interface PlatformFlagValues {
-  config?: string | undefined
-  env?: string[] | undefined
-  target?: string[] | undefined
-  'pause-to-update': boolean
-  sandbox: boolean
-  parallelism: number
-  timeout?: number | undefined
-  color?: boolean | undefined
-  /** The command's output format (a progress line is drawn for text only). */
-  format?: string | undefined
-}
-
-/** What plan, apply and drift ask the workflow for, from their flags and the command's world. */
-export function planRequestFrom(flags: PlatformFlagValues, io: CommandIo): PlanRequest {
-  const onLiveRead = liveReadLine(io, flags.format)
-  return {
-    cwd: io.cwd,
-    ...(flags.config !== undefined ? { configPath: flags.config } : {}),
-    env: io.env,
-    retry: io.retry,
-    envFiles: flags.env ?? [],
-    targets: flags.target ?? [],
-    options: { pauseToUpdate: flags['pause-to-update'] },
-    forceSandbox: flags.sandbox,
-    parallelism: flags.parallelism,
-    ...(flags.timeout !== undefined ? { timeoutSeconds: flags.timeout } : {}),
-    ...(onLiveRead ? { onLiveRead } : {}),
-  }
-}
-
 /** The longest --timeout accepted: one hour for a single request is already a hang. */
 const MAX_TIMEOUT_SECONDS = 3600
 
@@ -93,9 +56,4 @@ export function parseTimeoutSeconds(input: string): number {
     throw new Errors.CLIError(`--timeout must be a number of seconds above 0 and at most ${MAX_TIMEOUT_SECONDS}, got ${JSON.stringify(input.slice(0, 40))}`)
   }
   return seconds
-}
-
-/** Whether a command's stdout is coloured: --color/--no-color, else NO_COLOR/FORCE_COLOR, else a terminal. */
-export function colorOf(flags: { color?: boolean | undefined }, io: CommandIo): boolean {
-  return shouldColor({ flag: flags.color, isTTY: io.stdout.isTTY, env: io.env })
 }

@@ -2,6 +2,7 @@ import * as Args from '@oclif/core/args'
 import * as Flags from '@oclif/core/flags'
 
 import { BaseCommand } from '../cli/base-command.js'
+import { COMMAND_RUNNERS } from '../cli/command-runners.js'
 import { lockTimeoutFlag, platformFlags } from '../cli/shared-flags.js'
 import { APPLY_FORMATS } from '../render/apply-outcome.js'
 import { DEFAULT_LOCK_TIMEOUT_MS } from '../workflow/apply-project.js'
@@ -37,8 +38,6 @@ export default class Apply extends BaseCommand<typeof Apply> {
   }
 
   public async run(): Promise<void> {
-    const { runApply } = await import('../cli/run/apply.js')
-    const exitCode = await runApply(this.flags, this.args.planfile, this.io)
-    if (exitCode !== 0) this.exit(exitCode)
+    this.finish(await COMMAND_RUNNERS.apply(this.input, this.io))
   }
 }

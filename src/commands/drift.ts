@@ -1,6 +1,7 @@
 import * as Flags from '@oclif/core/flags'
 
 import { BaseCommand } from '../cli/base-command.js'
+import { COMMAND_RUNNERS } from '../cli/command-runners.js'
 import { readPlatformFlags } from '../cli/shared-flags.js'
 import { DRIFT_FORMATS } from '../render/drift-report.js'
 
@@ -28,8 +29,6 @@ export default class Drift extends BaseCommand<typeof Drift> {
   }
 
   public async run(): Promise<void> {
-    const { runDrift } = await import('../cli/run/drift.js')
-    const exitCode = await runDrift(this.flags, this.io)
-    if (exitCode !== 0) this.exit(exitCode)
+    this.finish(await COMMAND_RUNNERS.drift(this.input, this.io))
   }
 }

@@ -1,6 +1,7 @@
 import * as Flags from '@oclif/core/flags'
 
 import { BaseCommand } from '../cli/base-command.js'
+import { COMMAND_RUNNERS } from '../cli/command-runners.js'
 import { readPlatformFlags } from '../cli/shared-flags.js'
 import { IMPORT_FORMATS } from '../render/import-report.js'
 import { IMPORT_LAYOUTS } from '../workflow/import-project.js'
@@ -28,8 +29,6 @@ export default class Import extends BaseCommand<typeof Import> {
   }
 
   public async run(): Promise<void> {
-    const { runImport } = await import('../cli/run/import.js')
-    const exitCode = await runImport(this.flags, this.io)
-    if (exitCode !== 0) this.exit(exitCode)
+    this.finish(await COMMAND_RUNNERS.import(this.input, this.io))
   }
 }

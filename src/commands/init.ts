@@ -1,6 +1,7 @@
 import * as Args from '@oclif/core/args'
 
 import { BaseCommand } from '../cli/base-command.js'
+import { COMMAND_RUNNERS } from '../cli/command-runners.js'
 
 export default class Init extends BaseCommand<typeof Init> {
   static override summary = 'Write a starter project: cac.yaml, one definition per kind, .gitignore and a GitHub workflow.'
@@ -20,8 +21,6 @@ export default class Init extends BaseCommand<typeof Init> {
   }
 
   public async run(): Promise<void> {
-    const { runInit } = await import('../cli/run/init.js')
-    const exitCode = await runInit(this.args.dir, this.io)
-    if (exitCode !== 0) this.exit(exitCode)
+    this.finish(await COMMAND_RUNNERS.init(this.input, this.io))
   }
 }

@@ -1,6 +1,7 @@
 import * as Flags from '@oclif/core/flags'
 
 import { BaseCommand } from '../cli/base-command.js'
+import { COMMAND_RUNNERS } from '../cli/command-runners.js'
 import { platformFlags } from '../cli/shared-flags.js'
 import { PLAN_FORMATS } from '../render/plan-outcome.js'
 
@@ -29,8 +30,6 @@ export default class Plan extends BaseCommand<typeof Plan> {
   }
 
   public async run(): Promise<void> {
-    const { runPlan } = await import('../cli/run/plan.js')
-    const exitCode = await runPlan(this.flags, this.io)
-    if (exitCode !== 0) this.exit(exitCode)
+    this.finish(await COMMAND_RUNNERS.plan(this.input, this.io))
   }
 }

@@ -2,6 +2,7 @@ import * as Args from '@oclif/core/args'
 import * as Flags from '@oclif/core/flags'
 
 import { BaseCommand } from '../cli/base-command.js'
+import { COMMAND_RUNNERS } from '../cli/command-runners.js'
 import { RULES } from '../config/rules/index.js'
 import { VALIDATION_FORMATS } from '../render/diagnostics.js'
 
@@ -37,8 +38,6 @@ export default class Validate extends BaseCommand<typeof Validate> {
   }
 
   public async run(): Promise<void> {
-    const { runValidate } = await import('../cli/run/validate.js')
-    const exitCode = await runValidate(this.flags, this.positionals, this.io)
-    if (exitCode !== 0) this.exit(exitCode)
+    this.finish(await COMMAND_RUNNERS.validate(this.input, this.io))
   }
 }

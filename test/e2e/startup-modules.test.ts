@@ -6,6 +6,7 @@ import { fileURLToPath } from 'node:url'
 import { afterAll, describe, expect, it } from 'vitest'
 
 import { REPO_ROOT, runCli } from '../helpers/run-cli.js'
+import { tempProject } from '../helpers/temp-project.js'
 
 const TRACE_PRELOAD = fileURLToPath(new URL('../helpers/module-trace/trace.cjs', import.meta.url))
 const traceDir = mkdtempSync(join(tmpdir(), 'cac-module-trace-'))
@@ -22,10 +23,10 @@ interface LoadedModules {
 
 let runs = 0
 
-async function modulesLoadedBy(args: string[]): Promise<LoadedModules> {
+async function modulesLoadedBy(args: string[], cwd = REPO_ROOT): Promise<LoadedModules> {
   const traceFile = join(traceDir, `trace-${(runs += 1)}.txt`)
   const result = await runCli(args, {
-    cwd: REPO_ROOT,
+    cwd,
     env: { CAC_MODULE_TRACE: traceFile, NODE_OPTIONS: `--require ${TRACE_PRELOAD}` },
   })
   expect(result.stderr, args.join(' ')).toBe('')
@@ -89,6 +90,21 @@ describe('what the CLI loads at start-up', () => {
     expect(ajvFiles.length).toBeGreaterThan(0)
     expect(ajvFiles.filter((line) => !/\/ajv\/dist\/runtime\//.test(line))).toEqual([])
     expect(loaded.packages.has('undici')).toBe(false)
-    expect([...loaded.ownModules].filter((path) => path.startsWith('dist/commands/'))).toEqual(['dist/commands/validate.js'])
+    // A plain command line is run by the quick start: neither oclif nor the command's class is loaded.
+    expect(loaded.packages.has('@oclif/core')).toBe(false)
+    expect([...loaded.ownModules].filter((path) => path.startsWith('dist/commands/'))).toEqual([])
+  })
+
+  it('plans a plain command line without oclif, and leaves any other line to it', async () => {
+    const project = await tempProject()
+    const plain = await modulesLoadedBy(['plan', '--sandbox', '--format', 'json', '--parallelism', '4'], project)
+    expect(JSON.parse(plain.output)).toMatchObject({ summary: { create: 0, update: 0 } })
+    expect(plain.packages.has('undici')).toBe(true) // the trace sees packages
+    expect(plain.packages.has('@oclif/core')).toBe(false)
+    // --timeout is read by its own parser, which only oclif runs: the same plan, by way of oclif's Plan command.
+    const viaOclif = await modulesLoadedBy(['plan', '--sandbox', '--format', 'json', '--timeout', '30'], project)
+    expect(JSON.parse(viaOclif.output)).toEqual(JSON.parse(plain.output))
+    expect(viaOclif.packages.has('@oclif/core')).toBe(true)
+    expect([...viaOclif.ownModules].filter((path) => path.startsWith('dist/commands/'))).toEqual(['dist/commands/plan.js'])
   })
 })

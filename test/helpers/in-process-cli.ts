@@ -5,12 +5,7 @@ import { Parser } from '@oclif/core'
 import type { CommandIo } from '../../src/cli/command-io.js'
 import { reportError } from '../../src/cli/error-report.js'
 import { scrubOutput } from '../../src/cli/output.js'
-import { runApply } from '../../src/cli/run/apply.js'
-import { runDrift } from '../../src/cli/run/drift.js'
-import { runImport } from '../../src/cli/run/import.js'
-import { runInit } from '../../src/cli/run/init.js'
-import { runPlan } from '../../src/cli/run/plan.js'
-import { runValidate } from '../../src/cli/run/validate.js'
+import { COMMAND_RUNNERS } from '../../src/cli/command-runners.js'
 import Apply from '../../src/commands/apply.js'
 import Drift from '../../src/commands/drift.js'
 import Import from '../../src/commands/import.js'
@@ -30,21 +25,7 @@ import { cliEnv, type CliResult, type RunOptions } from './run-cli.js'
  * the production backoff. The result has the shape of a spawned run's, so scenarios assert the
  * same things in either tier; help, version, signals and the process boundary stay spawned.
  */
-type Parsed = { flags: Record<string, unknown>; args: Record<string, unknown>; argv: unknown[] }
-
-interface InProcessCommand {
-  command: typeof Plan | typeof Apply | typeof Validate | typeof Drift | typeof Import | typeof Init
-  run(parsed: Parsed, io: CommandIo): Promise<number>
-}
-
-const COMMANDS: Record<string, InProcessCommand> = {
-  plan: { command: Plan, run: (parsed, io) => runPlan(parsed.flags as never, io) },
-  apply: { command: Apply, run: (parsed, io) => runApply(parsed.flags as never, parsed.args.planfile as string | undefined, io) },
-  drift: { command: Drift, run: (parsed, io) => runDrift(parsed.flags as never, io) },
-  import: { command: Import, run: (parsed, io) => runImport(parsed.flags as never, io) },
-  init: { command: Init, run: (parsed, io) => runInit(parsed.args.dir as string | undefined, io) },
-  validate: { command: Validate, run: (parsed, io) => runValidate(parsed.flags as never, parsed.argv as string[], io) },
-}
+const COMMANDS = { plan: Plan, apply: Apply, drift: Drift, import: Import, init: Init, validate: Validate }
 
 export interface InProcessOptions extends Pick<RunOptions, 'cwd' | 'env'> {
   /** Default: FAST_RETRY_POLICY. */
@@ -59,8 +40,8 @@ export interface InProcessOptions extends Pick<RunOptions, 'cwd' | 'env'> {
 
 export async function runInProcess(args: readonly string[], options: InProcessOptions): Promise<CliResult> {
   const [id, ...argv] = args
-  const entry = id === undefined ? undefined : COMMANDS[id]
-  if (!entry || id === undefined) throw new Error(`the in-process tier runs ${Object.keys(COMMANDS).join(', ')}; spawn the CLI for ${String(id)}`)
+  const command = id !== undefined && Object.hasOwn(COMMANDS, id) ? COMMANDS[id as keyof typeof COMMANDS] : undefined
+  if (!command || id === undefined) throw new Error(`the in-process tier runs ${Object.keys(COMMANDS).join(', ')}; spawn the CLI for ${String(id)}`)
   const stdout: string[] = []
   const stderr: string[] = []
   const env = cliEnv(options.env)
@@ -78,15 +59,15 @@ export async function runInProcess(args: readonly string[], options: InProcessOp
   const started = performance.now()
   let code: number
   try {
-    const { command } = entry
     const parsed = await Parser.parse(argv, {
       flags: { ...command.baseFlags, ...command.flags },
       args: command.args,
       strict: command.strict ?? true,
     })
     // -C DIR, as the command's BaseCommand.io applies it.
-    const directory = (parsed as Parsed).flags.directory
-    code = await entry.run(parsed as Parsed, typeof directory === 'string' ? { ...io, cwd: resolve(options.cwd, directory) } : io)
+    const directory = parsed.flags.directory
+    const input = { flags: parsed.flags as Record<string, unknown>, args: parsed.args as Record<string, unknown>, positionals: parsed.argv as string[] }
+    code = await COMMAND_RUNNERS[id as keyof typeof COMMANDS](input, typeof directory === 'string' ? { ...io, cwd: resolve(options.cwd, directory) } : io)
   } catch (error) {
     const report = reportError(error as Error, id, env)
     stderr.push(report.stderr)

@@ -9,10 +9,10 @@ import { formatPlanText } from '../../render/plan-text.js'
 import { createStyle } from '../../render/style.js'
 import { prepareApply, type ApplyRequest } from '../../workflow/apply-project.js'
 import type { CommandIo } from '../command-io.js'
-import { UsageError } from '../error-report.js'
+import { UsageError } from '../command-errors.js'
 import { withFailureDocument } from './failure-output.js'
 import { appendStepSummary, asMarkdownBlock } from './step-summary.js'
-import { colorOf, planRequestFrom, type PlatformFlagValues } from '../shared-flags.js'
+import { colorOf, planRequestFrom, type PlatformFlagValues } from '../flag-values.js'
 
 export interface ApplyFlagValues extends PlatformFlagValues {
   'auto-approve': boolean

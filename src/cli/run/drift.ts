@@ -4,11 +4,11 @@ import { formatInvalidProject } from '../../render/diagnostics.js'
 import { formatNotes } from '../../render/plan-outcome.js'
 import { driftProject } from '../../workflow/drift-project.js'
 import type { CommandIo } from '../command-io.js'
-import { UsageError } from '../error-report.js'
+import { UsageError } from '../command-errors.js'
 import { withFailureDocument, writeFailureDocument } from './failure-output.js'
 import { formatDriftMarkdown } from '../../render/drift-annotated.js'
 import { appendStepSummary } from './step-summary.js'
-import { colorOf, planRequestFrom, type PlatformFlagValues } from '../shared-flags.js'
+import { colorOf, planRequestFrom, type PlatformFlagValues } from '../flag-values.js'
 
 export interface DriftFlagValues extends Omit<PlatformFlagValues, 'pause-to-update'> {
   format: string

@@ -1,6 +1,5 @@
 import { failureToGithub, failureToJson, failureToMarkdown, type RunFailureReport } from '../../render/failure-report.js'
 import type { CommandIo } from '../command-io.js'
-import { failureCode, reportError } from '../error-report.js'
 
 /**
  * For `--format json|markdown|github`, a run that fails still prints one document on stdout (the
@@ -11,6 +10,8 @@ export async function withFailureDocument<T>(format: string, what: string, io: C
     return await work()
   } catch (error) {
     if (error instanceof Error) {
+      // Loaded only on failure: the report knows every kind of error, and so imports their modules.
+      const { failureCode, reportError } = await import('../error-report.js')
       const message = reportError(error, '', {}).stderr.split('\n')[0]!.replace(/^(Internal error|Error): /, '')
       writeFailureDocument(format, what, io, { code: failureCode(error), message })
     }

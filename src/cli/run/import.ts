@@ -2,7 +2,7 @@ import { formatInvalidProject } from '../../render/diagnostics.js'
 import { renderImport, type ImportFormat } from '../../render/import-report.js'
 import { importProject, type ImportLayout } from '../../workflow/import-project.js'
 import type { CommandIo } from '../command-io.js'
-import { planRequestFrom, type PlatformFlagValues } from '../shared-flags.js'
+import { planRequestFrom, type PlatformFlagValues } from '../flag-values.js'
 
 export interface ImportFlagValues extends Omit<PlatformFlagValues, 'pause-to-update'> {
   provider?: string[] | undefined

@@ -7,7 +7,7 @@ import type { CommandIo } from '../command-io.js'
 import { withFailureDocument, writeFailureDocument } from './failure-output.js'
 import { formatPlanMarkdown } from '../../render/plan-markdown.js'
 import { appendStepSummary } from './step-summary.js'
-import { colorOf, planRequestFrom, type PlatformFlagValues } from '../shared-flags.js'
+import { colorOf, planRequestFrom, type PlatformFlagValues } from '../flag-values.js'
 
 export interface PlanFlagValues extends PlatformFlagValues {
   out?: string | undefined

@@ -7,7 +7,7 @@ import { findProjectFile, loadProjectConfig } from '../../config/project-config.
 import { Diagnostics, type Diagnostic } from '../../model/diagnostic.js'
 import { formatValidationText } from '../../render/diagnostics.js'
 import type { CommandIo } from '../command-io.js'
-import { RunFailure, UsageError } from '../error-report.js'
+import { RunFailure, UsageError } from '../command-errors.js'
 
 /** The `sandbox:` section of the project cac runs in: what `sandbox serve` and `reset` default to. */
 export interface ProjectSandbox {

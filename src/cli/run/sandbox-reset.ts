@@ -4,7 +4,7 @@ import { displayPath } from '../../config/display-path.js'
 import { DEFAULT_SANDBOX_STATE } from '../../config/project-config.js'
 import { SandboxStore } from '../../sandbox/index.js'
 import type { CommandIo } from '../command-io.js'
-import { RunFailure } from '../error-report.js'
+import { RunFailure } from '../command-errors.js'
 import { findProjectSandbox, type ProjectLookup } from './sandbox-project.js'
 
 export interface SandboxResetFlagValues extends ProjectLookup {

@@ -4,7 +4,7 @@ import { displayPath } from '../../config/display-path.js'
 import { emulatedApiLines } from '../../platforms.js'
 import { FaultError, parseFaultSpec, startSandbox } from '../../sandbox/index.js'
 import type { CommandIo } from '../command-io.js'
-import { RunFailure, UsageError } from '../error-report.js'
+import { RunFailure, UsageError } from '../command-errors.js'
 import { findProjectSandbox, type ProjectLookup } from './sandbox-project.js'
 
 export interface SandboxServeFlagValues extends ProjectLookup {

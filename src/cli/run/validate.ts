@@ -3,7 +3,7 @@ import { formatValidationText, renderValidation, type ValidationFormat } from '.
 import { appendStepSummary, asMarkdownBlock } from './step-summary.js'
 import type { CommandIo } from '../command-io.js'
 import { UsageError } from '../command-errors.js'
-import { colorOf } from '../shared-flags.js'
+import { colorOf } from '../flag-values.js'
 
 export interface ValidateFlagValues {
   config?: string | undefined

@@ -1,6 +1,7 @@
 import * as Flags from '@oclif/core/flags'
 
 import { BaseCommand } from '../../cli/base-command.js'
+import { COMMAND_RUNNERS } from '../../cli/command-runners.js'
 import { lockTimeoutFlag } from '../../cli/shared-flags.js'
 import { DEFAULT_SANDBOX_STATE } from '../../config/project-config.js'
 
@@ -20,8 +21,6 @@ export default class SandboxReset extends BaseCommand<typeof SandboxReset> {
   }
 
   public async run(): Promise<void> {
-    const { runSandboxReset } = await import('../../cli/run/sandbox-reset.js')
-    const exitCode = await runSandboxReset(this.flags, this.io)
-    if (exitCode !== 0) this.exit(exitCode)
+    this.finish(await COMMAND_RUNNERS['sandbox:reset'](this.input, this.io))
   }
 }

@@ -1,6 +1,7 @@
 import * as Flags from '@oclif/core/flags'
 
 import { BaseCommand } from '../../cli/base-command.js'
+import { COMMAND_RUNNERS } from '../../cli/command-runners.js'
 import { lockTimeoutFlag } from '../../cli/shared-flags.js'
 import { emulatedPaths, platformNames } from '../../platforms.js'
 
@@ -38,8 +39,6 @@ export default class SandboxServe extends BaseCommand<typeof SandboxServe> {
   }
 
   public async run(): Promise<void> {
-    const { runSandboxServe } = await import('../../cli/run/sandbox-serve.js')
-    const exitCode = await runSandboxServe(this.flags, this.io)
-    if (exitCode !== 0) this.exit(exitCode)
+    this.finish(await COMMAND_RUNNERS['sandbox:serve'](this.input, this.io))
   }
 }
