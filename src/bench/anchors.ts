@@ -11,10 +11,19 @@
  *   same live state (as Terraform does): read and parse the files, then one GET per resource by
  *   its id (known from the tool's own state, here IDS_FILE), 10 at a time.
  *
+ * - `sandbox-cost URL KEY`: what the sandbox itself adds to a request, with its latency set to 0:
+ *   the median round trip of one campaign's GET and of its PUT (the same values back) on one
+ *   connection, one request at a time, and of the first and the last list page of 1,000 (a page
+ *   that costs the same wherever it is in the collection, at any collection size, is a slice, not a
+ *   scan); and, as the floor under those, the round trip to a bare node:http server (in the
+ *   measuring process) that answers `{}` at once. Printed as JSON on stdout, in milliseconds.
+ *
  * At exit each writes its wall time and peak memory to CAC_BENCH_REPORT, as measured-cli does for cac.
  */
 import { readdir, readFile } from 'node:fs/promises'
 import { writeFileSync } from 'node:fs'
+import { createServer, type Server } from 'node:http'
+import type { AddressInfo } from 'node:net'
 import { join } from 'node:path'
 
 import { loadAll } from 'js-yaml'
@@ -47,9 +56,14 @@ async function readDefinitions(dir: string): Promise<number> {
 }
 
 async function getJson(pool: Pool, path: string, key: string): Promise<unknown> {
-  const response = await pool.request({ method: 'GET', path, headers: { 'Syllable-API-Key': key } })
+  return sendJson(pool, 'GET', path, key)
+}
+
+async function sendJson(pool: Pool, method: 'GET' | 'PUT', path: string, key: string, body?: unknown): Promise<unknown> {
+  const headers: Record<string, string> = { 'Syllable-API-Key': key, ...(body !== undefined ? { 'content-type': 'application/json' } : {}) }
+  const response = await pool.request({ method, path, headers, ...(body !== undefined ? { body: JSON.stringify(body) } : {}) })
   const text = await response.body.text()
-  if (response.statusCode !== 200) throw new Error(`GET ${path}: ${response.statusCode} ${text.slice(0, 200)}`)
+  if (response.statusCode !== 200) throw new Error(`${method} ${path}: ${response.statusCode} ${text.slice(0, 200)}`)
   return JSON.parse(text)
 }
 
@@ -94,7 +108,58 @@ async function refresh(dir: string, url: string, key: string, idsFile: string): 
   process.stdout.write(`${JSON.stringify({ documents, requests: paths.length })}\n`)
 }
 
+/** Fields of a campaign the server owns: left out of the PUT that sends the campaign back. */
+const SERVER_OWNED = ['id', 'agent_id', 'created_at', 'updated_at', 'last_updated_by', 'webhooks']
+
+/** Median time (ms) of `runs` calls of `request`, one after the other. */
+async function medianMs(runs: number, request: () => Promise<unknown>): Promise<number> {
+  const times: number[] = []
+  for (let i = 0; i < runs; i += 1) {
+    const started = performance.now()
+    await request()
+    times.push(performance.now() - started)
+  }
+  return times.sort((a, b) => a - b)[Math.floor(runs / 2)]!
+}
+
+/** The least a round trip costs on this machine: a node:http server that answers `{}` at once, on loopback. */
+async function bareServer(): Promise<{ server: Server; url: string }> {
+  const server = createServer((_request, response) => {
+    response.writeHead(200, { 'content-type': 'application/json', 'content-length': '2' })
+    response.end('{}')
+  })
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve))
+  return { server, url: `http://127.0.0.1:${(server.address() as AddressInfo).port}` }
+}
+
+async function sandboxCost(url: string, key: string): Promise<void> {
+  const pool = new Pool(url, { connections: 1 })
+  const first = (await getJson(pool, `${CAMPAIGNS}?page=0&limit=${PAGE_SIZE}`, key)) as { items: Record<string, unknown>[]; total_count: number }
+  const campaign = first.items[0]
+  if (campaign === undefined) throw new Error('sandbox-cost needs at least one campaign')
+  const path = `${CAMPAIGNS}/${String(campaign.id)}`
+  const body = Object.fromEntries(Object.entries(campaign).filter(([name, value]) => value !== null && !SERVER_OWNED.includes(name)))
+  await medianMs(200, () => getJson(pool, path, key)) // warm both sides up
+  await medianMs(100, () => sendJson(pool, 'PUT', path, key, body))
+  const lastPage = Math.max(0, Math.ceil(first.total_count / PAGE_SIZE) - 1)
+  const bare = await bareServer()
+  const barePool = new Pool(bare.url, { connections: 1 })
+  await medianMs(200, () => getJson(barePool, '/', key))
+  const figures = {
+    bare_get_ms: await medianMs(1000, () => getJson(barePool, '/', key)),
+    get_ms: await medianMs(1000, () => getJson(pool, path, key)),
+    put_ms: await medianMs(500, () => sendJson(pool, 'PUT', path, key, body)),
+    first_page_ms: await medianMs(15, () => getJson(pool, `${CAMPAIGNS}?page=0&limit=${PAGE_SIZE}`, key)),
+    last_page_ms: await medianMs(15, () => getJson(pool, `${CAMPAIGNS}?page=${lastPage}&limit=${PAGE_SIZE}`, key)),
+    campaigns: first.total_count,
+  }
+  await Promise.all([pool.close(), barePool.close()])
+  bare.server.close()
+  process.stdout.write(`${JSON.stringify(figures)}\n`)
+}
+
 const [mode, dir, url, key, idsFile] = process.argv.slice(2)
 if ((mode === 'lower-bound' || mode === 'lower-bound-sequential') && dir && url && key) await lowerBound(dir, url, key, mode === 'lower-bound-sequential')
 else if (mode === 'refresh' && dir && url && key && idsFile) await refresh(dir, url, key, idsFile)
-else throw new Error('usage: anchors lower-bound|lower-bound-sequential DIR URL KEY | refresh DIR URL KEY IDS_FILE')
+else if (mode === 'sandbox-cost' && dir && url) await sandboxCost(dir, url)
+else throw new Error('usage: anchors lower-bound|lower-bound-sequential DIR URL KEY | refresh DIR URL KEY IDS_FILE | sandbox-cost URL KEY')

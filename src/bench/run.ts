@@ -139,6 +139,34 @@ interface BenchFigures {
   seed_state_file_s: number
   startup_version_s: number
   startup_validate_examples_s: number
+  /** Round trip to a bare node:http server on this machine (ms): the floor under the sandbox's figures. */
+  sandbox_bare_ms: number
+  /** Median round trips (ms) to the sandbox in memory at latency 0, one request at a time: a campaign's GET and PUT, the first and last list page of 1,000. */
+  sandbox_get_ms: number
+  sandbox_put_ms: number
+  sandbox_first_page_ms: number
+  sandbox_last_page_ms: number
+  /** The same GET and PUT against the sandbox that persists to a state file (ms). */
+  sandbox_state_file_get_ms: number
+  sandbox_state_file_put_ms: number
+}
+
+interface SandboxCost {
+  bare_get_ms: number
+  get_ms: number
+  put_ms: number
+  first_page_ms: number
+  last_page_ms: number
+}
+
+/** What the sandbox adds to a request (anchors.ts sandbox-cost), measured from its own process. */
+async function sandboxCost(url: string): Promise<SandboxCost> {
+  const { code, stdout } = await run(process.execPath, [ANCHORS, 'sandbox-cost', url, BENCH_KEY], { cwd: REPO_ROOT, env: process.env })
+  if (code !== 0) throw new Error(`sandbox-cost exited ${String(code)}`)
+  const cost = JSON.parse(stdout) as SandboxCost
+  const ms = (value: number) => `${value.toFixed(2)} ms`
+  log(`sandbox at latency 0, one request at a time: GET ${ms(cost.get_ms)}, PUT ${ms(cost.put_ms)}, list page of 1,000 first ${ms(cost.first_page_ms)} / last ${ms(cost.last_page_ms)} (bare node:http round trip ${ms(cost.bare_get_ms)})`)
+  return cost
 }
 
 async function main(): Promise<void> {
@@ -166,7 +194,15 @@ async function main(): Promise<void> {
       results.push(seed)
       figures.seed_memory_s = seed.wallMs / 1000
     }
-    if (!options.planOnly) figures.seed_state_file_s = (await seedIntoStateFile(dir, env, results)) / 1000
+    const cost = await sandboxCost(sandbox.url)
+    Object.assign(figures, {
+      sandbox_bare_ms: cost.bare_get_ms,
+      sandbox_get_ms: cost.get_ms,
+      sandbox_put_ms: cost.put_ms,
+      sandbox_first_page_ms: cost.first_page_ms,
+      sandbox_last_page_ms: cost.last_page_ms,
+    })
+    if (!options.planOnly) figures.seed_state_file_s = (await seedIntoStateFile(dir, env, results, figures)) / 1000
 
     const validate = await repeated('validate', dir, env, sandbox.url, ['validate'])
     results.push(validate)
@@ -226,7 +262,7 @@ async function measureTheRest(dir: string, env: NodeJS.ProcessEnv, url: string, 
 }
 
 /** The seed again, into a second sandbox that persists to a state file; returns its wall time (ms). */
-async function seedIntoStateFile(dir: string, env: NodeJS.ProcessEnv, results: StepResult[]): Promise<number> {
+async function seedIntoStateFile(dir: string, env: NodeJS.ProcessEnv, results: StepResult[], figures: Partial<BenchFigures>): Promise<number> {
   const persisted = await serveSandbox(dir, ['--state', join(dir, '.bench-state.json')])
   try {
     const seed = await step('seed: apply of every create, sandbox with --state FILE (latency 0 ms, parallelism 64)', dir, { ...env, SYLLABLE_API_URL: persisted.url }, persisted.url, [
@@ -236,6 +272,9 @@ async function seedIntoStateFile(dir: string, env: NodeJS.ProcessEnv, results: S
       '64',
     ])
     results.push(seed)
+    const cost = await sandboxCost(persisted.url)
+    figures.sandbox_state_file_get_ms = cost.get_ms
+    figures.sandbox_state_file_put_ms = cost.put_ms
     return seed.wallMs
   } finally {
     persisted.process.kill('SIGTERM')
@@ -317,6 +356,10 @@ function printReport(results: StepResult[], figures: Partial<BenchFigures>): voi
   row('seed with a state file / in memory', has(f.seed_state_file_s, f.seed_memory_s), () => `${ratio(f.seed_state_file_s!, f.seed_memory_s!)}× (${f.seed_state_file_s!.toFixed(2)} s / ${f.seed_memory_s!.toFixed(2)} s)`, '≤ 1.5×')
   row('cac --version', has(f.startup_version_s), () => `${f.startup_version_s!.toFixed(3)} s`, '≤ 0.15 s')
   row('cac validate of the examples', has(f.startup_validate_examples_s), () => `${f.startup_validate_examples_s!.toFixed(3)} s`, '≤ 0.3 s')
+  const overhead = (roundTrip: number) => `${(roundTrip - f.sandbox_bare_ms!).toFixed(2)} ms (${roundTrip.toFixed(2)} − ${f.sandbox_bare_ms!.toFixed(2)} ms)`
+  row('sandbox overhead per request, GET / PUT (round trip − bare node:http round trip)', has(f.sandbox_get_ms, f.sandbox_put_ms, f.sandbox_bare_ms), () => `${overhead(f.sandbox_get_ms!)} / ${overhead(f.sandbox_put_ms!)}`, '< 0.5 ms')
+  row('the same, sandbox with a state file', has(f.sandbox_state_file_get_ms, f.sandbox_state_file_put_ms, f.sandbox_bare_ms), () => `${overhead(f.sandbox_state_file_get_ms!)} / ${overhead(f.sandbox_state_file_put_ms!)}`, '< 0.5 ms')
+  row(`sandbox list page (limit 1,000), first / last of ${f.campaigns} campaigns`, has(f.sandbox_first_page_ms, f.sandbox_last_page_ms), () => `${f.sandbox_first_page_ms!.toFixed(2)} / ${f.sandbox_last_page_ms!.toFixed(2)} ms`, 'the same at any size')
   process.stdout.write(`${lines.join('\n')}\n`)
 }
 
