@@ -15,6 +15,7 @@ import { loadProjectConfig, type ProjectConfig, type ProviderConfig } from './pr
 import { formatDataPath } from './data-path.js'
 import type { DataPath, SourceDocument } from './yaml-source.js'
 import { RULES, runRules } from './rules/index.js'
+import { boundHeapGrowthWhenLarge } from './heap-growth.js'
 
 /** Definition files read between two turns of the event loop (see loadProject). */
 const FILES_PER_TURN = 16
@@ -78,7 +79,10 @@ export async function loadProject(options: ProjectLoadOptions): Promise<ProjectL
   for (const [index, path] of files.entries()) {
     // A turn of the event loop now and then: V8 runs part of its garbage collection as tasks there,
     // and a project read in one go (100,000 resources) would otherwise peak 100 MB higher.
-    if (index > 0 && index % FILES_PER_TURN === 0) await new Promise<void>((resolve) => setImmediate(resolve))
+    if (index > 0 && index % FILES_PER_TURN === 0) {
+      await new Promise<void>((resolve) => setImmediate(resolve))
+      boundHeapGrowthWhenLarge()
+    }
     const shown = displayPath(path, options.cwd)
     shownFiles.push(shown)
     for (const document of loadDefinitionFile(readSourceText(path), shown, { env }, diagnostics)) documents.push(document)
