@@ -1,6 +1,6 @@
 /**
  * The quick start: a command line whose every word is plain (known flags of the command, each
- * once, values that need no more than a text, choice or integer check) is parsed here and run
+ * once unless repeatable, values that need no more than a text, choice or integer check) is parsed here and run
  * without loading oclif, which costs more at start-up than validating a small project. Anything
  * else (help, an unknown or repeated flag, a value oclif would refuse or read in its own way, a
  * command outside the table) is left to oclif, so every message about a command line stays
