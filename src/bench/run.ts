@@ -160,7 +160,7 @@ interface SandboxCost {
 }
 
 /** What the sandbox adds to a request (anchors.ts sandbox-cost), measured from its own process. */
-async function sandboxCost(url: string): Promise<SandboxCost> {
+async function measureSandboxCost(url: string): Promise<SandboxCost> {
   const { code, stdout } = await run(process.execPath, [ANCHORS, 'sandbox-cost', url, BENCH_KEY], { cwd: REPO_ROOT, env: process.env })
   if (code !== 0) throw new Error(`sandbox-cost exited ${String(code)}`)
   const cost = JSON.parse(stdout) as SandboxCost
@@ -194,7 +194,7 @@ async function main(): Promise<void> {
       results.push(seed)
       figures.seed_memory_s = seed.wallMs / 1000
     }
-    const cost = await sandboxCost(sandbox.url)
+    const cost = await measureSandboxCost(sandbox.url)
     Object.assign(figures, {
       sandbox_bare_ms: cost.bare_get_ms,
       sandbox_get_ms: cost.get_ms,
@@ -272,7 +272,7 @@ async function seedIntoStateFile(dir: string, env: NodeJS.ProcessEnv, results: S
       '64',
     ])
     results.push(seed)
-    const cost = await sandboxCost(persisted.url)
+    const cost = await measureSandboxCost(persisted.url)
     figures.sandbox_state_file_get_ms = cost.get_ms
     figures.sandbox_state_file_put_ms = cost.put_ms
     return seed.wallMs

@@ -46,7 +46,7 @@ async function kindOf(flag: FlagDefinition): Promise<QuickFlagKind> {
   const probes = ['x', '12', ' 0.5 ']
   const asText = await Promise.all(probes.map((probe) => answers(flag, probe)))
   if (asText.every((answer, index) => answer?.value === probes[index])) return 'text'
-  const twelve = await answers(flag, '12')
+  const twelve = asText[1]
   const refused = await Promise.all(['x', '1.5', '12x'].map((probe) => answers(flag, probe)))
   if (twelve?.value === 12 && refused.every((answer) => answer === undefined)) return 'integer'
   return 'other'
