@@ -15,7 +15,7 @@ import { loadProjectConfig, type ProjectConfig, type ProviderConfig } from './pr
 import { formatDataPath } from './data-path.js'
 import type { DataPath, SourceDocument } from './yaml-source.js'
 import { RULES, runRules } from './rules/index.js'
-import { boundHeapGrowthWhenLarge } from './heap-growth.js'
+import { boundHeapGrowthWhenLarge, boundYoungGenerationForProject } from './heap-growth.js'
 
 /** Definition files read between two turns of the event loop (see loadProject). */
 const FILES_PER_TURN = 16
@@ -76,6 +76,7 @@ export async function loadProject(options: ProjectLoadOptions): Promise<ProjectL
   const documents: DefinitionDocument[] = []
   const shownFiles: string[] = []
   const files = universe.filter((candidate) => candidate !== config.file)
+  boundYoungGenerationForProject(files.length)
   for (const [index, path] of files.entries()) {
     // A turn of the event loop now and then: V8 runs part of its garbage collection as tasks there,
     // and a project read in one go (100,000 resources) would otherwise peak 100 MB higher.
