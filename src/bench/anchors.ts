@@ -18,6 +18,11 @@
  *   scan); and, as the floor under those, the round trip to a bare node:http server (in the
  *   measuring process) that answers `{}` at once. Printed as JSON on stdout, in milliseconds.
  *
+ * - `apply-floor URL KEY COUNT PARALLELISM`: the least an apply of COUNT campaign updates costs over
+ *   the HTTP stack cac uses (undici's Pool): COUNT campaigns of the list, each PUT back with its own
+ *   values, PARALLELISM at a time on as many connections, with nothing else done per request. The
+ *   wall time of the PUTs alone is printed as JSON on stdout, in milliseconds.
+ *
  * At exit each writes its wall time and peak memory to CAC_BENCH_REPORT, as measured-cli does for cac.
  */
 import { readdir, readFile } from 'node:fs/promises'
@@ -111,6 +116,28 @@ async function refresh(dir: string, url: string, key: string, idsFile: string): 
 /** Fields of a campaign the server owns: left out of the PUT that sends the campaign back. */
 const SERVER_OWNED = ['id', 'agent_id', 'created_at', 'updated_at', 'last_updated_by', 'webhooks']
 
+/** The body of a PUT that sends a campaign's own values back. */
+function sameValuesBack(campaign: Record<string, unknown>): Record<string, unknown> {
+  return Object.fromEntries(Object.entries(campaign).filter(([name, value]) => value !== null && !SERVER_OWNED.includes(name)))
+}
+
+async function applyFloor(url: string, key: string, count: number, parallelism: number): Promise<void> {
+  const pool = new Pool(url, { connections: parallelism })
+  const campaigns: Record<string, unknown>[] = []
+  for (let page = 0; campaigns.length < count; page += 1) {
+    const body = (await getJson(pool, `${CAMPAIGNS}?page=${page}&limit=${PAGE_SIZE}`, key)) as { items: Record<string, unknown>[] }
+    if (body.items.length === 0) break
+    campaigns.push(...body.items)
+  }
+  const updates = campaigns.slice(0, count)
+  if (updates.length < count) throw new Error(`apply-floor needs ${count} campaigns, the sandbox holds ${updates.length}`)
+  const started = performance.now()
+  await eachLimited(updates, parallelism, async (campaign) => void (await sendJson(pool, 'PUT', `${CAMPAIGNS}/${String(campaign.id)}`, key, sameValuesBack(campaign))))
+  const putMs = performance.now() - started
+  await pool.close()
+  process.stdout.write(`${JSON.stringify({ put_ms: putMs, requests: updates.length })}\n`)
+}
+
 /** Median time (ms) of `runs` calls of `request`, one after the other. */
 async function medianMs(runs: number, request: () => Promise<unknown>): Promise<number> {
   const times: number[] = []
@@ -138,7 +165,7 @@ async function sandboxCost(url: string, key: string): Promise<void> {
   const campaign = first.items[0]
   if (campaign === undefined) throw new Error('sandbox-cost needs at least one campaign')
   const path = `${CAMPAIGNS}/${String(campaign.id)}`
-  const body = Object.fromEntries(Object.entries(campaign).filter(([name, value]) => value !== null && !SERVER_OWNED.includes(name)))
+  const body = sameValuesBack(campaign)
   await medianMs(200, () => getJson(pool, path, key)) // warm both sides up
   await medianMs(100, () => sendJson(pool, 'PUT', path, key, body))
   const lastPage = Math.max(0, Math.ceil(first.total_count / PAGE_SIZE) - 1)
@@ -158,8 +185,28 @@ async function sandboxCost(url: string, key: string): Promise<void> {
   process.stdout.write(`${JSON.stringify(figures)}\n`)
 }
 
-const [mode, dir, url, key, idsFile] = process.argv.slice(2)
-if ((mode === 'lower-bound' || mode === 'lower-bound-sequential') && dir && url && key) await lowerBound(dir, url, key, mode === 'lower-bound-sequential')
-else if (mode === 'refresh' && dir && url && key && idsFile) await refresh(dir, url, key, idsFile)
-else if (mode === 'sandbox-cost' && dir && url) await sandboxCost(dir, url)
-else throw new Error('usage: anchors lower-bound|lower-bound-sequential DIR URL KEY | refresh DIR URL KEY IDS_FILE | sandbox-cost URL KEY')
+const USAGE = 'usage: anchors lower-bound|lower-bound-sequential DIR URL KEY | refresh DIR URL KEY IDS_FILE | sandbox-cost URL KEY | apply-floor URL KEY COUNT PARALLELISM'
+const [mode, ...args] = process.argv.slice(2)
+const given = (count: number): string[] => {
+  if (args.length !== count || args.some((arg) => arg === '')) throw new Error(USAGE)
+  return args
+}
+const wholeNumber = (text: string): number => {
+  if (!/^[1-9]\d*$/.test(text)) throw new Error(USAGE)
+  return Number(text)
+}
+if (mode === 'lower-bound' || mode === 'lower-bound-sequential') {
+  const [dir, url, key] = given(3)
+  await lowerBound(dir!, url!, key!, mode === 'lower-bound-sequential')
+} else if (mode === 'refresh') {
+  const [dir, url, key, idsFile] = given(4)
+  await refresh(dir!, url!, key!, idsFile!)
+} else if (mode === 'sandbox-cost') {
+  const [url, key] = given(2)
+  await sandboxCost(url!, key!)
+} else if (mode === 'apply-floor') {
+  const [url, key, count, parallelism] = given(4)
+  await applyFloor(url!, key!, wholeNumber(count!), wholeNumber(parallelism!))
+} else {
+  throw new Error(USAGE)
+}

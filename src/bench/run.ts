@@ -5,7 +5,8 @@
  *
  * In the same run it measures the anchors plan is held to (src/bench/anchors.ts): the lower bound
  * of planning (read and parse the files, read the lists, JSON.parse) and a per-resource refresh
- * against the same sandbox process; the startup of `cac --version` and of `cac validate` of the
+ * against the same sandbox process; the apply's PUTs sent by undici alone (the floor of the HTTP
+ * stack under the apply); the startup of `cac --version` and of `cac validate` of the
  * repository's examples; and the seed (every create) against a sandbox in memory and one that
  * persists to a state file. `--json FILE` writes every figure (seconds unless named).
  *
@@ -135,6 +136,8 @@ interface BenchFigures {
   validate_peak_rss_mb: number
   apply_execute_s: number
   apply_ideal_s: number
+  /** The same PUTs over undici alone (anchors.ts apply-floor): what the HTTP stack costs without cac. */
+  apply_floor_s: number
   seed_memory_s: number
   seed_state_file_s: number
   startup_version_s: number
@@ -259,6 +262,17 @@ async function measureTheRest(dir: string, env: NodeJS.ProcessEnv, url: string, 
   results.push(apply)
   figures.apply_execute_s = (apply.executeMs ?? Number.NaN) / 1000
   figures.apply_ideal_s = (options.updates * options.applyLatency) / options.parallelism / 1000
+  figures.apply_floor_s = (await measureApplyFloor(url)) / 1000
+}
+
+/** The apply's PUTs sent by undici alone, at the same latency and parallelism (anchors.ts apply-floor); ms. */
+async function measureApplyFloor(url: string): Promise<number> {
+  const args = [ANCHORS, 'apply-floor', url, BENCH_KEY, String(options.updates), String(options.parallelism)]
+  const { code, stdout } = await run(process.execPath, args, { cwd: REPO_ROOT, env: process.env })
+  if (code !== 0) throw new Error(`apply-floor exited ${String(code)}`)
+  const { put_ms: putMs } = JSON.parse(stdout) as { put_ms: number }
+  log(`apply floor: ${options.updates} PUTs over undici alone (latency ${options.applyLatency} ms, parallelism ${options.parallelism}): ${Math.round(putMs)} ms`)
+  return putMs
 }
 
 /** The seed again, into a second sandbox that persists to a state file; returns its wall time (ms). */
@@ -353,6 +367,7 @@ function printReport(results: StepResult[], figures: Partial<BenchFigures>): voi
   row('per-resource refresh / plan', has(f.refresh_baseline_s, f.plan_noop_s), () => `${ratio(f.refresh_baseline_s!, f.plan_noop_s!)}× (${f.refresh_baseline_s!.toFixed(2)} s / ${f.plan_noop_s!.toFixed(2)} s)`, '≥ 30×')
   row('plan peak memory', has(f.plan_peak_rss_mb), () => `${f.plan_peak_rss_mb!.toFixed(0)} MB`, '≤ 150 MB')
   row('apply execution / ideal', has(f.apply_execute_s, f.apply_ideal_s), () => `${ratio(f.apply_execute_s!, f.apply_ideal_s!)}× (${f.apply_execute_s!.toFixed(2)} s / ${f.apply_ideal_s!.toFixed(2)} s)`, '≤ 1.1×')
+  row('apply execution / the same PUTs over undici alone', has(f.apply_execute_s, f.apply_floor_s), () => `${ratio(f.apply_execute_s!, f.apply_floor_s!)}× (${f.apply_execute_s!.toFixed(2)} s / ${f.apply_floor_s!.toFixed(2)} s; the floor / ideal: ${ratio(f.apply_floor_s!, f.apply_ideal_s!)}×)`, '–')
   row('seed with a state file / in memory', has(f.seed_state_file_s, f.seed_memory_s), () => `${ratio(f.seed_state_file_s!, f.seed_memory_s!)}× (${f.seed_state_file_s!.toFixed(2)} s / ${f.seed_memory_s!.toFixed(2)} s)`, '≤ 1.5×')
   row('cac --version', has(f.startup_version_s), () => `${f.startup_version_s!.toFixed(3)} s`, '≤ 0.15 s')
   row('cac validate of the examples', has(f.startup_validate_examples_s), () => `${f.startup_validate_examples_s!.toFixed(3)} s`, '≤ 0.3 s')
