@@ -7,7 +7,9 @@
  *   copies the same objects in bigger steps, and its pages stay committed. From a project of
  *   LARGE_PROJECT_FILES files on, the run holds it at the size it has when loading starts
  *   (`--semi-space-growth-factor=1`, which V8 reads each time it would grow it): a 10,000 + 10,000
- *   plan peaks ~150 MB instead of ~180, in the same time. Smaller projects keep V8's choice.
+ *   plan peaks ~150 MB instead of ~180, in the same time. Smaller projects keep V8's choice. Once
+ *   the heap is large (below), the growth comes back: held to the end, a 100,000 + 100,000 plan
+ *   took a quarter longer (hundreds of small collections over a large old generation).
  * - The old generation: V8 lets it grow up to 4× past what its last full collection kept, and
  *   which 4× a run lands on is a matter of timing (the same 100,000 + 100,000 plan peaked anywhere
  *   from 880 to 970 MB). Once the heap holds LARGE_HEAP_BYTES, the growth is held to 2×
