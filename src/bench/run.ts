@@ -162,11 +162,16 @@ interface SandboxCost {
   last_page_ms: number
 }
 
+/** Runs an anchor that prints its figures as one JSON line (anchors.ts), in a process of its own. */
+async function anchorFigures<T>(mode: string, ...args: string[]): Promise<T> {
+  const { code, stdout } = await run(process.execPath, [ANCHORS, mode, ...args], { cwd: REPO_ROOT, env: process.env })
+  if (code !== 0) throw new Error(`${mode} exited ${String(code)}`)
+  return JSON.parse(stdout) as T
+}
+
 /** What the sandbox adds to a request (anchors.ts sandbox-cost), measured from its own process. */
 async function measureSandboxCost(url: string): Promise<SandboxCost> {
-  const { code, stdout } = await run(process.execPath, [ANCHORS, 'sandbox-cost', url, BENCH_KEY], { cwd: REPO_ROOT, env: process.env })
-  if (code !== 0) throw new Error(`sandbox-cost exited ${String(code)}`)
-  const cost = JSON.parse(stdout) as SandboxCost
+  const cost = await anchorFigures<SandboxCost>('sandbox-cost', url, BENCH_KEY)
   const ms = (value: number) => `${value.toFixed(2)} ms`
   log(`sandbox at latency 0, one request at a time: GET ${ms(cost.get_ms)}, PUT ${ms(cost.put_ms)}, list page of 1,000 first ${ms(cost.first_page_ms)} / last ${ms(cost.last_page_ms)} (bare node:http round trip ${ms(cost.bare_get_ms)})`)
   return cost
@@ -267,10 +272,7 @@ async function measureTheRest(dir: string, env: NodeJS.ProcessEnv, url: string, 
 
 /** The apply's PUTs sent by undici alone, at the same latency and parallelism (anchors.ts apply-floor); ms. */
 async function measureApplyFloor(url: string): Promise<number> {
-  const args = [ANCHORS, 'apply-floor', url, BENCH_KEY, String(options.updates), String(options.parallelism)]
-  const { code, stdout } = await run(process.execPath, args, { cwd: REPO_ROOT, env: process.env })
-  if (code !== 0) throw new Error(`apply-floor exited ${String(code)}`)
-  const { put_ms: putMs } = JSON.parse(stdout) as { put_ms: number }
+  const { put_ms: putMs } = await anchorFigures<{ put_ms: number }>('apply-floor', url, BENCH_KEY, String(options.updates), String(options.parallelism))
   log(`apply floor: ${options.updates} PUTs over undici alone (latency ${options.applyLatency} ms, parallelism ${options.parallelism}): ${Math.round(putMs)} ms`)
   return putMs
 }
