@@ -59,7 +59,9 @@ function contentLines(text: string): Line[] {
     let indent = start
     while (indent < end && text.charCodeAt(indent) === 0x20) indent += 1
     if (indent < end && text.charCodeAt(indent) !== 0x23 /* # */) {
-      lines.push({ indent: indent - start, content: trimSpacesEnd(text.slice(indent, end)) })
+      let last = end
+      while (text.charCodeAt(last - 1) === 0x20) last -= 1
+      lines.push({ indent: indent - start, content: text.slice(indent, last) })
     }
     start = end + 1
   }
@@ -140,8 +142,9 @@ class BlockReader {
 
 /** What follows `key:` or `-` on its line, without the spaces before it; '' when only a comment follows. */
 function afterIndicator(content: string, from: number): string {
-  const rest = trimSpacesStart(content.slice(from))
-  return rest.startsWith('#') ? '' : rest
+  let start = from
+  while (content.charCodeAt(start) === 0x20) start += 1
+  return content.charCodeAt(start) === 0x23 /* # */ ? '' : content.slice(start)
 }
 
 /** YAML's white space is the space and the tab (tabs are left to js-yaml): other Unicode spaces are content. */
@@ -169,9 +172,49 @@ function isSequenceEntry(content: string): boolean {
 function keyOf(content: string): string | undefined {
   const colon = content.indexOf(':')
   if (colon <= 0 || (colon + 1 < content.length && content.charCodeAt(colon + 1) !== 0x20)) return undefined
+  const slot = textSlot(content, 0, colon)
+  const known = KNOWN_KEYS[slot]
+  if (known !== undefined && known.length === colon && sameTextAt(content, 0, known)) return known
   const key = content.slice(0, colon)
-  return key.length <= MAX_KEY_LENGTH && PLAIN_KEY.test(key) && key !== '__proto__' && resolveCoreScalar(key) === key ? key : undefined
+  if (!isPlainKey(key)) return undefined
+  return (KNOWN_KEYS[slot] = internalised(key))
 }
+
+function isPlainKey(key: string): boolean {
+  return key.length <= MAX_KEY_LENGTH && PLAIN_KEY.test(key) && key !== '__proto__' && resolveCoreScalar(key) === key
+}
+
+/**
+ * The texts read most often come back in document after document (the keys of a kind, weekdays,
+ * clock times, regions): the last one read in each slot of two small tables, chosen by length and
+ * first and last characters, is taken again when the text is the same, without the checks and
+ * without a new copy of the text. Only an exact match is taken, so a value never depends on what
+ * was read before; the tables' size is fixed, whatever the files hold.
+ */
+const TEXT_SLOTS = 512
+/** The longest text kept in a slot (longer ones are mostly unique: names, ids). */
+const MAX_KEPT_TEXT = 32
+const KNOWN_KEYS: (string | undefined)[] = new Array<string | undefined>(TEXT_SLOTS).fill(undefined)
+const KNOWN_SCALAR_TEXTS: (string | undefined)[] = new Array<string | undefined>(TEXT_SLOTS).fill(undefined)
+const KNOWN_SCALAR_VALUES: unknown[] = new Array<unknown>(TEXT_SLOTS).fill(undefined)
+
+/** Whether `text` holds `part` from `start` on (a short part: compared character by character, nothing cut out). */
+function sameTextAt(text: string, start: number, part: string): boolean {
+  for (let i = 0; i < part.length; i += 1) if (text.charCodeAt(start + i) !== part.charCodeAt(i)) return false
+  return true
+}
+
+function textSlot(text: string, start: number, end: number): number {
+  const length = end - start
+  return (length * 31 + text.charCodeAt(start) * 7 + text.charCodeAt(end - 1)) & (TEXT_SLOTS - 1)
+}
+
+/** The text as V8's table of property names holds it, so that objects take it as a key without looking it up again. */
+function internalised(key: string): string {
+  for (const name in { [key]: true }) return name
+  return key
+}
+
 
 /** A value after `key: ` or `- ` (trailing spaces already gone). */
 function inlineScalarOrFlow(text: string): unknown {
@@ -191,9 +234,9 @@ function quoted(text: string, start: number): { value: string; end: number } {
   const quote = text[start]!
   const close = text.indexOf(quote, start + 1)
   if (close === -1) giveUp()
+  if (text[close + 1] === quote) giveUp() // `''` (a quote inside single quotes) or `""…`
   const value = text.slice(start + 1, close)
   if (quote === '"' && value.includes('\\')) giveUp()
-  if (text[close + 1] === quote) giveUp() // `''` (a quote inside single quotes) or `""…`
   return { value, end: close + 1 }
 }
 
@@ -209,8 +252,16 @@ function withoutComment(text: string): string {
 }
 
 function plainScalar(text: string): unknown {
+  const kept = text.length > 0 && text.length <= MAX_KEPT_TEXT
+  const slot = kept ? textSlot(text, 0, text.length) : -1
+  if (kept && KNOWN_SCALAR_TEXTS[slot] === text) return KNOWN_SCALAR_VALUES[slot]
   if (text === '' || INDICATOR_START.test(text) || text.includes(': ') || text.endsWith(':')) giveUp()
-  return resolveCoreScalar(text)
+  const value = resolveCoreScalar(text)
+  if (kept) {
+    KNOWN_SCALAR_TEXTS[slot] = text
+    KNOWN_SCALAR_VALUES[slot] = value
+  }
+  return value
 }
 
 /**
@@ -222,6 +273,11 @@ function flowCollection(text: string): unknown {
   const value = reader.value(0)
   if (reader.at !== text.length) giveUp()
   return value
+}
+
+/** `,`, `]` or `}`: where a plain scalar inside a flow collection ends. */
+function isFlowEnd(code: number): boolean {
+  return code === 0x2c || code === 0x5d || code === 0x7d
 }
 
 /** A plain key where a flow mapping's key starts. */
@@ -297,7 +353,7 @@ class FlowReader {
   /** A plain scalar up to the next `,`, `]` or `}`; one holding anything YAML might read otherwise is left to js-yaml. */
   private plain(): unknown {
     const start = this.at
-    while (this.at < this.text.length && !',]}'.includes(this.text[this.at]!)) this.at += 1
+    while (this.at < this.text.length && !isFlowEnd(this.text.charCodeAt(this.at))) this.at += 1
     const item = trimSpaces(this.text.slice(start, this.at))
     if (/[:#"'[{]/.test(item)) giveUp()
     return plainScalar(item)

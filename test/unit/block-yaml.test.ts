@@ -95,6 +95,23 @@ describe('the block reader', () => {
     expect(read).toBeGreaterThan(0)
   })
 
+  it('reads a text the same way whatever was read before it (texts it keeps for the next document included)', () => {
+    // Pairs that fall in the same kept slot (same length, first and last characters), read in turn.
+    const documents = [
+      'mon: 25\nman: [mon, man, "mon", \'man\']\n',
+      'man: "25"\nmon: \'25\'\nkey: 25\nkay: 2.5\n',
+      'a: true\nb: tree\nc: "true"\nd: [true, tree]\n',
+      'k: "a\\\\b"\nl: \'a\\\\b\'\nm: \'a\\b\'\nn: "a\\b"\n',
+      'on: x:y\nox: 10:00\n',
+      'on: [x:y]\n',
+    ]
+    for (let round = 0; round < 2; round += 1) {
+      for (const document of [...documents, ...[...documents].reverse()]) expectAgreement(document)
+    }
+    expect(readBlockYaml('man: "25"\nmon: 25\n')!.value).toEqual({ man: '25', mon: 25 })
+    expect(readBlockYaml('mon: 25\nman: "25"\n')!.value).toEqual({ mon: 25, man: '25' })
+  })
+
   it.each([
     ['a block scalar', 'a: |\n  text\n'],
     ['a multi-line plain scalar', 'a: one\n  two\n'],
