@@ -82,3 +82,26 @@ describe('the README documents every rule', () => {
     expect(readme).toContain(`| \`${name}\` |`)
   })
 })
+
+describe('the messages of the rules that keep what they found between documents', () => {
+  it('batch-campaign-reference names the provider a campaign of that name is declared for, or the closest name', async () => {
+    const { report } = await check('batch-campaign-reference', 'invalid')
+    const messages = report.diagnostics.map((d) => d.message)
+    expect(messages).toContainEqual(expect.stringMatching(/no SyllableCampaign named "Spring Renewals" .*declared for provider "syllable", not "syllable-eu"/))
+    expect(messages).toContainEqual(expect.stringMatching(/no SyllableCampaign named "Spring Renewal" .*Spring Renewals/))
+  })
+
+  it('duplicate-identity points each declaration at the others', async () => {
+    const { report } = await check('duplicate-identity', 'invalid')
+    expect(report.diagnostics.length).toBeGreaterThan(1)
+    for (const d of report.diagnostics) expect(d.message).toMatch(/is declared more than once; also at \S+\.yaml:\d+/)
+  })
+
+  it('clock-time and daily-window-order answer the same for a time read again', async () => {
+    const first = await check('clock-time', 'invalid')
+    const again = await check('clock-time', 'invalid')
+    expect(again.report.diagnostics).toEqual(first.report.diagnostics)
+    const window = await check('daily-window-order', 'invalid')
+    expect(window.report.diagnostics.map((d) => d.message)).toContainEqual(expect.stringMatching(/the window ends at .* but starts at .*; the start must be before the end/))
+  })
+})

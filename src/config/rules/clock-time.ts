@@ -11,13 +11,28 @@ export interface ClockTimeFormat {
 export const SYLLABLE_CLOCK: ClockTimeFormat = { seconds: true, twoDigitHour: false, example: '09:00:00' }
 export const SARVAM_CLOCK: ClockTimeFormat = { seconds: false, twoDigitHour: true, example: '09:30' }
 
-export type ClockTimeResult = { ok: true; seconds: number } | { ok: false; reason: string }
+export type ClockTimeResult = Readonly<{ ok: true; seconds: number } | { ok: false; reason: string }>
 
-/** Parses a wall-clock time into seconds after midnight, or says what is wrong with it. */
 const WITH_SECONDS = /^(\d{1,2}):(\d{2})(?::(\d{2}))?$/
 const WITHOUT_SECONDS = /^(\d{1,2}):(\d{2})$/
 
+/** Parses a wall-clock time into seconds after midnight, or says what is wrong with it (the answer is shared: not to be changed). */
 export function parseClockTime(text: string, format: ClockTimeFormat): ClockTimeResult {
+  // The same few times come back in file after file, and two rules ask about each one.
+  let known = parsedTimes.get(format)
+  if (!known) parsedTimes.set(format, (known = new Map()))
+  const parsed = known.get(text)
+  if (parsed !== undefined) return parsed
+  const result = parseUnknownClockTime(text, format)
+  if (known.size < MAX_KNOWN_TIMES) known.set(text, result)
+  return result
+}
+
+/** Times already parsed, per format: at most MAX_KNOWN_TIMES each (a day has 86,400 seconds, files may hold any text). */
+const parsedTimes = new Map<ClockTimeFormat, Map<string, ClockTimeResult>>()
+const MAX_KNOWN_TIMES = 1024
+
+function parseUnknownClockTime(text: string, format: ClockTimeFormat): ClockTimeResult {
   const match = (format.seconds ? WITH_SECONDS : WITHOUT_SECONDS).exec(text)
   const forms = format.seconds ? 'HH:MM or HH:MM:SS' : 'HH:MM'
   if (!match) return { ok: false, reason: `is not a clock time; write ${forms} in 24-hour form, e.g. "${format.example}"` }

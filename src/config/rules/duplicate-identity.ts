@@ -7,8 +7,8 @@ export const duplicateIdentity: Rule = {
   name: 'duplicate-identity',
   summary: 'a resource (kind + provider + identity) is declared only once across all files',
   check(context) {
-    // kind → provider → identity → the documents that declare it
-    const declared = new Map<string, Map<string, Map<string, DefinitionDocument[]>>>()
+    // kind → provider → identity → the document that declares it (the documents, once there are two)
+    const declared = new Map<string, Map<string, Map<string, Declarations>>>()
     for (const doc of context.documents) {
       const identity = doc.spec[kindOf(doc.kind).identityField]
       if (typeof identity !== 'string' || identity === '' || doc.provider === undefined) continue
@@ -17,8 +17,9 @@ export const duplicateIdentity: Rule = {
       let identities = providers.get(doc.provider)
       if (!identities) providers.set(doc.provider, (identities = new Map()))
       const group = identities.get(identity)
-      if (group) group.push(doc)
-      else identities.set(identity, [doc])
+      if (group === undefined) identities.set(identity, doc)
+      else if (Array.isArray(group)) group.push(doc)
+      else identities.set(identity, [group, doc])
     }
     for (const group of repeatedDeclarations(declared)) {
       for (const doc of group) {
@@ -40,11 +41,14 @@ export const duplicateIdentity: Rule = {
   },
 }
 
+/** One document, or the documents (two or more) that declare the same resource: most resources are declared once. */
+type Declarations = DefinitionDocument | DefinitionDocument[]
+
 /** The groups of documents that declare the same resource (more than one each). */
-function* repeatedDeclarations(declared: Map<string, Map<string, Map<string, DefinitionDocument[]>>>): Generator<DefinitionDocument[]> {
+function* repeatedDeclarations(declared: Map<string, Map<string, Map<string, Declarations>>>): Generator<DefinitionDocument[]> {
   for (const providers of declared.values()) {
     for (const identities of providers.values()) {
-      for (const group of identities.values()) if (group.length > 1) yield group
+      for (const group of identities.values()) if (Array.isArray(group)) yield group
     }
   }
 }
