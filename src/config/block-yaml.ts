@@ -19,10 +19,11 @@ const MAX_KEY_LENGTH = 256
 /** Most nested blocks the reader follows (js-yaml has no such bound; deeper documents go to it). */
 const MAX_DEPTH = 64
 
-interface Line {
-  indent: number
-  /** The line without its indentation (never blank, never a comment). */
-  content: string
+/** The lines that hold content, as two lists kept in step (one object per line would be most of what the reader allocates). */
+interface Lines {
+  indents: number[]
+  /** Each line without its indentation (never blank, never a comment). */
+  contents: string[]
 }
 
 /** Gives up: the text is not in the reader's shape (or is not valid YAML). */
@@ -36,13 +37,13 @@ const giveUp = (): never => {
 export function readBlockYaml(text: string): { value: unknown } | undefined {
   if (OUTSIDE_SHAPE.test(text)) return undefined
   const lines = contentLines(text)
-  if (lines.length === 0) return undefined
+  if (lines.contents.length === 0) return undefined
   const reader = new BlockReader(lines)
   try {
-    const first = lines[0]!
-    if (!isSequenceEntry(first.content) && keyOf(first.content) === undefined) return undefined // A lone scalar or flow document.
-    const value = reader.block(first.indent, 0)
-    if (reader.next < lines.length) return undefined
+    const first = lines.contents[0]!
+    if (!isSequenceEntry(first) && keyOf(first) === undefined) return undefined // A lone scalar or flow document.
+    const value = reader.block(lines.indents[0]!, 0)
+    if (reader.next < lines.contents.length) return undefined
     return { value }
   } catch (error) {
     if (error instanceof OutsideShape) return undefined
@@ -50,8 +51,9 @@ export function readBlockYaml(text: string): { value: unknown } | undefined {
   }
 }
 
-function contentLines(text: string): Line[] {
-  const lines: Line[] = []
+function contentLines(text: string): Lines {
+  const indents: number[] = []
+  const contents: string[] = []
   let start = 0
   while (start <= text.length) {
     let end = text.indexOf('\n', start)
@@ -61,36 +63,42 @@ function contentLines(text: string): Line[] {
     if (indent < end && text.charCodeAt(indent) !== 0x23 /* # */) {
       let last = end
       while (text.charCodeAt(last - 1) === 0x20) last -= 1
-      lines.push({ indent: indent - start, content: text.slice(indent, last) })
+      indents.push(indent - start)
+      contents.push(text.slice(indent, last))
     }
     start = end + 1
   }
-  return lines
+  return { indents, contents }
 }
 
 class BlockReader {
   next = 0
+  private readonly indents: number[]
+  private readonly contents: string[]
 
-  constructor(private readonly lines: Line[]) {}
+  constructor(lines: Lines) {
+    this.indents = lines.indents
+    this.contents = lines.contents
+  }
 
   /** The block (mapping or sequence) whose first line is the next one, at `indent`. */
   block(indent: number, depth: number): unknown {
     if (depth > MAX_DEPTH) giveUp()
-    const line = this.lines[this.next]!
-    if (line.indent !== indent) giveUp()
-    return isSequenceEntry(line.content) ? this.sequence(indent, depth) : this.mapping(indent, depth)
+    if (this.indents[this.next] !== indent) giveUp()
+    return isSequenceEntry(this.contents[this.next]!) ? this.sequence(indent, depth) : this.mapping(indent, depth)
   }
 
   private mapping(indent: number, depth: number): Record<string, unknown> {
     const out: Record<string, unknown> = {}
-    while (this.next < this.lines.length) {
-      const line = this.lines[this.next]!
-      if (line.indent < indent) break
-      if (line.indent > indent || isSequenceEntry(line.content)) giveUp()
-      const key = keyOf(line.content) ?? giveUp()
+    while (this.next < this.contents.length) {
+      const lineIndent = this.indents[this.next]!
+      const content = this.contents[this.next]!
+      if (lineIndent < indent) break
+      if (lineIndent > indent || isSequenceEntry(content)) giveUp()
+      const key = keyOf(content) ?? giveUp()
       if (Object.hasOwn(out, key)) giveUp() // js-yaml refuses a repeated key; it says so with its position.
       this.next += 1
-      const rest = afterIndicator(line.content, key.length + 1)
+      const rest = afterIndicator(content, key.length + 1)
       out[key] = rest === '' ? this.nestedValue(indent, true, depth) : this.inlineValue(rest, indent)
     }
     return out
@@ -98,12 +106,13 @@ class BlockReader {
 
   private sequence(indent: number, depth: number): unknown[] {
     const out: unknown[] = []
-    while (this.next < this.lines.length) {
-      const line = this.lines[this.next]!
+    while (this.next < this.contents.length) {
+      const lineIndent = this.indents[this.next]!
+      const content = this.contents[this.next]!
       // A key at the column of the dashes ends a sequence that is the value of a key at that column.
-      if (line.indent < indent || (line.indent === indent && !isSequenceEntry(line.content))) break
-      if (line.indent > indent) giveUp()
-      const rest = afterIndicator(line.content, 1)
+      if (lineIndent < indent || (lineIndent === indent && !isSequenceEntry(content))) break
+      if (lineIndent > indent) giveUp()
+      const rest = afterIndicator(content, 1)
       if (rest === '') {
         this.next += 1
         out.push(this.nestedValue(indent, false, depth))
@@ -111,8 +120,10 @@ class BlockReader {
         giveUp() // `- - item` (js-yaml reads some of these in its own way)
       } else if (keyOf(rest) !== undefined) {
         // `- key: value`: the rest of the line starts a mapping at its own column.
-        this.lines[this.next] = { indent: indent + line.content.length - rest.length, content: rest }
-        out.push(this.block(this.lines[this.next]!.indent, depth + 1))
+        const restIndent = indent + content.length - rest.length
+        this.indents[this.next] = restIndent
+        this.contents[this.next] = rest
+        out.push(this.block(restIndent, depth + 1))
       } else {
         this.next += 1
         out.push(this.inlineValue(rest, indent))
@@ -123,19 +134,19 @@ class BlockReader {
 
   /** The value of a `key:` or `-` with nothing after it: a deeper block, a sequence at the key's own column, or null. */
   private nestedValue(indent: number, underKey: boolean, depth: number): unknown {
-    const line = this.lines[this.next]
-    if (line === undefined) return null
+    if (this.next >= this.contents.length) return null
+    const lineIndent = this.indents[this.next]!
+    const content = this.contents[this.next]!
     // js-yaml takes a dash further left after an empty entry into the inner sequence: left to it.
-    if (line.indent < indent) return isSequenceEntry(line.content) ? giveUp() : null
-    if (line.indent > indent) return this.block(line.indent, depth + 1)
-    if (underKey && isSequenceEntry(line.content)) return this.sequence(indent, depth + 1)
+    if (lineIndent < indent) return isSequenceEntry(content) ? giveUp() : null
+    if (lineIndent > indent) return this.block(lineIndent, depth + 1)
+    if (underKey && isSequenceEntry(content)) return this.sequence(indent, depth + 1)
     return null
   }
 
   /** A value written on its key's (or dash's) line; a deeper line after it would continue it, which is left to js-yaml. */
   private inlineValue(text: string, indent: number): unknown {
-    const following = this.lines[this.next]
-    if (following !== undefined && following.indent > indent) giveUp()
+    if (this.next < this.contents.length && this.indents[this.next]! > indent) giveUp()
     return inlineScalarOrFlow(text)
   }
 }

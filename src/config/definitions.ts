@@ -94,10 +94,12 @@ function loadDefinitionDocument(
     return undefined
   }
   const errors = schemaErrors(schemaValidators().kind(kind), value)
-  reportSchemaErrors(errors, value, source, diagnostics, {
-    isSensitive: (path) => isSecretPath(path, kindOf(kind).secretPaths),
-    isExplained: (path) => prepared.isExplained(path),
-  })
+  if (errors.length > 0) {
+    reportSchemaErrors(errors, value, source, diagnostics, {
+      isSensitive: (path) => isSecretPath(path, kindOf(kind).secretPaths),
+      isExplained: (path) => prepared.isExplained(path),
+    })
+  }
   const spec = fields.spec !== null && typeof fields.spec === 'object' && !Array.isArray(fields.spec) ? fields.spec : {}
   return {
     source,

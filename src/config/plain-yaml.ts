@@ -83,7 +83,7 @@ export function loadPlainDocuments(file: string, text: string, interpolation?: P
       const isSecret = interpolation.secretPathsOf(document.value)
       const interpolated = interpolateValues(document, interpolation.env, isSecret)
       if (interpolated === undefined) return undefined
-      for (const { path, record } of interpolated) document.interpolations.set(pathKey(path), record)
+      for (const { path, record } of interpolated) document.recordInterpolation(path, record)
     }
     documents.push(document)
     tree.documents.push(document)
@@ -201,8 +201,8 @@ function pathKey(path: DataPath): string {
 /** A document read by the fast path: values now, positions on demand. */
 export class PlainDocument implements SourceDocument {
   readonly unsetSecrets: { path: DataPath; variable: string }[] = []
-  /** The record of each string that held `${env:…}`, by pathKey. */
-  readonly interpolations = new Map<string, InterpolationRecord>()
+  /** The record of each string that held `${env:…}`, by pathKey (made for the first one: most documents have none). */
+  private interpolations: Map<string, InterpolationRecord> | undefined
 
   constructor(
     readonly file: string,
@@ -220,12 +220,17 @@ export class PlainDocument implements SourceDocument {
     return this.parsed()?.position(path, options) ?? this.start
   }
 
+  recordInterpolation(path: DataPath, record: InterpolationRecord): void {
+    this.interpolations ??= new Map()
+    this.interpolations.set(pathKey(path), record)
+  }
+
   interpolationAt(path: DataPath): InterpolationRecord | undefined {
-    return this.interpolations.size === 0 ? undefined : this.interpolations.get(pathKey(path))
+    return this.interpolations?.get(pathKey(path))
   }
 
   isFromEnvironment(path: DataPath): boolean {
-    if (this.interpolations.size === 0) return false
+    if (this.interpolations === undefined) return false
     const prefix = pathKey(path)
     for (const key of this.interpolations.keys()) {
       if (key === prefix || key.startsWith(`${prefix}\u0000`)) return true
