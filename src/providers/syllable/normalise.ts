@@ -100,7 +100,8 @@ export function normaliseLiveCampaign(raw: unknown): Spec {
 /** A SyllableCampaign spec from a file, in the same shape (only the fields it declares). */
 export function normaliseDesiredCampaign(spec: Spec): Spec {
   const out: Spec = {}
-  for (const [field, value] of Object.entries(spec)) {
+  for (const field of Object.keys(spec)) {
+    const value = spec[field]
     if (field === 'label' || field === 'labels') continue
     const canonical = CAMPAIGN_FIELDS[field]
     if (canonical) out[field] = canonical(value)
@@ -177,9 +178,9 @@ export function normaliseLiveBatch(raw: unknown, campaignNameById: ReadonlyMap<n
 /** A SyllableBatch spec from a file, in the same shape (only the fields it declares). */
 export function normaliseDesiredBatch(spec: Spec): Spec {
   const out: Spec = {}
-  for (const [field, value] of Object.entries(spec)) {
+  for (const field of Object.keys(spec)) {
     const canonical = BATCH_SETTERS[field]
-    out[field] = canonical ? canonical(value) : value
+    out[field] = canonical ? canonical(spec[field]) : spec[field]
   }
   return out
 }
