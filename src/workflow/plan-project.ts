@@ -169,8 +169,11 @@ export function openSession(request: PlanRequest, config: ProjectConfig, provide
   })
 }
 
+/** Each provider and kind the resources use, once, in the order first met (a project holds a few of them, over thousands of resources). */
 function uniqueKinds(resources: readonly { provider: string; kind: KindName }[]): { provider: string; kind: KindName }[] {
-  const seen = new Map<string, { provider: string; kind: KindName }>()
-  for (const resource of resources) seen.set(`${resource.provider}\u0000${resource.kind}`, { provider: resource.provider, kind: resource.kind })
-  return [...seen.values()]
+  const kinds: { provider: string; kind: KindName }[] = []
+  for (const { provider, kind } of resources) {
+    if (!kinds.some((known) => known.provider === provider && known.kind === kind)) kinds.push({ provider, kind })
+  }
+  return kinds
 }
