@@ -191,6 +191,7 @@ function keyOf(content: string): string | undefined {
   return (KNOWN_KEYS[slot] = internalised(key))
 }
 
+/** A key the reader takes as it is written (see PLAIN_KEY). */
 function isPlainKey(key: string): boolean {
   return key.length <= MAX_KEY_LENGTH && PLAIN_KEY.test(key) && key !== '__proto__' && resolveCoreScalar(key) === key
 }
@@ -215,6 +216,7 @@ function sameTextAt(text: string, start: number, part: string): boolean {
   return true
 }
 
+/** The slot of the text between `start` and `end` (not empty) in the tables above. */
 function textSlot(text: string, start: number, end: number): number {
   const length = end - start
   return (length * 31 + text.charCodeAt(start) * 7 + text.charCodeAt(end - 1)) & (TEXT_SLOTS - 1)
@@ -225,7 +227,6 @@ function internalised(key: string): string {
   for (const name in { [key]: true }) return name
   return key
 }
-
 
 /** A value after `key: ` or `- ` (trailing spaces already gone). */
 function inlineScalarOrFlow(text: string): unknown {
@@ -245,9 +246,9 @@ function quoted(text: string, start: number): { value: string; end: number } {
   const quote = text[start]!
   const close = text.indexOf(quote, start + 1)
   if (close === -1) giveUp()
-  if (text[close + 1] === quote) giveUp() // `''` (a quote inside single quotes) or `""…`
   const value = text.slice(start + 1, close)
   if (quote === '"' && value.includes('\\')) giveUp()
+  if (text[close + 1] === quote) giveUp() // `''` (a quote inside single quotes) or `""…`
   return { value, end: close + 1 }
 }
 
