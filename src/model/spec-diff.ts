@@ -1,11 +1,19 @@
-import deepDiffModule, { type Diff } from 'deep-diff'
+import { createRequire } from 'node:module'
+
+import type * as DeepDiff from 'deep-diff'
+import type { Diff } from 'deep-diff'
 
 import type { FieldChange, FieldPath, Spec } from './plan.js'
 import { SENSITIVE } from './secret.js'
 import { compareText, setOwn, valueAt } from './values.js'
 
-// deep-diff is CommonJS: under NodeNext its default export is the module object.
-const deepDiff = ((deepDiffModule as unknown as { default?: unknown }).default ?? deepDiffModule) as typeof deepDiffModule
+let deepDiffLibrary: typeof DeepDiff | undefined
+
+/** deep-diff, loaded for the first spec that differs: a plan with nothing to change never needs it. */
+function deepDiff(): typeof DeepDiff {
+  deepDiffLibrary ??= createRequire(import.meta.url)('deep-diff') as typeof DeepDiff
+  return deepDiffLibrary
+}
 
 /**
  * Field-level differences between a normalised live spec and a normalised desired spec.
@@ -21,7 +29,7 @@ export function diffSpecs(live: Spec, desired: Spec): FieldChange[] {
   if (managedFieldsEqual(live, desired)) return []
   const managed: Spec = {}
   for (const key of Object.keys(desired)) if (Object.hasOwn(live, key)) setOwn(managed, key, live[key])
-  const differences = deepDiff.diff(managed, desired) ?? []
+  const differences = deepDiff().diff(managed, desired) ?? []
   const byPath = new Map<string, FieldChange>()
   for (const difference of differences) {
     const entry = toFieldChange(difference, live, desired)
