@@ -41,6 +41,23 @@ export function formatFieldPath(path: readonly (string | number)[]): string {
   return out
 }
 
+/**
+ * `answer`, with what it said for the texts it was asked last kept, at most `limit` of them (it
+ * starts over when full): for texts that come back in file after file. The answers are shared, not
+ * to be changed.
+ */
+export function rememberingAnswers<T>(answer: (text: string) => T, limit: number): (text: string) => T {
+  const known = new Map<string, T>()
+  return (text) => {
+    const found = known.get(text)
+    if (found !== undefined || known.has(text)) return found as T
+    if (known.size >= limit) known.clear()
+    const result = answer(text)
+    known.set(text, result)
+    return result
+  }
+}
+
 /** Code-point order: the same on every machine and locale, and fast on large lists. */
 export function compareText(a: string, b: string): number {
   return a < b ? -1 : a > b ? 1 : 0

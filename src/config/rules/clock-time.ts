@@ -1,3 +1,4 @@
+import { rememberingAnswers } from '../../model/values.js'
 import { documentsOfKind, mappingAt, stringAt, type Rule } from './rule.js'
 
 export interface ClockTimeFormat {
@@ -19,17 +20,13 @@ const WITHOUT_SECONDS = /^(\d{1,2}):(\d{2})$/
 /** Parses a wall-clock time into seconds after midnight, or says what is wrong with it (the answer is shared: not to be changed). */
 export function parseClockTime(text: string, format: ClockTimeFormat): ClockTimeResult {
   // The same few times come back in file after file, and two rules ask about each one.
-  let known = parsedTimes.get(format)
-  if (!known) parsedTimes.set(format, (known = new Map()))
-  const parsed = known.get(text)
-  if (parsed !== undefined) return parsed
-  const result = parseUnknownClockTime(text, format)
-  if (known.size < MAX_KNOWN_TIMES) known.set(text, result)
-  return result
+  let parse = parsers.get(format)
+  if (!parse) parsers.set(format, (parse = rememberingAnswers((time) => parseUnknownClockTime(time, format), MAX_KNOWN_TIMES)))
+  return parse(text)
 }
 
-/** Times already parsed, per format: at most MAX_KNOWN_TIMES each (a day has 86,400 seconds, files may hold any text). */
-const parsedTimes = new Map<ClockTimeFormat, Map<string, ClockTimeResult>>()
+/** Per format, the parser that keeps its answers: at most MAX_KNOWN_TIMES each (files may hold any text). */
+const parsers = new Map<ClockTimeFormat, (text: string) => ClockTimeResult>()
 const MAX_KNOWN_TIMES = 1024
 
 function parseUnknownClockTime(text: string, format: ClockTimeFormat): ClockTimeResult {

@@ -5,7 +5,7 @@
  * up in the plan rather than be silently rewritten.
  */
 import { SENSITIVE, isSecretReference, isSecretValue } from '../../model/secret.js'
-import { isRecord, setOwn } from '../../model/values.js'
+import { isRecord, rememberingAnswers, setOwn } from '../../model/values.js'
 
 export const WEEKDAYS = ['mon', 'tue', 'wed', 'thu', 'fri', 'sat', 'sun'] as const
 
@@ -75,20 +75,13 @@ export function canonicalClockTime(value: unknown): unknown {
  */
 export function canonicalInstant(value: unknown): unknown {
   if (value === undefined || value === null) return null
-  if (typeof value === 'string') {
-    // Many resources share an instant (a batch expiry, a campaign's end): each text is read once.
-    const known = instantsSeen.get(value)
-    if (known !== undefined) return known
-    if (instantsSeen.size >= MAX_INSTANTS_REMEMBERED) instantsSeen.clear()
-    const canonical = canonicalInstantOf(Date.parse(value), value)
-    instantsSeen.set(value, canonical)
-    return canonical
-  }
+  // Many resources share an instant (a batch expiry, a campaign's end): each text is read once.
+  if (typeof value === 'string') return canonicalInstantText(value)
   return canonicalInstantOf(value instanceof Date ? value.getTime() : Number.NaN, value)
 }
 
 const MAX_INSTANTS_REMEMBERED = 10_000
-const instantsSeen = new Map<string, unknown>()
+const canonicalInstantText = rememberingAnswers((text) => canonicalInstantOf(Date.parse(text), text), MAX_INSTANTS_REMEMBERED)
 
 function canonicalInstantOf(ms: number, value: unknown): unknown {
   if (Number.isNaN(ms)) return value
