@@ -228,6 +228,17 @@ function internalised(key: string): string {
   return key
 }
 
+/**
+ * V8 cuts a text of 13 characters or more out of a longer one as a view of it, which keeps the
+ * whole file's text alive for as long as the value lives (a plan holds its values to its end). A
+ * value that long is made its own text: padded by one space (a new, whole text) and cut back.
+ */
+const SHORTEST_VIEW = 13
+
+function ownCopy<T>(value: T): T {
+  return typeof value === 'string' && value.length >= SHORTEST_VIEW ? (value.padEnd(value.length + 1).slice(0, -1) as T) : value
+}
+
 /** A value after `key: ` or `- ` (trailing spaces already gone). */
 function inlineScalarOrFlow(text: string): unknown {
   const first = text[0]
@@ -249,7 +260,7 @@ function quoted(text: string, start: number): { value: string; end: number } {
   const value = text.slice(start + 1, close)
   if (quote === '"' && value.includes('\\')) giveUp()
   if (text[close + 1] === quote) giveUp() // `''` (a quote inside single quotes) or `""…`
-  return { value, end: close + 1 }
+  return { value: ownCopy(value), end: close + 1 }
 }
 
 /** `[a, b]   # note` without its comment: only when no `#` or closing bracket comes before the first closing bracket. */
@@ -268,9 +279,10 @@ function plainScalar(text: string): unknown {
   const slot = kept ? textSlot(text, 0, text.length) : -1
   if (kept && KNOWN_SCALAR_TEXTS[slot] === text) return KNOWN_SCALAR_VALUES[slot]
   if (text === '' || INDICATOR_START.test(text) || text.includes(': ') || text.endsWith(':')) giveUp()
-  const value = resolveCoreScalar(text)
+  const value = ownCopy(resolveCoreScalar(text))
   if (kept) {
-    KNOWN_SCALAR_TEXTS[slot] = text
+    // The table keeps the text too: as its own copy (a string value is one already), never a view of a file.
+    KNOWN_SCALAR_TEXTS[slot] = typeof value === 'string' ? value : ownCopy(text)
     KNOWN_SCALAR_VALUES[slot] = value
   }
   return value

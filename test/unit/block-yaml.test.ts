@@ -1,3 +1,4 @@
+import { spawnSync } from 'node:child_process'
 import { readdirSync, readFileSync } from 'node:fs'
 import { join } from 'node:path'
 
@@ -208,5 +209,35 @@ describe('the block reader', () => {
       { numRuns: 5000 * RUN_FACTOR },
     )
     expect(read).toBeGreaterThan(100)
+  })
+})
+
+describe('readBlockYaml: what a read value holds on to', () => {
+  // V8 cuts longer texts out of a string as views of it: a value kept that way would keep its
+  // whole file in memory for as long as a plan runs. Measured in a process of its own, where a
+  // full collection can be asked for.
+  it('keeps no file text alive through the values it read (plain, quoted and inside flow collections)', () => {
+    const script = `
+      const { readBlockYaml } = await import(${JSON.stringify(join(REPO_ROOT, 'dist/config/block-yaml.js'))})
+      const used = () => { globalThis.gc(); globalThis.gc(); return process.memoryUsage().heapUsed }
+      const kept = []
+      const before = used()
+      for (let file = 0; file < 16; file += 1) {
+        // About 1 MB of text per file, most of it comments; the values are the only thing kept.
+        const text = 'spec:\\n  campaign_name: Campaign number ' + file + ' of sixteen\\n' +
+          '  description: "A longer quoted description ' + file + '"\\n' +
+          '  campaign_variables: {region: a-region-named-at-length-' + file + '}\\n' +
+          '  # a comment line that pads the file out to a size worth measuring\\n'.repeat(15000)
+        kept.push(readBlockYaml(text).value)
+      }
+      process.stdout.write(JSON.stringify({ grownMb: (used() - before) / 2 ** 20, names: kept.map((v) => v.spec.campaign_name) }))
+    `
+    const run = spawnSync(process.execPath, ['--expose-gc', '--input-type=module', '-e', script], { encoding: 'utf8', timeout: 20_000 })
+    expect(run.stderr).toBe('')
+    const { grownMb, names } = JSON.parse(run.stdout) as { grownMb: number; names: string[] }
+    expect(names[15]).toBe('Campaign number 15 of sixteen')
+    // Sixteen files' texts would be 16 MB; their values are a few hundred bytes (the last text read
+    // may still be held by the script itself).
+    expect(grownMb).toBeLessThan(3)
   })
 })
