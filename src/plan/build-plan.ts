@@ -49,9 +49,9 @@ export function buildPlan(input: PlanInput): Plan {
     planResource(entry, liveByAddress.get(entry.resource.address) ?? [], input.policy(entry.resource.provider, entry.resource.kind), input.options),
   )
   const declared = new Set(input.desired.map((entry) => entry.resource.address))
-  const managed = new Set(input.managedKinds.map((m) => `${m.provider}\u0000${m.kind}`))
+  const isManaged = (live: LiveResource) => input.managedKinds.some((m) => m.provider === live.provider && m.kind === live.kind)
   const unmanaged: UnmanagedResource[] = input.live
-    .filter((live) => !declared.has(live.address) && managed.has(`${live.provider}\u0000${live.kind}`))
+    .filter((live) => !declared.has(live.address) && isManaged(live))
     .map((live) => ({ address: live.address, kind: live.kind, provider: live.provider, name: live.name, id: live.id }))
 
   const sortedChanges = changes.sort((a, b) => compareText(a.address, b.address))
@@ -127,9 +127,11 @@ export function planResource(entry: DesiredEntry, matches: readonly LiveResource
 
 /** A change whose dependency will not exist (not declared or failing) cannot be applied. */
 function checkDependencies(changes: ResourceChange[], liveByAddress: Map<string, LiveResource[]>): void {
-  const byAddress = new Map(changes.map((change) => [change.address, change]))
+  // Only creates and updates are checked: a plan with nothing to change needs no index of its changes.
+  let byAddress: Map<string, ResourceChange> | undefined
   for (const change of changes) {
     if (change.action !== 'create' && change.action !== 'update') continue
+    byAddress ??= new Map(changes.map((known) => [known.address, known]))
     for (const dependency of change.dependsOn) {
       const planned = byAddress.get(dependency)
       if (planned && (planned.action === 'error' || planned.action === 'blocked') && !liveByAddress.has(dependency)) {
