@@ -23,13 +23,21 @@
  *   values, PARALLELISM at a time on as many connections, with nothing else done per request. The
  *   wall time of the PUTs alone is printed as JSON on stdout, in milliseconds.
  *
+ * - `bare-floor LATENCY COUNT PARALLELISM`: the least COUNT PUTs cost on this machine at all: the
+ *   same PUTs (a campaign's size) over undici's Pool to a server that does nothing but wait out the
+ *   latency the way the sandbox does (`bare-server LATENCY`, started as a process of its own), so
+ *   what is left over the ideal is Node's timers, HTTP stack and loopback, not the sandbox or cac.
+ *   The wall time of the PUTs is printed as JSON on stdout, in milliseconds.
+ *
  * At exit each writes its wall time and peak memory to CAC_BENCH_REPORT, as measured-cli does for cac.
  */
 import { readdir, readFile } from 'node:fs/promises'
+import { spawn } from 'node:child_process'
 import { writeFileSync } from 'node:fs'
 import { createServer, type Server } from 'node:http'
 import type { AddressInfo } from 'node:net'
 import { join } from 'node:path'
+import { fileURLToPath } from 'node:url'
 
 import { loadAll } from 'js-yaml'
 import { Pool } from '../http/undici-pool.js'
@@ -138,6 +146,68 @@ async function applyFloor(url: string, key: string, count: number, parallelism: 
   process.stdout.write(`${JSON.stringify({ put_ms: putMs, requests: updates.length })}\n`)
 }
 
+/**
+ * A server that reads each request's body and answers `{}`, no sooner than `latencyMs` after the
+ * request arrived, timed as the sandbox times its latency (src/sandbox/server.ts). Prints its URL.
+ */
+async function bareServer(latencyMs: number): Promise<void> {
+  const server = createServer((request, response) => {
+    const started = Date.now()
+    request.resume()
+    request.on('end', () => {
+      const answer = () => {
+        response.writeHead(200, { 'content-type': 'application/json', 'content-length': '2' })
+        response.end('{}')
+      }
+      const wait = started + latencyMs - Date.now()
+      if (wait > 0) setTimeout(answer, wait)
+      else answer()
+    })
+  })
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve))
+  process.stdout.write(`http://127.0.0.1:${(server.address() as AddressInfo).port}\n`)
+}
+
+/** A campaign as the apply sends it back (the size of a bench campaign's PUT body). */
+const CAMPAIGN_BODY = {
+  campaign_name: 'Bench Campaign 1234',
+  caller_id: '+19995551234',
+  campaign_variables: { region: 'us-east', cohort: '70' },
+  active_days: ['mon', 'tue', 'wed', 'thu', 'fri'],
+  daily_start_time: '09:00:00',
+  daily_end_time: '17:00:00',
+  hourly_rate: 27,
+  retry_count: 1,
+  retry_interval: '30m',
+  include_unknown_line_types: true,
+  labels: [],
+  webhooks: [],
+}
+
+async function bareFloor(latencyMs: number, count: number, parallelism: number): Promise<void> {
+  const child = spawn(process.execPath, [fileURLToPath(import.meta.url), 'bare-server', String(latencyMs)], { stdio: ['ignore', 'pipe', 'inherit'] })
+  try {
+    const url = await new Promise<string>((resolve, reject) => {
+      let out = ''
+      child.stdout.on('data', (chunk: Buffer) => {
+        out += chunk.toString('utf8')
+        if (out.includes('\n')) resolve(out.trim())
+      })
+      child.once('exit', (code) => reject(new Error(`bare-server exited ${String(code)}`)))
+    })
+    const pool = new Pool(url, { connections: parallelism })
+    const put = async () => void (await sendJson(pool, 'PUT', `${CAMPAIGNS}/1234`, 'bench', CAMPAIGN_BODY))
+    await eachLimited(Array.from({ length: 100 }), parallelism, put) // warm both sides up
+    const started = performance.now()
+    await eachLimited(Array.from({ length: count }), parallelism, put)
+    const putMs = performance.now() - started
+    await pool.close()
+    process.stdout.write(`${JSON.stringify({ put_ms: putMs, requests: count })}\n`)
+  } finally {
+    child.kill('SIGTERM')
+  }
+}
+
 /** Median time (ms) of `runs` calls of `request`, one after the other. */
 async function medianMs(runs: number, request: () => Promise<unknown>): Promise<number> {
   const times: number[] = []
@@ -150,7 +220,7 @@ async function medianMs(runs: number, request: () => Promise<unknown>): Promise<
 }
 
 /** The least a round trip costs on this machine: a node:http server that answers `{}` at once, on loopback. */
-async function bareServer(): Promise<{ server: Server; url: string }> {
+async function instantServer(): Promise<{ server: Server; url: string }> {
   const server = createServer((_request, response) => {
     response.writeHead(200, { 'content-type': 'application/json', 'content-length': '2' })
     response.end('{}')
@@ -169,7 +239,7 @@ async function sandboxCost(url: string, key: string): Promise<void> {
   await medianMs(200, () => getJson(pool, path, key)) // warm both sides up
   await medianMs(100, () => sendJson(pool, 'PUT', path, key, body))
   const lastPage = Math.max(0, Math.ceil(first.total_count / PAGE_SIZE) - 1)
-  const bare = await bareServer()
+  const bare = await instantServer()
   const barePool = new Pool(bare.url, { connections: 1 })
   await medianMs(200, () => getJson(barePool, '/', key))
   const figures = {
@@ -185,7 +255,8 @@ async function sandboxCost(url: string, key: string): Promise<void> {
   process.stdout.write(`${JSON.stringify(figures)}\n`)
 }
 
-const USAGE = 'usage: anchors lower-bound|lower-bound-sequential DIR URL KEY | refresh DIR URL KEY IDS_FILE | sandbox-cost URL KEY | apply-floor URL KEY COUNT PARALLELISM'
+const USAGE =
+  'usage: anchors lower-bound|lower-bound-sequential DIR URL KEY | refresh DIR URL KEY IDS_FILE | sandbox-cost URL KEY | apply-floor URL KEY COUNT PARALLELISM | bare-floor LATENCY COUNT PARALLELISM | bare-server LATENCY'
 const [mode, ...args] = process.argv.slice(2)
 const given = (count: number): string[] => {
   if (args.length !== count || args.some((arg) => arg === '')) throw new Error(USAGE)
@@ -207,6 +278,12 @@ if (mode === 'lower-bound' || mode === 'lower-bound-sequential') {
 } else if (mode === 'apply-floor') {
   const [url, key, count, parallelism] = given(4)
   await applyFloor(url!, key!, wholeNumber(count!), wholeNumber(parallelism!))
+} else if (mode === 'bare-floor') {
+  const [latency, count, parallelism] = given(3)
+  await bareFloor(wholeNumber(latency!), wholeNumber(count!), wholeNumber(parallelism!))
+} else if (mode === 'bare-server') {
+  const [latency] = given(1)
+  await bareServer(wholeNumber(latency!))
 } else {
   throw new Error(USAGE)
 }

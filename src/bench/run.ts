@@ -138,6 +138,8 @@ interface BenchFigures {
   apply_ideal_s: number
   /** The same PUTs over undici alone (anchors.ts apply-floor): what the HTTP stack costs without cac. */
   apply_floor_s: number
+  /** The same number of PUTs to a server that does nothing but wait out the latency (anchors.ts bare-floor): the machine's own floor. */
+  apply_bare_floor_s: number
   seed_memory_s: number
   seed_state_file_s: number
   startup_version_s: number
@@ -268,6 +270,14 @@ async function measureTheRest(dir: string, env: NodeJS.ProcessEnv, url: string, 
   figures.apply_execute_s = (apply.executeMs ?? Number.NaN) / 1000
   figures.apply_ideal_s = (options.updates * options.applyLatency) / options.parallelism / 1000
   figures.apply_floor_s = (await measureApplyFloor(url)) / 1000
+  if (options.applyLatency > 0) figures.apply_bare_floor_s = (await measureBareFloor()) / 1000
+}
+
+/** The same number of PUTs to a server that only waits out the latency (anchors.ts bare-floor); ms. */
+async function measureBareFloor(): Promise<number> {
+  const { put_ms: putMs } = await anchorFigures<{ put_ms: number }>('bare-floor', String(options.applyLatency), String(options.updates), String(options.parallelism))
+  log(`apply floor of the machine: ${options.updates} PUTs to a server that only waits ${options.applyLatency} ms (parallelism ${options.parallelism}): ${Math.round(putMs)} ms`)
+  return putMs
 }
 
 /** The apply's PUTs sent by undici alone, at the same latency and parallelism (anchors.ts apply-floor); ms. */
@@ -370,6 +380,7 @@ function printReport(results: StepResult[], figures: Partial<BenchFigures>): voi
   row('plan peak memory', has(f.plan_peak_rss_mb), () => `${f.plan_peak_rss_mb!.toFixed(0)} MB`, '≤ 150 MB')
   row('apply execution / ideal', has(f.apply_execute_s, f.apply_ideal_s), () => `${ratio(f.apply_execute_s!, f.apply_ideal_s!)}× (${f.apply_execute_s!.toFixed(2)} s / ${f.apply_ideal_s!.toFixed(2)} s)`, '≤ 1.1×')
   row('apply execution / the same PUTs over undici alone', has(f.apply_execute_s, f.apply_floor_s), () => `${ratio(f.apply_execute_s!, f.apply_floor_s!)}× (${f.apply_execute_s!.toFixed(2)} s / ${f.apply_floor_s!.toFixed(2)} s; the floor / ideal: ${ratio(f.apply_floor_s!, f.apply_ideal_s!)}×)`, '–')
+  row('the same number of PUTs to a server that only waits out the latency / ideal', has(f.apply_bare_floor_s, f.apply_ideal_s), () => `${ratio(f.apply_bare_floor_s!, f.apply_ideal_s!)}× (${f.apply_bare_floor_s!.toFixed(2)} s / ${f.apply_ideal_s!.toFixed(2)} s: this machine's floor under any apply)`, '–')
   row('seed with a state file / in memory', has(f.seed_state_file_s, f.seed_memory_s), () => `${ratio(f.seed_state_file_s!, f.seed_memory_s!)}× (${f.seed_state_file_s!.toFixed(2)} s / ${f.seed_memory_s!.toFixed(2)} s)`, '≤ 1.5×')
   row('cac --version', has(f.startup_version_s), () => `${f.startup_version_s!.toFixed(3)} s`, '≤ 0.15 s')
   row('cac validate of the examples', has(f.startup_validate_examples_s), () => `${f.startup_validate_examples_s!.toFixed(3)} s`, '≤ 0.3 s')
