@@ -1,16 +1,25 @@
 #!/usr/bin/env node
-import { guardProcessOutput } from '../cli/output.js'
 import { quickVersionLine } from '../cli/quick-version.js'
 
-guardProcessOutput()
+/** The bundle of the quick run (dist/bundle/, written by build-bundle.ts). */
+const QUICK_RUN_BUNDLE = new URL('../bundle/quick-run.js', import.meta.url).href
+
 const words = process.argv.slice(2)
 const versionLine = quickVersionLine(words)
 if (versionLine !== undefined) {
   process.stdout.write(`${versionLine}\n`)
 } else {
-  // A plain command line runs without oclif; oclif (loaded only then) takes every other.
-  const { startQuickly } = await import('../cli/quick-start.js')
-  if (!(await startQuickly(words))) {
+  // A plain command line runs without oclif, from the bundle the build writes (one file per
+  // command's share of the code instead of a hundred modules); oclif, loaded only then, takes
+  // every other line, from the modules of dist/. A run loads one of the two, never both.
+  const { quickLineOf } = await import('../cli/quick-start.js')
+  const line = quickLineOf(words)
+  if (line !== undefined) {
+    const { runQuickLine } = (await import(QUICK_RUN_BUNDLE)) as typeof import('../cli/quick-run.js')
+    await runQuickLine(line)
+  } else {
+    const { guardProcessOutput } = await import('../cli/output.js')
+    guardProcessOutput()
     const { execute } = await import('@oclif/core/execute')
     await execute({ dir: import.meta.url })
   }

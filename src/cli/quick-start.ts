@@ -5,12 +5,12 @@
  * else (help, an unknown or repeated flag, a value oclif would refuse or read in its own way, a
  * command outside the table) is left to oclif, so every message about a command line stays
  * oclif's. The table is written at build time from the commands' own flags (quick-table.ts), and
- * a property test holds this parser to oclif's on every line it accepts.
+ * a property test holds this parser to oclif's on every line it accepts. A line read here is run by
+ * quick-run.ts (the bundled command code; see build-bundle.ts).
  */
 import { readFileSync } from 'node:fs'
 
-import { processIoIn } from './command-io.js'
-import { COMMAND_RUNNERS, type ParsedInput, type RunnableCommandId } from './command-runners.js'
+import type { ParsedInput, RunnableCommandId } from './command-runners.js'
 
 /** How the quick start reads one flag's value. */
 export type QuickFlagKind = 'boolean' | 'text' | 'integer' | 'other'
@@ -150,24 +150,8 @@ function readQuickTable(): QuickCommandTable | undefined {
   }
 }
 
-/**
- * Runs `cac WORDS…` when the quick start can, ending as an oclif run would (the exit code set, a
- * failure reported by the same error report); false when the line is oclif's.
- */
-export async function startQuickly(words: readonly string[]): Promise<boolean> {
+/** The quick start's reading of `cac WORDS…`, or undefined when the line is oclif's (or the build wrote no table). */
+export function quickLineOf(words: readonly string[]): QuickLine | undefined {
   const table = readQuickTable()
-  const line = table === undefined ? undefined : parseQuickly(words, table)
-  if (line === undefined) return false
-  let exitCode: number
-  try {
-    exitCode = await COMMAND_RUNNERS[line.id](line.input, processIoIn(line.input.flags.directory as string | undefined))
-  } catch (error) {
-    const { reportError } = await import('./error-report.js')
-    const report = reportError(error as Error, line.id, process.env)
-    process.stderr.write(report.stderr)
-    exitCode = report.exitCode
-  }
-  // As oclif ends a command that exits with a code: at once (it leaves a zero to the event loop).
-  if (exitCode !== 0) process.exit(exitCode)
-  return true
+  return table === undefined ? undefined : parseQuickly(words, table)
 }

@@ -17,10 +17,11 @@ export { PROJECT_SCHEMA_FILE } from './schema-compiler.js'
 /** The folder holding the published JSON Schemas; they are the source of truth (editors read them too). */
 export const SCHEMA_DIR = fileURLToPath(new URL('../../schemas/', import.meta.url))
 
-/** Where the build writes the precompiled validators, next to this module in dist/config/. */
+/** Where the build writes the precompiled validators: dist/config/, beside this module. */
 export const PRECOMPILED_VALIDATORS_FILE = 'validators.generated.cjs'
 
-const PRECOMPILED_VALIDATORS_PATH = fileURLToPath(new URL(PRECOMPILED_VALIDATORS_FILE, import.meta.url))
+// Named from dist/ (not from this module's folder), so that the bundled copy of this module finds the same file.
+const PRECOMPILED_VALIDATORS_PATH = fileURLToPath(new URL(`../config/${PRECOMPILED_VALIDATORS_FILE}`, import.meta.url))
 
 export type SchemaError = ErrorObject
 
