@@ -8,17 +8,15 @@
  *
  * The bundle sits two folders below the package root, as every module of dist/ does, so a path a
  * module makes from its own place (../../schemas/, ../config/validators.generated.cjs) means the
- * same file from either. An import the bundle leaves to run time that is not a package's (a path, or
- * a computed `import()`, which would load a module of dist/ beside its bundled copy) fails the build,
- * as does any warning.
+ * same file from either. An import the bundle leaves to run time that is not a package's
+ * (bundle-check.ts) fails the build, as does any warning.
  */
 import { readFileSync, rmSync } from 'node:fs'
 import { fileURLToPath } from 'node:url'
 
 import { build } from 'esbuild'
 
-/** `import(` followed by anything but a string: a module esbuild could not have bundled. */
-const COMPUTED_IMPORT = /\bimport\(\s*[^"'\s]/
+import { bundleProblem } from './bundle-check.js'
 
 const dist = fileURLToPath(new URL('../', import.meta.url))
 const outdir = `${dist}bundle`
@@ -39,9 +37,8 @@ try {
   })
   if (result.warnings.length > 0) throw new Error(result.warnings.map((warning) => warning.text).join('; '))
   for (const [file, output] of Object.entries(result.metafile.outputs)) {
-    const local = output.imports.find((entry) => entry.external && /^[./]/.test(entry.path))
-    if (local) throw new Error(`${file} leaves ${local.path} to be loaded at run time`)
-    if (COMPUTED_IMPORT.test(readFileSync(file, 'utf8'))) throw new Error(`${file} imports a module named at run time`)
+    const problem = bundleProblem(file, output.imports, readFileSync(file, 'utf8'))
+    if (problem !== undefined) throw new Error(problem)
   }
 } catch (error) {
   rmSync(outdir, { recursive: true, force: true })
