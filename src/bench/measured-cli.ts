@@ -1,14 +1,8 @@
 /**
- * Runs the CLI like `bin/cac.js`, and at exit writes its peak memory (max RSS) and wall time to
- * the file named by CAC_BENCH_REPORT. Used by `npm run bench` only.
+ * Runs the CLI like `bin/cac.js`, and at exit writes its peak memory and wall time (from before
+ * the CLI is loaded) to the file named by CAC_BENCH_REPORT. Used by `npm run bench` only.
  */
-import { writeFileSync } from 'node:fs'
+import { reportAtExit } from './process-report.js'
 
-const started = performance.now()
-const report = process.env.CAC_BENCH_REPORT
-if (report) {
-  process.on('exit', () => {
-    writeFileSync(report, JSON.stringify({ maxRssKb: process.resourceUsage().maxRSS, wallMs: performance.now() - started }))
-  })
-}
+reportAtExit(performance.now())
 await import('../bin/cac.js')

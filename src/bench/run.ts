@@ -24,6 +24,8 @@ import { Pool } from '../http/undici-pool.js'
 const CLI = fileURLToPath(new URL('../bin/cac.js', import.meta.url))
 const MEASURED_CLI = fileURLToPath(new URL('./measured-cli.js', import.meta.url))
 const ANCHORS = fileURLToPath(new URL('./anchors.js', import.meta.url))
+/** The anchors as a measured process (its clock started before the anchor is loaded, as cac's). */
+const MEASURED_ANCHORS = fileURLToPath(new URL('./measured-anchors.js', import.meta.url))
 const REPO_ROOT = fileURLToPath(new URL('../../', import.meta.url))
 const BENCH_KEY = 'bench@example.com'
 const PER_FILE = 50
@@ -220,10 +222,10 @@ async function main(): Promise<void> {
     figures.validate_peak_rss_mb = validate.maxRssMb
 
     await control(sandbox.url, 'PATCH', '/__sandbox/faults', { latency_ms: options.latency })
-    const lowerBound = await repeated(`lower bound: read + js-yaml the files, the list GETs, JSON.parse (latency ${options.latency} ms)`, dir, env, sandbox.url, ['lower-bound', dir, sandbox.url, BENCH_KEY], ANCHORS)
+    const lowerBound = await repeated(`lower bound: read + js-yaml the files, the list GETs, JSON.parse (latency ${options.latency} ms)`, dir, env, sandbox.url, ['lower-bound', dir, sandbox.url, BENCH_KEY], MEASURED_ANCHORS)
     results.push(lowerBound)
     figures.lower_bound_s = lowerBound.wallMs / 1000
-    const sequential = await repeated(`lower bound, files before lists (latency ${options.latency} ms)`, dir, env, sandbox.url, ['lower-bound-sequential', dir, sandbox.url, BENCH_KEY], ANCHORS)
+    const sequential = await repeated(`lower bound, files before lists (latency ${options.latency} ms)`, dir, env, sandbox.url, ['lower-bound-sequential', dir, sandbox.url, BENCH_KEY], MEASURED_ANCHORS)
     results.push(sequential)
     figures.lower_bound_sequential_s = sequential.wallMs / 1000
     const plan = await repeated(`plan, nothing to change (latency ${options.latency} ms)`, dir, env, sandbox.url, ['plan', '--detailed-exitcode'])
@@ -243,7 +245,7 @@ async function main(): Promise<void> {
 async function measureTheRest(dir: string, env: NodeJS.ProcessEnv, url: string, results: StepResult[], figures: Partial<BenchFigures>): Promise<void> {
   const idsFile = join(dir, '.bench-ids.json')
   await writeFile(idsFile, JSON.stringify(await liveIds(url)))
-  const refresh = await step(`per-resource refresh baseline: one GET each, 10 at a time (latency ${options.latency} ms)`, dir, env, url, ['refresh', dir, url, BENCH_KEY, idsFile], false, ANCHORS)
+  const refresh = await step(`per-resource refresh baseline: one GET each, 10 at a time (latency ${options.latency} ms)`, dir, env, url, ['refresh', dir, url, BENCH_KEY, idsFile], false, MEASURED_ANCHORS)
   results.push(refresh)
   figures.refresh_baseline_s = refresh.wallMs / 1000
 
