@@ -1,11 +1,12 @@
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs'
+import { spawnSync } from 'node:child_process'
+import { cpSync, mkdtempSync, readFileSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 
 import { afterAll, describe, expect, it } from 'vitest'
 
-import { REPO_ROOT, runCli } from '../helpers/run-cli.js'
+import { REPO_ROOT, cliEnv, runCli } from '../helpers/run-cli.js'
 import { tempProject } from '../helpers/temp-project.js'
 
 const TRACE_PRELOAD = fileURLToPath(new URL('../helpers/module-trace/trace.cjs', import.meta.url))
@@ -118,5 +119,17 @@ describe('what the CLI loads at start-up', () => {
     expect(viaOclif.packages.has('@oclif/core')).toBe(true)
     expect([...viaOclif.ownModules].filter((path) => path.startsWith('dist/commands/'))).toEqual(['dist/commands/plan.js'])
     expectOneCopyOfEachModule(viaOclif, 'oclif')
+  })
+
+  it('says to build when the bundle is missing (a tsc-only build), without a stack trace', () => {
+    // The entry and the line reader alone, as tsc leaves them without the bundle step.
+    const root = mkdtempSync(join(traceDir, 'no-bundle-'))
+    for (const file of ['dist/bin/cac.js', 'dist/cli/quick-start.js', 'dist/cli/quick-version.js', 'dist/cli/quick-commands.json', 'package.json']) {
+      cpSync(join(REPO_ROOT, file), join(root, file))
+    }
+    const result = spawnSync(process.execPath, [join(root, 'dist/bin/cac.js'), 'validate'], { cwd: REPO_ROOT, env: cliEnv(), encoding: 'utf8' })
+    expect(result.status).toBe(1)
+    expect(result.stdout).toBe('')
+    expect(result.stderr).toMatch(/^cac: cannot load \S+\/dist\/bundle\/quick-run\.js \(.*\): run npm run build\n$/)
   })
 })
