@@ -1,4 +1,4 @@
-import { describe, expect, it, onTestFinished } from 'vitest'
+import { describe, expect, it, onTestFinished, vi } from 'vitest'
 
 import { HttpClient } from '../../src/http/client.js'
 import { UnexpectedResponseError } from '../../src/http/errors.js'
@@ -88,6 +88,41 @@ describe('Syllable list answers', () => {
     expect(campaigns.map((c) => c.id)).toEqual(Array.from({ length: 45 }, (_, i) => i + 1))
     expect(server.counts()[`GET ${CAMPAIGNS_PATH}`]).toBe(5)
     expect(most).toBeGreaterThanOrEqual(2)
+  })
+
+  it("asks for the other pages before it hands page 0's campaigns over, and hands each campaign over once", async () => {
+    const server = await startHostileServer(onTestFinished)
+    server.route('GET', CAMPAIGNS_PATH, campaignPages(10, { total_count: 30 }))
+    const client = clientFor(server)
+    const asked: unknown[] = []
+    const get = client.get.bind(client)
+    vi.spyOn(client, 'get').mockImplementation((path, options) => {
+      asked.push(options?.query?.page)
+      return get(path, options)
+    })
+    const api = new SyllableApi(client, 10)
+    const handed: number[] = []
+    let askedWhenFirstHanded: unknown[] | undefined
+    const campaigns = await api.listCampaigns({}, (item) => {
+      askedWhenFirstHanded ??= [...asked]
+      handed.push(item.id)
+    })
+    expect(campaigns.map((c) => c.id)).toEqual(Array.from({ length: 30 }, (_, i) => i + 1))
+    expect(handed.sort((a, b) => a - b)).toEqual(campaigns.map((c) => c.id))
+    // The client was asked for every page before the first campaign was handed over.
+    expect(askedWhenFirstHanded).toEqual(expect.arrayContaining([0, 1, 2]))
+  })
+
+  it('hands over no campaign of a page that is refused', async () => {
+    const { server, api } = await syllable()
+    server.route('GET', CAMPAIGNS_PATH, (request, response) => {
+      const page = Number(request.query.get('page'))
+      // Page 1 says it is page 0: refused, after its campaigns were read.
+      json(200, { items: [campaign(page * 10 + 1)], page: 0, page_size: 1, total_count: 2 })(request, response)
+    })
+    const handed: number[] = []
+    expect((await refusal(api.listCampaigns({}, (item) => handed.push(item.id)))).problem).toBe('unexpected answer: page is 0, expected 1 (the page asked for)')
+    expect(handed).toEqual([1])
   })
 
   it('refuses total_pages 1e9 and a huge total_count after one request, without allocating per page', async () => {

@@ -56,6 +56,8 @@ interface ListPage<T> {
 type Query = Record<string, QueryValue>
 type ItemReader<T> = (value: unknown, where: string) => T
 
+const ignoreItem = (): void => undefined
+
 export class SyllableApi {
   constructor(
     private readonly client: HttpClient,
@@ -65,14 +67,7 @@ export class SyllableApi {
 
   /** Every campaign of the list; `onItem` sees each one as soon as its page has come in (and passed its check). */
   listCampaigns(query: Query = {}, onItem?: (campaign: ApiCampaign) => void): Promise<ApiCampaign[]> {
-    const read: ItemReader<ApiCampaign> = onItem
-      ? (value, where) => {
-          const campaign = readCampaign(value, where)
-          onItem(campaign)
-          return campaign
-        }
-      : readCampaign
-    return this.listAll(CAMPAIGNS_PATH, query, read, (campaign) => String(campaign.id), 'campaign id')
+    return this.listAll(CAMPAIGNS_PATH, query, readCampaign, (campaign) => String(campaign.id), 'campaign id', onItem)
   }
 
   /** Batches that are not deleted (deletion is soft: a deleted batch keeps its id but is gone). */
@@ -170,16 +165,32 @@ export class SyllableApi {
    * without one, pages are read until an empty or short one. Both are bounded (pages, items), and
    * an id served twice is refused after one fresh read of the list.
    */
-  private listAll<T>(path: string, query: Query, readItem: ItemReader<T>, keyOf: (item: T) => string, what: string): Promise<T[]> {
-    return readWithoutRepeats(() => this.readPages(path, query, readItem, keyOf), keyOf, what)
+  private listAll<T>(path: string, query: Query, readItem: ItemReader<T>, keyOf: (item: T) => string, what: string, onItem?: (item: T) => void): Promise<T[]> {
+    return readWithoutRepeats(() => this.readPages(path, query, readItem, keyOf, onItem ?? ignoreItem), keyOf, what)
   }
 
-  private async readPages<T>(path: string, query: Query, readItem: ItemReader<T>, keyOf: (item: T) => string): Promise<PageRead<T>[]> {
+  /**
+   * The pages of a list; `onItem` sees the items of each page once it has passed its checks. Those
+   * of page 0 are handed over only once the other pages are asked for: the server is then already
+   * at work on them.
+   */
+  private async readPages<T>(path: string, query: Query, readItem: ItemReader<T>, keyOf: (item: T) => string, onItem: (item: T) => void): Promise<PageRead<T>[]> {
     const first = await this.page(path, query, 0, readItem)
     const planned = this.plannedPages(first)
     if (planned !== undefined) {
+      const rest = readConcurrently(range(1, planned), this.client.concurrency, async (page) => {
+        const read = await this.page(path, query, page, readItem)
+        read.items.forEach(onItem)
+        return read
+      })
+      try {
+        first.items.forEach(onItem)
+      } catch (error) {
+        await rest.catch(() => undefined)
+        throw error
+      }
       const pages = [first]
-      pages.push(...(await readConcurrently(range(1, planned), this.client.concurrency, (page) => this.page(path, query, page, readItem))))
+      pages.push(...(await rest))
       checkItemCount(
         pages.reduce((sum, page) => sum + page.items.length, 0),
         this.bounds,
@@ -187,7 +198,8 @@ export class SyllableApi {
       )
       return pages
     }
-    return this.pagesUntilShort(path, query, first, readItem, keyOf)
+    first.items.forEach(onItem)
+    return this.pagesUntilShort(path, query, first, readItem, keyOf, onItem)
   }
 
   /** Pages in all from the first page's totals, or undefined when it gives none; refused above the bounds. */
@@ -224,6 +236,7 @@ export class SyllableApi {
     first: PageRead<T> & { list: ListPage<T> },
     readItem: ItemReader<T>,
     keyOf: (item: T) => string,
+    onItem: (item: T) => void,
   ): Promise<PageRead<T>[]> {
     const pages: PageRead<T>[] = [first]
     const seen = new Set(first.items.map(keyOf))
@@ -233,6 +246,7 @@ export class SyllableApi {
         throw unexpected(last.response, `more than ${this.bounds.maxPages} full pages and no total_pages or total_count: cac reads no more from one list`)
       }
       last = await this.page(path, query, pages.length, readItem)
+      last.items.forEach(onItem)
       pages.push(last)
       const before = seen.size
       for (const item of last.items) seen.add(keyOf(item))
