@@ -21,7 +21,7 @@ const require = createRequire(import.meta.url)
  * before that compile is set to the most V8 takes (2^31 − 1 bytes: no command reads that much),
  * before any pool exists (undici compiles llhttp when its first connection opens).
  */
-export const WASM_TIERING_FLAGS = '--wasm-tiering-budget=2147483647'
+const WASM_TIERING_FLAGS = '--wasm-tiering-budget=2147483647'
 setFlagsFromString(WASM_TIERING_FLAGS)
 
 const dispatcherPrototype = (require('undici/lib/dispatcher/dispatcher.js') as { prototype: Partial<UndiciDispatcher> }).prototype
